@@ -1,0 +1,47 @@
+# The front door of the review kit. Every target creates the local virtual
+# environment on first use, so a fresh clone needs nothing but python3 and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PRS    ?=
+
+# Material 9.8 prints a large end-of-life banner on every build; it is noise in
+# our logs and tests, and its own documentation names this switch.
+export NO_MKDOCS_2_WARNING := 1
+ifneq ($(strip $(PRS)),)
+export REVIEW_PRS := $(PRS)
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help venv serve site test lint check-map clean
+
+help: ## List every target with one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install the pinned dependencies
+
+serve: $(STAMP) ## Serve the site with live reload on http://127.0.0.1:8000 (PRS=19,23 to choose PR pages)
+	$(BIN)/mkdocs serve --strict
+
+site: $(STAMP) ## Build the HTML site into site/ with strict validation (PRS=19,23 to choose PR pages)
+	$(BIN)/mkdocs build --strict --clean
+
+test: $(STAMP) ## Run every test: unit, snapshot and real site builds
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Lint and format-check the Python code with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-map: $(STAMP) ## Check the focus map covers a repository listing (REPO_DIR=path to list a checkout)
+	$(BIN)/python -m review_kit.check_map $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
+
+clean: ## Remove the built site, caches and the virtual environment
+	rm -rf site .cache $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,155 @@
+"""The focus map: which paths of vllm-omni need which review attention.
+
+``docs/focus-map.yml`` is the one source of truth. This module parses it into
+typed objects, rejects mistakes with file, line and key, and classifies paths
+with gitignore semantics (``**``, anchoring, ``!`` negation, last match wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pathspec
+from pathspec.patterns.gitignore.base import GitIgnorePatternError
+from pydantic import Field
+
+from .framework import ChecklistItem, SectionId, Slug, Strict, Text
+from .source import YamlDocument, load_yaml, parse_as
+
+Risk = Literal["critical", "high", "normal"]
+RISK_ORDER: dict[str, int] = {"critical": 0, "high": 1, "normal": 2}
+
+
+class FocusArea(Strict):
+    """A part of the repository with the review attention it needs."""
+
+    id: Slug
+    title: Text
+    risk: Risk
+    why: Text
+    paths: list[Text] = Field(min_length=1)
+    guide_sections: list[SectionId] = Field(default_factory=list)
+    framework_subsections: list[Slug] = Field(default_factory=list)
+    items: list[ChecklistItem] = Field(default_factory=list)
+    commands: list[Text] = Field(default_factory=list)
+    hints: list[Text] = Field(default_factory=list)
+
+    @property
+    def src_uri(self) -> str:
+        return f"focus-areas/{self.id}.md"
+
+
+class FocusMapModel(Strict):
+    """The file's shape, exactly as written."""
+
+    ignore: list[Text] = Field(default_factory=list)
+    areas: list[FocusArea] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Where one path landed: its areas, or ignored, or nowhere."""
+
+    path: str
+    areas: tuple[str, ...]
+    ignored: bool
+
+    @property
+    def unmatched(self) -> bool:
+        return not self.ignored and not self.areas
+
+
+@dataclass
+class FocusMap:
+    """The validated map with compiled matchers, ready to classify paths."""
+
+    areas: list[FocusArea]
+    ignore: list[str]
+    _specs: list[tuple[str, pathspec.GitIgnoreSpec]] = field(default_factory=list, repr=False)
+    _ignore_spec: pathspec.GitIgnoreSpec | None = field(default=None, repr=False)
+    _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._specs = [(a.id, pathspec.GitIgnoreSpec.from_lines(a.paths)) for a in self.areas]
+        self._ignore_spec = pathspec.GitIgnoreSpec.from_lines(self.ignore)
+
+    def area(self, area_id: str) -> FocusArea | None:
+        return next((a for a in self.areas if a.id == area_id), None)
+
+    def classify(self, path: str) -> Classification:
+        """Areas of one repository path (posix, relative to the repository root)."""
+        known = self._memo.get(path)
+        if known is not None:
+            return known
+        if self._ignore_spec is not None and self._ignore_spec.match_file(path):
+            result = Classification(path, (), True)
+        else:
+            result = Classification(
+                path, tuple(area_id for area_id, spec in self._specs if spec.match_file(path)), False
+            )
+        # Per-PR pages, focus pages and the path finder ask about the same
+        # paths again and again; answers never change for one loaded map.
+        self._memo[path] = result
+        return result
+
+    def classify_all(self, paths: Iterable[str]) -> list[Classification]:
+        return [self.classify(p) for p in paths]
+
+    def patterns_matching_nothing(self, paths: Iterable[str]) -> list[tuple[str, str]]:
+        """(area id or "ignore", pattern) for every positive pattern no path matches."""
+        listing = list(paths)
+        dead: list[tuple[str, str]] = []
+        owners = [(a.id, a.paths) for a in self.areas] + [("ignore", self.ignore)]
+        for owner, patterns in owners:
+            for pattern in patterns:
+                if pattern.startswith("!"):
+                    continue
+                spec = pathspec.GitIgnoreSpec.from_lines([pattern])
+                if not any(spec.match_file(p) for p in listing):
+                    dead.append((owner, pattern))
+        return dead
+
+
+def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
+    groups = [(("ignore",), model.ignore)] + [
+        (("areas", i, "paths"), area.paths) for i, area in enumerate(model.areas)
+    ]
+    for loc, patterns in groups:
+        for j, pattern in enumerate(patterns):
+            try:
+                spec = pathspec.GitIgnoreSpec.from_lines([pattern])
+                compiled = list(spec.patterns)
+            except GitIgnorePatternError:
+                compiled = []
+            # pathspec turns some malformed lines into no-op patterns instead of
+            # raising; a map line that can never match anything is a mistake too.
+            if pattern.startswith("#") or not compiled or any(p.include is None for p in compiled):
+                raise doc.error((*loc, j), f"invalid path pattern {pattern!r}")
+
+
+def _check_unique_area_ids(doc: YamlDocument, model: FocusMapModel) -> None:
+    seen: set[str] = set()
+    for i, area in enumerate(model.areas):
+        if area.id in seen:
+            raise doc.error(("areas", i, "id"), f"duplicate area id {area.id!r}")
+        seen.add(area.id)
+
+
+def load_focus_map(path: str | Path, display_path: str | None = None) -> tuple[FocusMap, YamlDocument]:
+    """Parse and validate the map's own shape; cross-references are checked by the catalog."""
+    doc = load_yaml(path, display_path)
+    model: FocusMapModel = parse_as(doc, FocusMapModel)
+    _check_unique_area_ids(doc, model)
+    _check_patterns(doc, model)
+    return FocusMap(list(model.areas), list(model.ignore)), doc
+
+
+def json_schema() -> dict:
+    """JSON Schema of the focus map, published for editor autocompletion."""
+    schema = FocusMapModel.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vLLM-Omni review kit focus map"
+    return schema
