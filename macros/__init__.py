@@ -10,9 +10,9 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from review_kit import render
 from review_kit.catalog import load_catalog
 from review_kit.errors import ReviewKitError
-from review_kit import render
 from review_kit.tree import load_tree
 
 
@@ -22,7 +22,7 @@ def define_env(env) -> None:
     root = Path(env.conf["config_file_path"]).parent
     try:
         catalog = load_catalog(
-            env.conf["docs_dir"], root / settings["framework"], root / settings["focus_map"]
+            env.conf["docs_dir"], root / settings["framework"], root / settings["focus_map"], root
         )
     except ReviewKitError as exc:
         raise PluginError(str(exc)) from None

@@ -88,7 +88,9 @@ def _check_framework(sections: dict, framework: Framework, doc: YamlDocument, id
         _check_item(sections, item, doc, ("final_checklist", i), ids)
 
 
-def _check_item(sections: dict, item: ChecklistItem, doc: YamlDocument, loc: tuple, ids: dict) -> None:
+def _check_item(
+    sections: dict, item: ChecklistItem, doc: YamlDocument, loc: tuple, ids: dict
+) -> None:
     if item.guide not in sections:
         raise doc.error((*loc, "guide"), f"no expert-guide section {item.guide!r}")
     if item.id in ids:
@@ -113,29 +115,36 @@ def _check_focus_map(
                 )
         for i, item in enumerate(area.items):
             _check_item(sections, item, doc, ("areas", a, "items", i), ids)
+    for c, check in enumerate(focus_map.checks):
+        if check.guide not in sections:
+            raise doc.error(("checks", c, "guide"), f"no expert-guide section {check.guide!r}")
 
 
 def load_catalog(
     docs_dir: str | Path = DEFAULT_DOCS_DIR,
     framework_path: str | Path = DEFAULT_FRAMEWORK,
     focus_map_path: str | Path = DEFAULT_FOCUS_MAP,
+    root: str | Path = REPO_ROOT,
 ) -> Catalog:
-    """Load the guide, framework and focus map, and check every id they share."""
+    """Load the guide, framework and focus map, and check every id they share.
+
+    Errors name files relative to ``root`` (the folder of mkdocs.yml), as a user types them.
+    """
     sections = load_guide_sections(docs_dir)
     if not sections:
         raise DataError(str(docs_dir), None, "", "no numbered expert-guide sections found")
-    framework, framework_doc = load_framework(framework_path, _shown(framework_path))
-    focus_map, focus_doc = load_focus_map(focus_map_path, _shown(focus_map_path))
+    framework, framework_doc = load_framework(framework_path, shown_path(framework_path, root))
+    focus_map, focus_doc = load_focus_map(focus_map_path, shown_path(focus_map_path, root))
     item_ids: dict[str, str] = {}
     _check_framework(sections, framework, framework_doc, item_ids)
     _check_focus_map(sections, framework, focus_map, focus_doc, item_ids)
     return Catalog(sections, framework, focus_map)
 
 
-def _shown(path: str | Path) -> str:
-    """Paths inside the repository are shown relative to it, as a user would type them."""
+def shown_path(path: str | Path, root: str | Path = REPO_ROOT) -> str:
+    """Paths inside ``root`` are shown relative to it, as a user would type them."""
     resolved = Path(path).resolve()
     try:
-        return resolved.relative_to(REPO_ROOT).as_posix()
+        return resolved.relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return str(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .catalog import DEFAULT_FOCUS_MAP, _shown
+from .catalog import DEFAULT_FOCUS_MAP, shown_path
 from .errors import ReviewKitError
 from .focus_map import load_focus_map
 from .tree import DEFAULT_TREE, list_checkout, load_tree
@@ -17,10 +17,8 @@ from .tree import DEFAULT_TREE, list_checkout, load_tree
 
 def check(paths: list[str], focus_map_path=DEFAULT_FOCUS_MAP) -> list[str]:
     """Problems found, one line each; empty when the map covers the listing."""
-    focus_map, _ = load_focus_map(focus_map_path, _shown(focus_map_path))
-    problems = [
-        f"unmatched path: {c.path}" for c in focus_map.classify_all(paths) if c.unmatched
-    ]
+    focus_map, _ = load_focus_map(focus_map_path, shown_path(focus_map_path))
+    problems = [f"unmatched path: {c.path}" for c in focus_map.classify_all(paths) if c.unmatched]
     problems += [
         f"pattern matches nothing: {owner}: {pattern}"
         for owner, pattern in focus_map.patterns_matching_nothing(paths)
@@ -40,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             paths, origin = list_checkout(args.repo_dir), args.repo_dir
         else:
             listing = args.listing or DEFAULT_TREE
-            paths, origin = load_tree(listing), _shown(listing)
+            paths, origin = load_tree(listing), shown_path(listing)
         problems = check(paths, args.focus_map)
     except ReviewKitError as exc:
         print(f"check-map: {exc}", file=sys.stderr)
@@ -48,9 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems:
         print(f"check-map: {line}", file=sys.stderr)
     if problems:
-        print(f"check-map: {len(problems)} problem(s) in {len(paths)} paths of {origin}", file=sys.stderr)
+        print(
+            f"check-map: {len(problems)} problem(s) in {len(paths)} paths of {origin}",
+            file=sys.stderr,
+        )
         return 1
-    print(f"check-map: all {len(paths)} paths of {origin} are mapped or ignored; every pattern matches")
+    print(
+        f"check-map: all {len(paths)} paths of {origin} are mapped or ignored; every pattern matches"
+    )
     return 0
 
 

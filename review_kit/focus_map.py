@@ -42,11 +42,38 @@ class FocusArea(Strict):
         return f"focus-areas/{self.id}.md"
 
 
+FileStatus = Literal["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"]
+
+
+class AutomatedCheck(Strict):
+    """A check computed from a PR's file list alone.
+
+    It applies when a file matches ``when`` (and, if given, has one of
+    ``when_status``). With ``expect``, it passes when some file of the PR
+    matches ``expect``; without, applying is itself the finding (a "flag").
+    """
+
+    id: Slug
+    title: Text
+    when: list[Text] = Field(min_length=1)
+    when_status: list[FileStatus] = Field(default_factory=list)
+    expect: list[Text] = Field(default_factory=list)
+    attention: Text
+    guide: SectionId
+
+
+class KeyQuestions(Strict):
+    topic: Text
+    questions: list[Text] = Field(min_length=1)
+
+
 class FocusMapModel(Strict):
     """The file's shape, exactly as written."""
 
     ignore: list[Text] = Field(default_factory=list)
     areas: list[FocusArea] = Field(min_length=1)
+    checks: list[AutomatedCheck] = Field(default_factory=list)
+    key_questions: list[KeyQuestions] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,8 @@ class FocusMap:
 
     areas: list[FocusArea]
     ignore: list[str]
+    checks: list[AutomatedCheck] = field(default_factory=list)
+    key_questions: list[KeyQuestions] = field(default_factory=list)
     _specs: list[tuple[str, pathspec.GitIgnoreSpec]] = field(default_factory=list, repr=False)
     _ignore_spec: pathspec.GitIgnoreSpec | None = field(default=None, repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
@@ -88,12 +117,26 @@ class FocusMap:
             result = Classification(path, (), True)
         else:
             result = Classification(
-                path, tuple(area_id for area_id, spec in self._specs if spec.match_file(path)), False
+                path,
+                tuple(area_id for area_id, spec in self._specs if spec.match_file(path)),
+                False,
             )
         # Per-PR pages, focus pages and the path finder ask about the same
         # paths again and again; answers never change for one loaded map.
         self._memo[path] = result
         return result
+
+    def classify_change(self, path: str, previous: str | None = None) -> Classification:
+        """Areas of a changed file; a rename counts under both its old and new path.
+
+        Moving a file out of a critical area still deserves that area's review.
+        """
+        new = self.classify(path)
+        if not previous or previous == path:
+            return new
+        old = self.classify(previous)
+        areas = new.areas + tuple(a for a in old.areas if a not in new.areas)
+        return Classification(path, areas, new.ignored and old.ignored)
 
     def classify_all(self, paths: Iterable[str]) -> list[Classification]:
         return [self.classify(p) for p in paths]
@@ -103,6 +146,8 @@ class FocusMap:
         listing = list(paths)
         dead: list[tuple[str, str]] = []
         owners = [(a.id, a.paths) for a in self.areas] + [("ignore", self.ignore)]
+        # Check patterns describe kinds of change (a new model folder, any
+        # Python file), so they are checked by the map's own tests, not here.
         for owner, patterns in owners:
             for pattern in patterns:
                 if pattern.startswith("!"):
@@ -117,6 +162,8 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
     groups = [(("ignore",), model.ignore)] + [
         (("areas", i, "paths"), area.paths) for i, area in enumerate(model.areas)
     ]
+    for i, check in enumerate(model.checks):
+        groups += [(("checks", i, "when"), check.when), (("checks", i, "expect"), check.expect)]
     for loc, patterns in groups:
         for j, pattern in enumerate(patterns):
             try:
@@ -130,21 +177,27 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
                 raise doc.error((*loc, j), f"invalid path pattern {pattern!r}")
 
 
-def _check_unique_area_ids(doc: YamlDocument, model: FocusMapModel) -> None:
-    seen: set[str] = set()
-    for i, area in enumerate(model.areas):
-        if area.id in seen:
-            raise doc.error(("areas", i, "id"), f"duplicate area id {area.id!r}")
-        seen.add(area.id)
+def _check_unique_ids(doc: YamlDocument, model: FocusMapModel) -> None:
+    for key, entries in (("areas", model.areas), ("checks", model.checks)):
+        seen: set[str] = set()
+        for i, entry in enumerate(entries):
+            if entry.id in seen:
+                raise doc.error((key, i, "id"), f"duplicate {key[:-1]} id {entry.id!r}")
+            seen.add(entry.id)
 
 
-def load_focus_map(path: str | Path, display_path: str | None = None) -> tuple[FocusMap, YamlDocument]:
+def load_focus_map(
+    path: str | Path, display_path: str | None = None
+) -> tuple[FocusMap, YamlDocument]:
     """Parse and validate the map's own shape; cross-references are checked by the catalog."""
     doc = load_yaml(path, display_path)
     model: FocusMapModel = parse_as(doc, FocusMapModel)
-    _check_unique_area_ids(doc, model)
+    _check_unique_ids(doc, model)
     _check_patterns(doc, model)
-    return FocusMap(list(model.areas), list(model.ignore)), doc
+    focus_map = FocusMap(
+        list(model.areas), list(model.ignore), list(model.checks), list(model.key_questions)
+    )
+    return focus_map, doc
 
 
 def json_schema() -> dict:

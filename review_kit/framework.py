@@ -66,7 +66,9 @@ class Framework(Strict):
 FINAL_CHECKLIST_URI = "framework/final-checklist.md"
 
 
-def load_framework(path: str | Path, display_path: str | None = None) -> tuple[Framework, YamlDocument]:
+def load_framework(
+    path: str | Path, display_path: str | None = None
+) -> tuple[Framework, YamlDocument]:
     """Parse and validate the framework file (shape only; cross-references are checked by the catalog)."""
     doc = load_yaml(path, display_path)
     return parse_as(doc, Framework), doc

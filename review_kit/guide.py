@@ -59,7 +59,9 @@ def load_guide_sections(docs_dir: str | Path) -> dict[str, GuideSection]:
             shown = f"docs/{src_uri}"
             if anchor != anchor_for(section_id):
                 raise DataError(
-                    shown, number, section_id,
+                    shown,
+                    number,
+                    section_id,
                     f"heading anchor #{anchor} should be #{anchor_for(section_id)}",
                 )
             if section_id in sections:

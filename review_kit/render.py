@@ -8,6 +8,7 @@ validation. Pull-request data never passes through this module: see ``pr_render`
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ import jinja2
 from .catalog import Catalog, item_anchor
 from .focus_map import RISK_ORDER
 from .guide import GuideSection
+
+_CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 
 
 @cache
@@ -33,7 +36,21 @@ def _markdown_env() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["item_anchor"] = item_anchor
+    env.filters["md_link_text"] = md_link_text
     return env
+
+
+def md_link_text(text: str) -> str:
+    """Escape brackets so item text like "(0, 1]" cannot end a link's text early.
+
+    Code spans are left alone: Markdown shows backslashes inside them literally.
+    """
+    parts = _CODE_SPAN.split(text)
+    # split() with one group interleaves: prose, code, prose, code, ...
+    return "".join(
+        part if i % 2 else part.replace("[", "\\[").replace("]", "\\]")
+        for i, part in enumerate(parts)
+    )
 
 
 def relative_link(from_uri: str, to_uri: str, anchor: str = "") -> str:
@@ -83,7 +100,9 @@ def render_framework_category(catalog: Catalog, category_id: str, from_uri: str)
 
 def render_final_checklist(catalog: Catalog, from_uri: str) -> str:
     return _render(
-        "final_checklist.md.j2", items=catalog.framework.final_checklist, **_common(catalog, from_uri)
+        "final_checklist.md.j2",
+        items=catalog.framework.final_checklist,
+        **_common(catalog, from_uri),
     )
 
 
@@ -114,6 +133,9 @@ class FolderRow:
     unmatched: int
 
 
+TOP_LEVEL = "(top level)"
+
+
 def _folder_depth(path: str) -> int:
     # The package and the tests are where areas split finely, so they get one
     # more level than the rest of the tree.
@@ -126,8 +148,10 @@ def folder_rows(catalog: Catalog, paths: Iterable[str]) -> list[FolderRow]:
     for path in paths:
         parts = path.split("/")[:-1]
         result = catalog.focus_map.classify(path)
-        for depth in range(1, min(len(parts), _folder_depth(path)) + 1):
-            folder = "/".join(parts[:depth]) + "/"
+        folders = [
+            "/".join(parts[:d]) + "/" for d in range(1, min(len(parts), _folder_depth(path)) + 1)
+        ]
+        for folder in folders or [TOP_LEVEL]:
             counter = counts.setdefault(folder, Counter())
             counter["__files__"] += 1
             if result.ignored:
@@ -144,10 +168,18 @@ def folder_rows(catalog: Catalog, paths: Iterable[str]) -> list[FolderRow]:
             key=lambda kv: (-kv[1], kv[0]),
         )
         rows.append(
-            FolderRow(folder, counter["__files__"], areas, counter["__ignored__"], counter["__unmatched__"])
+            FolderRow(
+                folder,
+                counter["__files__"],
+                areas,
+                counter["__ignored__"],
+                counter["__unmatched__"],
+            )
         )
     return rows
 
 
 def render_path_finder(catalog: Catalog, paths: Iterable[str], from_uri: str) -> str:
-    return _render("path_finder.md.j2", rows=folder_rows(catalog, paths), **_common(catalog, from_uri))
+    return _render(
+        "path_finder.md.j2", rows=folder_rows(catalog, paths), **_common(catalog, from_uri)
+    )

@@ -58,9 +58,12 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
             if key.value == part:
                 # An error about a key that should not be there points at the key.
                 return value
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part]
     return None
 
 
@@ -72,7 +75,9 @@ def _reject_duplicate_keys(doc_path: str, node: yaml.Node | None, loc: tuple = (
         for key, value in node.value:
             if key.value in seen:
                 raise DataError(
-                    doc_path, key.start_mark.line + 1, format_loc((*loc, key.value)),
+                    doc_path,
+                    key.start_mark.line + 1,
+                    format_loc((*loc, key.value)),
                     "duplicate key",
                 )
             seen.add(key.value)
@@ -93,9 +98,14 @@ def load_yaml(path: str | Path, display_path: str | None = None) -> YamlDocument
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct opened (the line a
+        # person has to fix); the problem mark is where the parser gave up.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None
-        raise DataError(shown, line, "", f"YAML syntax error: {exc.problem}") from None
+        cause = f"YAML syntax error: {exc.problem}"
+        if exc.context:
+            cause += f" ({exc.context})"
+        raise DataError(shown, line, "", cause) from None
     except yaml.YAMLError as exc:
         raise DataError(shown, None, "", f"YAML error: {exc}") from None
     _reject_duplicate_keys(shown, root)

@@ -24,7 +24,8 @@ def list_checkout(repo_dir: str | Path) -> list[str]:
     try:
         out = subprocess.run(
             ["git", "-C", str(repo_dir), "ls-files", "-z"],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         ).stdout
     except FileNotFoundError:
         raise ReviewKitError("git is not installed; cannot list REPO_DIR") from None

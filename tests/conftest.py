@@ -1,0 +1,65 @@
+"""Shared fixtures: the repository's paths, the PR corpus, snapshots and a real site build."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Material 9.8 prints an end-of-life banner on import; it is noise in test logs.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots", action="store_true", help="rewrite snapshot files from current output"
+    )
+
+
+@pytest.fixture
+def snapshot(request):
+    """Compare text with tests/snapshots/<name>; --update-snapshots rewrites it."""
+
+    def check(name: str, text: str) -> None:
+        path = SNAPSHOTS / name
+        if request.config.getoption("--update-snapshots") or not path.exists():
+            if not request.config.getoption("--update-snapshots") and os.environ.get("CI"):
+                pytest.fail(f"missing snapshot {name}; run pytest --update-snapshots and commit it")
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), f"snapshot {name} differs"
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[dict]:
+    """The 235 real vllm-omni pull requests, shaped like GitHub's API."""
+    lines = (FIXTURES / "corpus" / "vllm-omni-prs.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of what a site build reads, for tests that break or extend it."""
+    for name in ("docs", "macros", "hooks"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site, built once per session with strict validation, as `make site` does."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = tmp_path_factory.mktemp("site")
+    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    build(config)
+    return site_dir

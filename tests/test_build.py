@@ -1,0 +1,213 @@
+"""Real builds of the whole site: strict validation, cross-links both ways, executed examples."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from conftest import REPO, copy_project
+
+from review_kit.catalog import load_catalog
+from review_kit.guide import anchor_for
+
+pytestmark = pytest.mark.build
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+EXEC_BLOCK = re.compile(r'^```python exec="on"[^\n]*\n(.*?)^```', re.S | re.M)
+HREF = re.compile(r'href="([^"]+)"')
+
+
+def page_html(site: Path, src_uri: str) -> str:
+    """HTML of the page built from a docs-relative .md path (directory URLs)."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        out = site / stem[: -len("index")] / "index.html"
+    else:
+        out = site / stem / "index.html"
+    return out.read_text(encoding="utf-8")
+
+
+def page_url(src_uri: str) -> str:
+    stem = src_uri[: -len(".md")]
+    stem = stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+    return "http://site/" + stem
+
+
+def element_by_id(text: str, element_id: str, tag: str) -> str:
+    """The source of the element with the given id, up to its closing tag."""
+    start = text.index(f'id="{element_id}"')
+    start = text.rindex(f"<{tag}", 0, start)
+    return text[start : text.index(f"</{tag}>", start)]
+
+
+def resolved_links(fragment: str, base_url: str) -> set[str]:
+    return {urljoin(base_url, html.unescape(h)) for h in HREF.findall(fragment)}
+
+
+def test_every_nav_page_is_built(built_site):
+    catalog = load_catalog()
+    expected = [
+        "index.md",
+        "quick-start.md",
+        "review-tool.md",
+        "expert/index.md",
+        "framework/index.md",
+        "framework/final-checklist.md",
+        "focus-areas/index.md",
+        "focus-areas/path-finder.md",
+    ]
+    expected += [c.src_uri for c in catalog.framework.categories]
+    expected += [a.src_uri for a in catalog.focus_map.areas]
+    expected += sorted({s.src_uri for s in catalog.sections.values()})
+    for src_uri in expected:
+        assert "<article" in page_html(built_site, src_uri), src_uri
+
+
+def test_each_checklist_item_links_to_its_section_and_back(built_site):
+    """Framework, final-checklist and focus-area items link to their section; the section links back."""
+    catalog = load_catalog()
+    checked = 0
+    for section_id, section in catalog.sections.items():
+        section_url = page_url(section.src_uri) + "#" + section.anchor
+        guide_page = page_html(built_site, section.src_uri)
+        for citation in catalog.citations(section_id):
+            item_page = page_html(built_site, citation.src_uri)
+            item = element_by_id(item_page, citation.anchor, "li")
+            assert section_url in resolved_links(item, page_url(citation.src_uri)), citation.item.id
+            back = page_url(citation.src_uri) + "#" + citation.anchor
+            assert back in resolved_links(guide_page, page_url(section.src_uri)), citation.item.id
+            checked += 1
+    assert checked >= 150
+
+
+def test_every_subsection_lists_the_items_citing_it(built_site):
+    """Each numbered subsection calls cited_by once, and its page shows the generated list."""
+    catalog = load_catalog()
+    for section_id, section in catalog.sections.items():
+        if "." not in section_id:
+            continue
+        source = (REPO / "docs" / section.src_uri).read_text(encoding="utf-8")
+        assert source.count(f'cited_by("{section_id}")') == 1, section_id
+        assert catalog.citations(section_id), f"no checklist item cites {section_id}"
+    for uri in {s.src_uri for s in catalog.sections.values()}:
+        assert "Checklist items that cite this section" in page_html(built_site, uri)
+
+
+def example_blocks() -> list[tuple[str, str]]:
+    blocks = []
+    for page in sorted((REPO / "docs").rglob("*.md")):
+        for code in EXEC_BLOCK.findall(page.read_text(encoding="utf-8")):
+            blocks.append((page.relative_to(REPO / "docs").as_posix(), code))
+    return blocks
+
+
+def test_at_least_six_executed_examples():
+    assert len(example_blocks()) >= 6
+
+
+@pytest.mark.parametrize(("src_uri", "code"), example_blocks())
+def test_executed_example_output_is_in_the_html(built_site, src_uri, code):
+    """Running the block again gives output that the built page shows, escaped, line by line."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    assert lines, "an example must print its evidence"
+    text = re.sub(r"<[^>]+>", "", page_html(built_site, src_uri))
+    for line in lines:
+        assert html.escape(line, quote=False) in text, line
+
+
+def test_no_asset_is_loaded_from_the_internet(built_site):
+    """The site renders offline: no remote fonts, scripts or stylesheets."""
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(
+            r'<(script|link)[^>]+(src|href)="https?://(?!127\.0\.0\.1)[^"]*\.(js|css)', text
+        ), page
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
+
+
+def test_focus_area_pages_follow_the_map(built_site):
+    """Area pages, their nav entries and the path finder come from the map alone."""
+    catalog = load_catalog()
+    index = page_html(built_site, "focus-areas/index.md")
+    finder = page_html(built_site, "focus-areas/path-finder.md")
+    for area in catalog.focus_map.areas:
+        page = page_html(built_site, area.src_uri)
+        assert f"Risk: {area.risk}" in page
+        for item in area.items:
+            assert f'id="item-{item.id}"' in page
+        assert f'href="{area.id}/"' in index
+        assert html.escape(area.title) in index
+    assert "<code>vllm_omni/diffusion/</code>" in finder
+
+
+def run_build(project: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [
+            *MKDOCS,
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(project / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+    )
+
+
+def test_broken_map_fails_the_build_with_one_line(tmp_path):
+    project = copy_project(tmp_path)
+    focus_map = project / "docs/focus-map.yml"
+    text = focus_map.read_text()
+    focus_map.write_text(
+        text.replace('guide_sections: ["2.1", "2.2", "4.1"]', 'guide_sections: ["2.1", "8.8"]', 1)
+    )
+    line = 1 + text.split('guide_sections: ["2.1", "2.2", "4.1"]')[0].count("\n")
+    result = run_build(project)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [row for row in result.stderr.splitlines() if row.startswith("ERROR")]
+    assert errors == [
+        f"ERROR   -  docs/focus-map.yml:{line}: areas[0].guide_sections[1]: "
+        "no expert-guide section '8.8'"
+    ]
+    assert not (project / "site" / "index.html").exists()
+
+
+def test_failing_example_fails_the_strict_build(tmp_path):
+    """A markdown-exec block that raises makes the strict build fail, showing the error."""
+    project = copy_project(tmp_path)
+    page = project / "docs/expert/tensors.md"
+    page.write_text(
+        page.read_text()
+        + '\n```python exec="on" result="text"\nraise ValueError("example broke")\n```\n'
+    )
+    result = run_build(project)
+    assert result.returncode != 0
+    assert "ValueError: example broke" in result.stderr
+    assert "WARNING" in result.stderr
+
+
+def test_make_help_lists_every_target():
+    out = subprocess.run(
+        ["make", "-s", "help"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    for target in ("help", "serve", "site", "test", "lint", "check-map", "schema", "clean"):
+        assert re.search(rf"make {target}\s+\S", out), target
+
+
+def test_anchor_for():
+    assert anchor_for("1.2") == "sec-1-2"

@@ -1,0 +1,261 @@
+"""The focus map: loading, every promised validation error, and matching semantics."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO
+
+from review_kit.catalog import load_catalog
+from review_kit.check_map import check
+from review_kit.check_map import main as check_map_main
+from review_kit.errors import DataError
+from review_kit.focus_map import load_focus_map
+from review_kit.tree import load_tree
+
+CATALOG = FIXTURES / "catalog"
+
+
+@pytest.fixture
+def fixture_catalog(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture catalog."""
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    return tmp_path / "catalog"
+
+
+def load(root: Path):
+    return load_catalog(root / "docs", root / "framework.yml", root / "focus-map.yml", root)
+
+
+def break_map(root: Path, old: str, new: str) -> None:
+    path = root / "focus-map.yml"
+    text = path.read_text()
+    assert old in text, f"fixture lacks {old!r}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_fixture_catalog_loads(fixture_catalog):
+    """The fixture loads cleanly, so every failure below is caused by its one edit."""
+    catalog = load(fixture_catalog)
+    assert [a.id for a in catalog.focus_map.areas] == ["engine", "docs"]
+    assert sorted(catalog.sections) == ["1", "1.1", "1.2"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        pytest.param(
+            "    risk: critical\n",
+            "    risk: critical\n    owner: someone\n",
+            "focus-map.yml:7: areas[0].owner: unknown key",
+            id="unknown-key",
+        ),
+        pytest.param(
+            "  - id: docs\n",
+            "  - id: engine\n",
+            "focus-map.yml:21: areas[1].id: duplicate area id 'engine'",
+            id="duplicate-area-id",
+        ),
+        pytest.param(
+            "      - id: engine-one\n",
+            "      - id: arch-one\n",
+            "focus-map.yml:14: areas[0].items[0].id: duplicate item id 'arch-one' "
+            "(first at framework.yml:10)",
+            id="duplicate-item-id",
+        ),
+        pytest.param(
+            'guide_sections: ["1.2"]',
+            'guide_sections: ["7.4"]',
+            "focus-map.yml:11: areas[0].guide_sections[0]: no expert-guide section '7.4'",
+            id="unknown-section",
+        ),
+        pytest.param(
+            '        guide: "1.2"\n',
+            '        guide: "2.9"\n',
+            "focus-map.yml:16: areas[0].items[0].guide: no expert-guide section '2.9'",
+            id="unknown-item-section",
+        ),
+        pytest.param(
+            "[engine-design]",
+            "[engine-desgin]",
+            "focus-map.yml:12: areas[0].framework_subsections[0]: "
+            "no framework subsection 'engine-desgin'",
+            id="unknown-subsection",
+        ),
+        pytest.param(
+            '      - "!/vllm_omni/engine/README.md"\n',
+            '      - "!"\n',
+            "focus-map.yml:10: areas[0].paths[1]: invalid path pattern '!'",
+            id="invalid-pattern",
+        ),
+        pytest.param(
+            '      - "*.md"\n',
+            '      - "docs\\\\"\n',
+            "focus-map.yml:26: areas[1].paths[0]: invalid path pattern 'docs\\\\'",
+            id="invalid-pattern-escape",
+        ),
+        pytest.param(
+            "    title: Docs\n",
+            "    title: Docs\n    title: Again\n",
+            "focus-map.yml:23: areas[1].title: duplicate key",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "    why: Users read them.\n",
+            "    why: [Users read them.\n",
+            "focus-map.yml:24: YAML syntax error: expected ',' or ']', but got ':'",
+            id="yaml-syntax",
+        ),
+        pytest.param(
+            "    risk: normal\n",
+            "    risk: low\n",
+            "focus-map.yml:23: areas[1].risk: Input should be 'critical', 'high' or 'normal'",
+            id="bad-risk",
+        ),
+        pytest.param(
+            '    paths:\n      - "*.md"\n',
+            "",
+            "focus-map.yml:21: areas[1].paths: required key is missing",
+            id="missing-paths",
+        ),
+    ],
+)
+def test_broken_map_names_file_line_and_key(fixture_catalog, old, new, message):
+    """Each way of breaking the map fails with one line naming file, line and key."""
+    break_map(fixture_catalog, old, new)
+    with pytest.raises(DataError) as caught:
+        load(fixture_catalog)
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith(message), text
+
+
+def test_wrong_guide_anchor_is_reported(fixture_catalog):
+    """A guide heading whose anchor disagrees with its number is caught at its line."""
+    page = fixture_catalog / "docs/expert/guide.md"
+    page.write_text(page.read_text().replace("{ #sec-1-2 }", "{ #sec-1-3 }"))
+    with pytest.raises(DataError, match=r"guide\.md:11: 1\.2: heading anchor #sec-1-3 should be"):
+        load(fixture_catalog)
+
+
+@pytest.fixture(scope="module")
+def fixture_map():
+    return load_focus_map(CATALOG / "focus-map.yml")[0]
+
+
+def test_negation_is_ordered_within_an_area(fixture_map):
+    """`!` takes back an earlier match of the same area; the file still matches other areas."""
+    assert fixture_map.classify("vllm_omni/engine/arg_utils.py").areas == ("engine",)
+    readme = fixture_map.classify("vllm_omni/engine/README.md")
+    assert readme.areas == ("docs",)
+
+
+def test_file_may_belong_to_several_areas(fixture_map):
+    """A Markdown file under the engine (not the negated README) is engine and docs."""
+    assert fixture_map.classify("vllm_omni/engine/NOTES.md").areas == ("engine", "docs")
+
+
+def test_anchored_pattern_does_not_match_deeper(fixture_map):
+    """`/vllm_omni/engine/**` is anchored at the root: a nested copy is not the engine."""
+    assert fixture_map.classify("third_party/vllm_omni/engine/x.py").unmatched
+
+
+def test_rename_counts_under_old_and_new_path(fixture_map):
+    """Moving a file out of the engine still asks for the engine's review."""
+    moved = fixture_map.classify_change(
+        "vllm_omni/core/arg_utils.py", "vllm_omni/engine/arg_utils.py"
+    )
+    assert moved.areas == ("engine",)
+    assert not moved.unmatched
+
+
+def test_ignored_and_unmatched_are_distinct(fixture_map):
+    ignored = fixture_map.classify("vllm_omni/engine/diagram.png")
+    assert ignored.ignored and ignored.areas == () and not ignored.unmatched
+    stray = fixture_map.classify("setup.cfg")
+    assert stray.unmatched and not stray.ignored
+
+
+def test_real_map_loads_with_real_guides():
+    """The shipped map, framework and guide agree on every id."""
+    catalog = load_catalog()
+    ids = {a.id for a in catalog.focus_map.areas}
+    required = {
+        "engine",
+        "model-executor",
+        "workers",
+        "scheduling",
+        "diffusion",
+        "multimodal",
+        "entrypoints",
+        "distributed",
+        "configuration",
+        "tests",
+        "docs-examples",
+        "ci-build",
+        "benchmarks",
+    }
+    assert required <= ids
+
+
+def test_corpus_coverage_is_at_least_98_percent(corpus):
+    """Across the 235 real PRs, at least 98% of changed files fall in an area."""
+    focus_map = load_catalog().focus_map
+    files = [f for pr in corpus for f in pr["files"]]
+    in_area = [
+        f
+        for f in files
+        if focus_map.classify_change(f["filename"], f.get("previous_filename")).areas
+    ]
+    assert len(files) == 2048
+    assert len(in_area) / len(files) >= 0.98, len(in_area) / len(files)
+
+
+def test_real_tree_is_fully_mapped():
+    """Every path of the bundled repository snapshot is mapped or ignored."""
+    assert check(load_tree()) == []
+
+
+def test_check_map_names_unmapped_paths_and_dead_patterns(tmp_path, capsys):
+    """An unmapped path and a pattern that matches nothing both fail check-map by name."""
+    listing = tmp_path / "tree.txt"
+    paths = [p for p in load_tree() if not p.startswith("benchmarks/")] + ["setup.cfg"]
+    listing.write_text("\n".join(paths))
+    assert check_map_main(["--listing", str(listing)]) == 1
+    err = capsys.readouterr().err
+    assert "check-map: unmatched path: setup.cfg" in err
+    assert "check-map: pattern matches nothing: benchmarks: /benchmarks/**" in err
+
+
+def test_check_map_passes_on_snapshot(capsys):
+    assert check_map_main([]) == 0
+    assert "381 paths" in capsys.readouterr().out
+
+
+def test_check_map_lists_a_git_checkout(tmp_path, capsys):
+    """REPO_DIR is listed with git ls-files."""
+    import subprocess
+
+    repo = tmp_path / "checkout"
+    (repo / "vllm_omni/engine").mkdir(parents=True)
+    (repo / "vllm_omni/engine/arg_utils.py").write_text("")
+    (repo / "notes.cfg").write_text("")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
+    assert check_map_main(["--repo-dir", str(repo)]) == 1
+    err = capsys.readouterr().err
+    assert "unmatched path: notes.cfg" in err
+    assert "unmatched path: vllm_omni/engine/arg_utils.py" not in err
+
+
+def test_schema_file_is_current():
+    """docs/focus-map.schema.json matches the loader's model (run `make schema` if not)."""
+    from review_kit.schema import SCHEMA_PATH, schema_text
+
+    assert SCHEMA_PATH.read_text() == schema_text()
+
+
+def test_repo_root_fixture_points_at_repo():
+    assert (REPO / "mkdocs.yml").exists()

@@ -1,0 +1,105 @@
+"""Rendering of the kit's own data: links, checklists and generated pages, as snapshots."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+from review_kit.catalog import load_catalog
+from review_kit.render import (
+    folder_rows,
+    relative_link,
+    render_cited_by,
+    render_focus_area,
+    render_focus_index,
+    render_framework_category,
+    render_path_finder,
+)
+
+CATALOG = FIXTURES / "catalog"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(
+        CATALOG / "docs", CATALOG / "framework.yml", CATALOG / "focus-map.yml", CATALOG
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "anchor", "expected"),
+    [
+        ("framework/architecture.md", "expert/engine.md", "sec-2-1", "../expert/engine.md#sec-2-1"),
+        ("expert/engine.md", "expert/tensors.md", "sec-1-2", "tensors.md#sec-1-2"),
+        ("index.md", "focus-areas/engine.md", "", "focus-areas/engine.md"),
+        ("expert/engine.md", "expert/engine.md", "sec-2-2", "#sec-2-2"),
+    ],
+)
+def test_relative_link(source, target, anchor, expected):
+    """Links are relative .md paths, so MkDocs validates and rewrites them."""
+    assert relative_link(source, target, anchor) == expected
+
+
+def test_link_text_escapes_brackets_outside_code():
+    """Item text such as "(0, 1]" must not close a link early; code spans stay literal."""
+    from review_kit.render import md_link_text
+
+    assert md_link_text("range (0, 1] and `x[0]`") == "range (0, 1\\] and `x[0]`"
+
+
+def test_framework_category_snapshot(catalog, snapshot):
+    snapshot(
+        "framework_category.md",
+        render_framework_category(catalog, "architecture", "framework/architecture.md"),
+    )
+
+
+def test_checklist_item_has_stable_id_and_guide_link(catalog):
+    """Each item carries its id (not its position) and links to its explaining section."""
+    text = render_framework_category(catalog, "architecture", "framework/architecture.md")
+    assert 'id="item-arch-one"' in text
+    assert 'data-item-id="arch-one"' in text
+    assert "[§1.1 Shapes](../expert/guide.md#sec-1-1)" in text
+
+
+def test_cited_by_lists_framework_final_and_area_items(catalog, snapshot):
+    """Section 1.2 is cited by the final checklist and by the engine area's item."""
+    text = render_cited_by(catalog, "1.2", "expert/guide.md")
+    snapshot("cited_by.md", text)
+    assert "[Tests pass.](../framework/final-checklist.md#item-final-one)" in text
+    assert (
+        "Focus area: Engine: [Defaults stay compatible.](../focus-areas/engine.md#item-engine-one)"
+        in text
+    )
+
+
+def test_cited_by_unknown_section_is_an_error(catalog):
+    with pytest.raises(KeyError, match="9.9"):
+        render_cited_by(catalog, "9.9", "expert/guide.md")
+
+
+def test_focus_area_snapshot(catalog, snapshot):
+    snapshot("focus_area.md", render_focus_area(catalog, "engine", "focus-areas/engine.md"))
+
+
+def test_focus_index_snapshot(catalog, snapshot):
+    snapshot("focus_index.md", render_focus_index(catalog, "focus-areas/index.md"))
+
+
+def test_folder_rows_count_areas_ignored_and_unmatched(catalog):
+    paths = [
+        "vllm_omni/engine/a.py",
+        "vllm_omni/engine/README.md",
+        "vllm_omni/engine/x.png",
+        "vllm_omni/other.py",
+    ]
+    rows = {r.folder: r for r in folder_rows(catalog, paths)}
+    top = rows["vllm_omni/"]
+    assert top.files == 4 and top.ignored == 1 and top.unmatched == 1
+    assert dict(top.areas) == {"engine": 1, "docs": 1}
+    assert rows["vllm_omni/engine/"].files == 3
+
+
+def test_path_finder_snapshot(catalog, snapshot):
+    paths = ["vllm_omni/engine/a.py", "docs/index.md", "README.md", "x/y/z/w.py"]
+    snapshot("path_finder.md", render_path_finder(catalog, paths, "focus-areas/path-finder.md"))
