@@ -11,6 +11,14 @@ import pytest
 
 # Material 9.8 prints an end-of-life banner on import; it is noise in test logs.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Tests never touch the internet: anything that forgets to point at a stand-in
+# server hits the discard port on loopback and is refused at once.
+os.environ["GITHUB_API_URL"] = "http://127.0.0.1:9"
+os.environ["GITHUB_TOKEN"] = ""
+os.environ["GH_TOKEN"] = ""
+os.environ["REVIEW_HTTP_RETRIES"] = "0"
+os.environ.pop("REVIEW_PRS", None)
+os.environ.pop("REVIEW_REPO", None)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -60,6 +68,7 @@ def built_site(tmp_path_factory) -> Path:
     from mkdocs.config import load_config
 
     site_dir = tmp_path_factory.mktemp("site")
+    os.environ["REVIEW_CACHE_DIR"] = str(tmp_path_factory.mktemp("http-cache"))
     config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     build(config)
     return site_dir

@@ -1,0 +1,103 @@
+"""MkDocs hook: a checklist page for each pull request in REVIEW_PRS (default: mkdocs.yml).
+
+on_config adds the pages to the navigation; on_files fetches each PR (GitHub,
+else cache, else the bundled snapshot) and adds a page whose Markdown holds
+only a placeholder; on_page_content replaces the placeholder with escaped HTML
+after Markdown conversion, so no PR-controlled text is ever read as Markdown,
+Jinja or a markdown-exec fence. Run on its own to print the plan.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from review_kit.catalog import load_catalog
+from review_kit.errors import ReviewKitError
+from review_kit.pr_pages import INDEX_URI, PrBuildSettings, fetch_reviews, page_uri
+from review_kit.pr_render import SiteLinks, render_pr_html, render_pr_index_html
+
+log = logging.getLogger("mkdocs.hooks.pr_pages")
+
+NAV_SECTION = "Pull requests"
+# A marker no Markdown extension touches; replaced after conversion.
+SLOT = '<div class="rk-pr-slot"></div>'
+
+_state: dict = {"serving": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["serving"] = command == "serve"
+
+
+def _settings(config: MkDocsConfig) -> PrBuildSettings:
+    extra = config["extra"]["review_kit"]
+    root = Path(config["config_file_path"]).parent
+    try:
+        return PrBuildSettings.resolve(extra["repo"], extra.get("prs"), root / ".cache")
+    except ReviewKitError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    settings = _settings(config)
+    pages = [{f"#{n}": page_uri(n)} for n in settings.numbers]
+    config["nav"].append({NAV_SECTION: [INDEX_URI, *pages]})
+    _state["settings"] = settings
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    settings: PrBuildSettings = _state["settings"]
+    root = Path(config["config_file_path"]).parent
+    extra = config["extra"]["review_kit"]
+    try:
+        catalog = load_catalog(
+            config["docs_dir"], root / extra["framework"], root / extra["focus_map"], root
+        )
+        reviews = fetch_reviews(settings, catalog, remember=_state["serving"])
+    except ReviewKitError as exc:
+        raise PluginError(str(exc)) from None
+    for review in reviews:
+        for notice in review.notices:
+            log.warning(
+                "PR #%d: %s", review.pr.number, notice
+            ) if review.pr.source == "cache" else log.info("PR #%d: %s", review.pr.number, notice)
+    _state["catalog"] = catalog
+    _state["reviews"] = {page_uri(r.pr.number): r for r in reviews}
+    _state["index"] = reviews
+    files.append(File.generated(config, INDEX_URI, content=f"# Pull requests\n\n{SLOT}\n"))
+    for review in reviews:
+        number = review.pr.number
+        files.append(
+            File.generated(
+                config, page_uri(number), content=f"# Pull request #{number}\n\n{SLOT}\n"
+            )
+        )
+    return files
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    uri = page.file.src_uri
+    if uri != INDEX_URI and uri not in _state.get("reviews", {}):
+        return html
+    if html.count(SLOT) != 1:
+        raise PluginError(f"{uri}: the PR page placeholder is missing or repeated")
+    links = SiteLinks(uri, config["use_directory_urls"])
+    if uri == INDEX_URI:
+        body = render_pr_index_html(_state["index"], links)
+    else:
+        body = render_pr_html(_state["reviews"][uri], _state["catalog"], links)
+    return html.replace(SLOT, body)
+
+
+if __name__ == "__main__":
+    from review_kit.catalog import REPO_ROOT
+
+    plan = PrBuildSettings.resolve("vllm-project/vllm-omni", [19], REPO_ROOT / ".cache")
+    print(f"{plan.repo}: {', '.join(page_uri(n) for n in plan.numbers)}")

@@ -1,0 +1,345 @@
+"""Fetch a pull request and its changed files from GitHub's REST API.
+
+requests-cache keeps every response on disk and revalidates it with its ETag,
+so an unchanged PR costs only 304s; urllib3's ``Retry`` retries connection
+errors and 5xx with backoff. Rate limits (403/429) are waited out here, up to
+a bound, because their reset time is in headers urllib3 does not read. When
+GitHub cannot answer, the last cached copy is used and the page says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+import requests_cache
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from . import __version__
+from .errors import ReviewKitError
+from .pull_request import GITHUB_FILES_CAP, PullRequest, pull_request_from_api
+
+log = logging.getLogger("review_kit.github")
+
+DEFAULT_API_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+PER_PAGE = 100  # GitHub's maximum for the files endpoint
+
+
+class PullRequestNotFound(ReviewKitError):
+    """GitHub says there is no such pull request (exit code 3)."""
+
+
+class NetworkError(ReviewKitError):
+    """GitHub could not be reached or refused us, and no cache could stand in (exit code 4)."""
+
+
+def resolve_token(environ: dict[str, str] | None = None) -> str | None:
+    """GITHUB_TOKEN, else GH_TOKEN, else `gh auth token`, else none (unauthenticated)."""
+    env = os.environ if environ is None else environ
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        if env.get(name, "").strip():
+            return env[name].strip()
+    gh = shutil.which("gh")
+    if gh:
+        try:
+            out = subprocess.run(
+                [gh, "auth", "token"], capture_output=True, text=True, timeout=5, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        token = out.stdout.strip()
+        if out.returncode == 0 and token:
+            return token
+    return None
+
+
+@dataclass
+class GitHubSettings:
+    api_url: str = DEFAULT_API_URL
+    token: str | None = None
+    cache_dir: Path = Path(".cache")
+    timeout: float = 20.0
+    retries: int = 3
+    backoff: float = 0.5
+    # Longest wait for a rate-limit reset or Retry-After before falling back to
+    # the cache: a build should not hang for the rest of the hour.
+    max_wait: float = 10.0
+
+    @classmethod
+    def from_environment(cls, default_cache_dir: Path, environ: dict[str, str] | None = None):
+        env = os.environ if environ is None else environ
+        return cls(
+            api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            token=resolve_token(env),
+            cache_dir=Path(env.get("REVIEW_CACHE_DIR") or default_cache_dir),
+            timeout=float(env.get("REVIEW_HTTP_TIMEOUT") or 20.0),
+            max_wait=float(env.get("REVIEW_MAX_WAIT") or 10.0),
+            retries=int(env.get("REVIEW_HTTP_RETRIES") or 3),
+            backoff=float(env.get("REVIEW_HTTP_BACKOFF") or 0.5),
+        )
+
+
+@dataclass
+class RequestLog:
+    """What the client asked for, for the notes and benchmarks (never the token)."""
+
+    sent: int = 0
+    not_modified: int = 0
+    from_cache_fallback: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+def _redact(text: str, token: str | None) -> str:
+    return text.replace(token, "***") if token else text
+
+
+class GitHubClient:
+    """A small client for the two endpoints the kit needs."""
+
+    def __init__(self, settings: GitHubSettings) -> None:
+        self.settings = settings
+        self.log = RequestLog()
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.session = requests_cache.CachedSession(
+            str(settings.cache_dir / "github-http"),
+            backend="sqlite",
+            # Store everything, but revalidate on every use: an ETag request
+            # answered 304 is free against the primary rate limit.
+            expire_after=requests_cache.EXPIRE_IMMEDIATELY,
+            allowable_codes=(200,),
+            cache_control=False,
+        )
+        retry = Retry(
+            total=settings.retries,
+            connect=settings.retries,
+            read=settings.retries,
+            status=settings.retries,
+            backoff_factor=settings.backoff,
+            status_forcelist=(500, 502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=False,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.headers.update(
+            {
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": f"vllm-omni-review-kit/{__version__}",
+            }
+        )
+        if settings.token:
+            self.session.headers["Authorization"] = f"Bearer {settings.token}"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- one request -------------------------------------------------------
+
+    def _wait_for_rate_limit(self, response: requests.Response) -> float | None:
+        """Seconds to wait before retrying a rate-limited response, or None to give up."""
+        headers = response.headers
+        if response.status_code not in (403, 429):
+            return None
+        wait: float | None = None
+        if "Retry-After" in headers:
+            try:
+                wait = float(headers["Retry-After"])
+            except ValueError:
+                wait = None
+        elif headers.get("X-RateLimit-Remaining") == "0" and "X-RateLimit-Reset" in headers:
+            try:
+                wait = max(0.0, float(headers["X-RateLimit-Reset"]) - time.time()) + 1
+            except ValueError:
+                wait = None
+        elif response.status_code == 429:
+            wait = 1.0
+        if wait is None or wait > self.settings.max_wait:
+            return None
+        return wait
+
+    def _get(self, url: str, what: str) -> requests.Response:
+        for attempt in range(3):
+            try:
+                response = self.session.get(url, timeout=self.settings.timeout)
+            except requests.exceptions.RequestException as exc:
+                # After urllib3's retries a read timeout surfaces as a
+                # ConnectionError; the user needs to know it was slowness.
+                if isinstance(exc, requests.exceptions.Timeout) or "Read timed out" in str(exc):
+                    raise NetworkError(
+                        f"{what}: GitHub did not answer within {self.settings.timeout:g}s"
+                    ) from None
+                raise NetworkError(f"{what}: cannot reach {self._host()} ({_cause(exc)})") from None
+            # Every call reaches GitHub: responses are stored expired, so a
+            # cached one is only ever returned after a 304 revalidation.
+            self.log.sent += 1
+            if getattr(response, "revalidated", False):
+                self.log.not_modified += 1
+            wait = self._wait_for_rate_limit(response)
+            if wait is not None and attempt < 2:
+                log.info("%s: rate limited; retrying in %.1fs", what, wait)
+                self.log.waits.append(wait)
+                time.sleep(wait)
+                continue
+            return self._checked(response, what)
+        return self._checked(response, what)
+
+    def _host(self) -> str:
+        return urlsplit(self.settings.api_url).netloc or self.settings.api_url
+
+    def _checked(self, response: requests.Response, what: str) -> requests.Response:
+        status = response.status_code
+        if status == 200:
+            return response
+        message = _github_message(response)
+        if status == 404:
+            raise PullRequestNotFound(f"{what}: not found on {self._host()} (404{message})")
+        if status == 401:
+            raise NetworkError(
+                f"{what}: GitHub rejected the token (401{message}); check GITHUB_TOKEN or GH_TOKEN"
+            )
+        if status in (403, 429) and (
+            response.headers.get("X-RateLimit-Remaining") == "0"
+            or "Retry-After" in response.headers
+            or status == 429
+        ):
+            reset = response.headers.get("X-RateLimit-Reset")
+            when = ""
+            if reset and reset.isdigit():
+                when = f", resets at {datetime.fromtimestamp(int(reset), UTC):%H:%M:%S} UTC"
+            raise NetworkError(f"{what}: GitHub rate limit exhausted ({status}{when})")
+        if status == 403:
+            raise NetworkError(f"{what}: GitHub refused access (403{message})")
+        raise NetworkError(f"{what}: GitHub answered {status}{message}")
+
+    def _json(self, response: requests.Response, what: str):
+        try:
+            return response.json()
+        except ValueError:
+            raise NetworkError(f"{what}: GitHub sent malformed JSON") from None
+
+    # -- a whole pull request ----------------------------------------------
+
+    def _pull_urls(self, repo: str, number: int) -> tuple[str, str]:
+        base = f"{self.settings.api_url}/repos/{repo}/pulls/{number}"
+        return base, f"{base}/files?per_page={PER_PAGE}"
+
+    def fetch(self, repo: str, number: int) -> PullRequest:
+        """The PR and every listed file, following ``Link: rel="next"`` to the end."""
+        what = f"PR #{number} of {repo}"
+        pull_url, files_url = self._pull_urls(repo, number)
+        pull = self._json(self._get(pull_url, what), what)
+        files: list = []
+        url: str | None = files_url
+        while url and len(files) < GITHUB_FILES_CAP:
+            response = self._get(url, what)
+            page = self._json(response, what)
+            if not isinstance(page, list):
+                raise NetworkError(f"{what}: GitHub sent a files page that is not a list")
+            files.extend(page)
+            url = response.links.get("next", {}).get("url")
+        pr = pull_request_from_api(pull, files[:GITHUB_FILES_CAP], repo, what, source="api")
+        pr.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return pr
+
+    def cached(self, repo: str, number: int) -> PullRequest | None:
+        """The last copy of the PR in the HTTP cache, or None if any page is missing."""
+        what = f"PR #{number} of {repo}"
+        pull_url, files_url = self._pull_urls(repo, number)
+        pull_response = self._cached_response(pull_url)
+        if pull_response is None:
+            return None
+        files: list = []
+        url: str | None = files_url
+        while url:
+            response = self._cached_response(url)
+            if response is None:
+                return None
+            files.extend(json.loads(response.content))
+            url = response.links.get("next", {}).get("url")
+        pr = pull_request_from_api(
+            json.loads(pull_response.content), files[:GITHUB_FILES_CAP], repo, what, source="cache"
+        )
+        pr.fetched_at = pull_response.created_at.astimezone(UTC).isoformat(timespec="seconds")
+        return pr
+
+    def _cached_response(self, url: str):
+        request = requests.Request("GET", url, headers=dict(self.session.headers)).prepare()
+        key = self.session.cache.create_key(request)
+        return self.session.cache.get_response(key)
+
+
+def _github_message(response: requests.Response) -> str:
+    try:
+        message = response.json().get("message")
+    except (ValueError, AttributeError):
+        return ""
+    return f": {' '.join(str(message).split())[:120]}" if message else ""
+
+
+def _cause(exc: Exception) -> str:
+    text = str(exc)
+    for marker in (
+        "NameResolutionError",
+        "Connection refused",
+        "timed out",
+        "Max retries exceeded",
+    ):
+        if marker in text:
+            return {
+                "NameResolutionError": "host name not resolved",
+                "Connection refused": "connection refused",
+                "timed out": "timed out",
+                "Max retries exceeded": "retries exhausted",
+            }[marker]
+    return type(exc).__name__
+
+
+def age_of(fetched_at: str | None, now: datetime | None = None) -> str:
+    """'3 h 12 min' style age of an ISO timestamp."""
+    if not fetched_at:
+        return "unknown age"
+    then = datetime.fromisoformat(fetched_at)
+    seconds = int(((now or datetime.now(UTC)) - then).total_seconds())
+    if seconds < 120:
+        return f"{max(seconds, 0)} s"
+    minutes = seconds // 60
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h {minutes % 60} min"
+    return f"{hours // 24} days"
+
+
+def fetch_with_fallback(client: GitHubClient, repo: str, number: int) -> PullRequest:
+    """Live data if GitHub answers; else the cached copy with a visible notice; else an error."""
+    try:
+        return client.fetch(repo, number)
+    except PullRequestNotFound:
+        raise
+    except NetworkError as exc:
+        cached = client.cached(repo, number)
+        if cached is None:
+            raise NetworkError(
+                _redact(str(exc), client.settings.token) + "; no cached copy to fall back on"
+            ) from None
+        client.log.from_cache_fallback += 1
+        cached.notices.append(
+            f"GitHub could not be reached ({_redact(str(exc), client.settings.token)}). "
+            f"Showing the cached copy fetched at {cached.fetched_at} ({age_of(cached.fetched_at)} old)."
+        )
+        return cached

@@ -1,0 +1,163 @@
+"""Render a ``Review`` as escaped HTML (site pages) or escaped Markdown (reports).
+
+Pull-request data is untrusted: file names, titles, branch names and logins
+may hold Jinja, Markdown, HTML or control characters. The site never lets it
+into page Markdown: the hook inserts this module's HTML after Markdown
+conversion, from templates with autoescaping on. Reports escape every
+character Markdown or HTML could act on.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .analysis import Review
+from .catalog import Catalog, item_anchor
+from .github import age_of
+
+# Characters that change how text reads without being visible: bidi controls
+# ("Trojan Source"), zero-width marks, and C0/C1 controls such as newline.
+_INVISIBLE = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: object) -> str:
+    """Make every control or bidi character visible as an escape, so names read literally."""
+    return _INVISIBLE.sub(lambda m: _NAMED.get(m.group(), f"<U+{ord(m.group()):04X}>"), str(text))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&:])")
+
+
+def md_escape(text: object) -> str:
+    """Markdown text that renders exactly as ``text``: no markup, no HTML, no links."""
+    escaped = _MD_SPECIAL.sub(
+        lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(), "\\" + m.group()),
+        visible(text),
+    )
+    # "{{" stays harmless in a report, but a reader pasting it into a Jinja
+    # page would not expect it to run; break the pair.
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def safe_url(url: str) -> str | None:
+    """Only http(s) URLs are linked; anything else (javascript:, data:) is shown as text."""
+    parts = urlsplit(url or "")
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@cache
+def _html_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("review_kit", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["visible"] = visible
+    env.filters["short_sha"] = short_sha
+    env.globals["item_anchor"] = item_anchor
+    return env
+
+
+@cache
+def _md_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("review_kit", "templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["short_sha"] = lambda sha: md_escape(short_sha(sha))
+    return env
+
+
+@cache
+def _trusted_markdown(text: str) -> Markup:
+    """The kit's own item text (Markdown with code spans) as inline HTML."""
+    html = markdown.markdown(text)
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return Markup(html)
+
+
+class SiteLinks:
+    """URLs from one built page to others, for HTML that MkDocs will not rewrite."""
+
+    def __init__(self, page_src_uri: str, use_directory_urls: bool = True) -> None:
+        self.page_url = self.url_of(page_src_uri, use_directory_urls)
+        self.directory_urls = use_directory_urls
+
+    @staticmethod
+    def url_of(src_uri: str, directory_urls: bool) -> str:
+        stem = src_uri[: -len(".md")]
+        if not directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
+    def to(self, src_uri: str, anchor: str = "") -> str:
+        target = self.url_of(src_uri, self.directory_urls)
+        if self.page_url.endswith("/") or not self.page_url:
+            page_dir = self.page_url.rstrip("/") or "."
+        else:
+            page_dir = posixpath.dirname(self.page_url) or "."
+        if target.endswith("/") or not target:
+            rel = posixpath.relpath(target.rstrip("/") or ".", page_dir) + "/"
+        else:
+            rel = posixpath.relpath(target, page_dir)
+        return f"{rel}#{anchor}" if anchor else rel
+
+
+def _pr_context(review: Review, catalog: Catalog) -> dict:
+    pr = review.pr
+    return {
+        "review": review,
+        "pr": pr,
+        "catalog": catalog,
+        "github_url": safe_url(pr.html_url) or f"https://github.com/{pr.repo}/pull/{pr.number}",
+        "age": age_of(pr.fetched_at) if pr.fetched_at else None,
+        "item_html": _trusted_markdown,
+        "pr_files": {f.filename: f.sha for f in pr.files},
+        "pr_items": {i.item.id: i.files for i in review.items},
+    }
+
+
+def render_pr_html(review: Review, catalog: Catalog, links: SiteLinks) -> str:
+    """The body of a per-PR page, every PR-controlled string escaped."""
+    return (
+        _html_env()
+        .get_template("pr_page.html.j2")
+        .render(links=links, **_pr_context(review, catalog))
+    )
+
+
+def render_pr_index_html(reviews: list[Review], links: SiteLinks) -> str:
+    return _html_env().get_template("pr_index.html.j2").render(reviews=reviews, links=links)
+
+
+def render_pr_markdown(review: Review, catalog: Catalog, guide_base_url: str = "") -> str:
+    """The review tool's Markdown report."""
+    return (
+        _md_env()
+        .get_template("pr_report.md.j2")
+        .render(guide_base_url=guide_base_url, **_pr_context(review, catalog))
+    )
+
+
+def short_sha(sha: str) -> str:
+    return sha[:7] if re.fullmatch(r"[0-9a-f]{7,64}", sha or "") else visible(sha)[:12]

@@ -1,0 +1,207 @@
+"""A stand-in for GitHub's REST API on 127.0.0.1, for tests and benchmarks.
+
+It behaves as GitHub documents for the two endpoints the kit uses: pages of at
+most 100 files linked with ``Link: rel="next"``, at most 3000 files in all,
+strong ETags answered with 304 (which do not count against the rate limit),
+rate-limit headers, and ``Retry-After``. Faults are scripted per request so
+tests can stage 401s, 404s, rate limits, 502s, slow answers and bad JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 30
+MAX_FILES = 3000
+RATE_LIMIT = 5000
+
+
+@dataclass
+class Fault:
+    """One scripted answer: a status with headers and body, a delay, or a dropped connection."""
+
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    body: bytes | None = None
+    delay: float = 0.0
+    drop: bool = False
+    path_contains: str = ""  # only for requests whose path contains this
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict
+    status: int
+
+
+class GitHubStub:
+    def __init__(
+        self, prs: dict[tuple[str, int], dict] | None = None, prefix: str = "", latency: float = 0.0
+    ):
+        self.prs = prs or {}
+        self.prefix = prefix.rstrip("/")
+        self.latency = latency
+        self.faults: deque[Fault] = deque()
+        self.requests: list[Seen] = []
+        self.remaining = RATE_LIMIT
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        # A short poll interval keeps shutdown (and so each test) fast.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    # -- control -----------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{self.prefix}"
+
+    def add_pr(self, repo: str, pull: dict, files: list[dict]) -> None:
+        self.prs[(repo, pull["number"])] = {"pull": pull, "files": files}
+
+    def fail_next(self, *faults: Fault) -> None:
+        self.faults.extend(faults)
+
+    def charged(self) -> int:
+        """Requests that counted against the rate limit (everything but 304s)."""
+        return sum(1 for r in self.requests if r.status != 304)
+
+    def __enter__(self) -> GitHubStub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- the API -------------------------------------------------------------
+
+    def _answer(self, path: str, query: dict) -> tuple[int, object, dict]:
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)(/files)?", path)
+        if not m:
+            return 404, {"message": "Not Found"}, {}
+        entry = self.prs.get((m[1], int(m[2])))
+        if entry is None:
+            return (
+                404,
+                {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"},
+                {},
+            )
+        if not m[3]:
+            return 200, entry["pull"], {}
+        per_page = min(int(query.get("per_page", [DEFAULT_PER_PAGE])[0]), MAX_PER_PAGE)
+        page = max(int(query.get("page", ["1"])[0]), 1)
+        files = entry["files"][:MAX_FILES]
+        chunk = files[(page - 1) * per_page : page * per_page]
+        last = max(1, -(-len(files) // per_page))
+        links = []
+        base = f"{self.url}/repos/{m[1]}/pulls/{m[2]}/files?per_page={per_page}"
+        if page < last:
+            links.append(f'<{base}&page={page + 1}>; rel="next"')
+            links.append(f'<{base}&page={last}>; rel="last"')
+        if page > 1:
+            links.append(f'<{base}&page={page - 1}>; rel="prev"')
+            links.append(f'<{base}&page=1>; rel="first"')
+        return 200, chunk, {"Link": ", ".join(links)} if links else {}
+
+    def _handler(self):
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                path = parts.path
+                if stub.prefix and path.startswith(stub.prefix):
+                    path = path[len(stub.prefix) :]
+                if stub.latency:
+                    time.sleep(stub.latency)
+                fault = None
+                with stub.lock:
+                    if stub.faults and stub.faults[0].path_contains in path:
+                        fault = stub.faults.popleft()
+                if fault is not None:
+                    if fault.delay:
+                        time.sleep(fault.delay)
+                    if fault.drop:
+                        self.close_connection = True
+                        self.connection.close()
+                        stub._record(path, self.headers, 0)
+                        return
+                    if fault.status != 200 or fault.body is not None:
+                        body = (
+                            fault.body
+                            if fault.body is not None
+                            else json.dumps({"message": "fault"}).encode()
+                        )
+                        self._send(
+                            fault.status,
+                            body,
+                            {"Content-Type": "application/json", **fault.headers},
+                            path,
+                        )
+                        return
+                status, payload, extra = stub._answer(path, parse_qs(parts.query))
+                body = json.dumps(payload).encode()
+                etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+                headers = {"Content-Type": "application/json; charset=utf-8", **extra}
+                if status == 200:
+                    headers["ETag"] = etag
+                    if self.headers.get("If-None-Match") == etag:
+                        self._send(304, b"", {"ETag": etag, **extra}, path)
+                        return
+                self._send(status, body, headers, path)
+
+            def _send(self, status: int, body: bytes, headers: dict, path: str):
+                with stub.lock:
+                    if status != 304:
+                        stub.remaining = max(0, stub.remaining - 1)
+                    remaining = stub.remaining
+                self.send_response(status)
+                base = {
+                    "X-RateLimit-Limit": str(RATE_LIMIT),
+                    "X-RateLimit-Remaining": str(remaining),
+                    "X-RateLimit-Used": str(RATE_LIMIT - remaining),
+                    "X-RateLimit-Reset": str(int(time.time()) + 3600),
+                    "X-RateLimit-Resource": "core",
+                }
+                for key, value in {**base, **headers}.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if body:
+                    self.wfile.write(body)
+                stub._record(path, self.headers, status)
+
+        return Handler
+
+    def _record(self, path: str, headers, status: int) -> None:
+        with self.lock:
+            self.requests.append(Seen(path, dict(headers), status))
+
+
+def corpus_pr(record: dict) -> tuple[dict, list[dict]]:
+    """Split a corpus record into the pull payload and its files, adding blob SHAs as GitHub does."""
+    pull = {k: v for k, v in record.items() if k != "files"}
+    files = []
+    for entry in record["files"]:
+        sha = hashlib.sha1(f"{record['head']['sha']}:{entry['filename']}".encode()).hexdigest()
+        files.append({"sha": sha, **entry})
+    return pull, files

@@ -1,0 +1,194 @@
+"""Analysis of a PR's file list: areas, items with their triggering files, checks, effort."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from review_kit.analysis import analyse, review_to_json
+from review_kit.catalog import load_catalog
+from review_kit.errors import ReviewKitError
+from review_kit.pull_request import ChangedFile, PullRequest
+from review_kit.sources import from_file, from_git, from_snapshot
+
+REPO = "vllm-project/vllm-omni"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def pr_of(*files: ChangedFile, **fields) -> PullRequest:
+    return PullRequest(number=1, repo=REPO, files=list(files), changed_files=len(files), **fields)
+
+
+def check(review, check_id):
+    return next(c for c in review.checks if c.check.id == check_id)
+
+
+def test_pr19_snapshot_review(catalog):
+    """PR 19 touches scheduling and the engine; items name the files that caused them."""
+    review = analyse(from_snapshot(19), catalog)
+    assert [a.area.id for a in review.areas] == ["scheduling", "engine"]
+    budget = next(i for i in review.items if i.item.id == "sched-budget")
+    assert budget.files == [
+        "vllm_omni/core/sched/__init__.py",
+        "vllm_omni/core/sched/diffusion_scheduler.py",
+        "vllm_omni/core/sched/output.py",
+        "vllm_omni/core/sched/scheduler.py",
+    ]
+    assert check(review, "tests-with-source").status == "attention"
+    assert review.effort.score == 4
+    assert review.effort.reasons[0] == "493 lines changed in 5 file(s): base score 3"
+    assert "pytest tests -v -k sched" in review.commands
+
+
+def test_source_with_tests_passes(catalog):
+    review = analyse(
+        pr_of(
+            ChangedFile("vllm_omni/engine/arg_utils.py"), ChangedFile("tests/engine/test_args.py")
+        ),
+        catalog,
+    )
+    result = check(review, "tests-with-source")
+    assert result.status == "pass" and "tests/engine/test_args.py" in result.reason
+
+
+def test_new_model_without_registry_needs_attention(catalog):
+    files = [ChangedFile("vllm_omni/diffusion/models/flux/pipeline_flux.py", "added")]
+    review = analyse(pr_of(*files), catalog)
+    assert check(review, "model-registry-updated").status == "attention"
+    registered = analyse(pr_of(*files, ChangedFile("vllm_omni/diffusion/registry.py")), catalog)
+    assert check(registered, "model-registry-updated").status == "pass"
+    assert check(registered, "supported-models-listed").status == "attention"
+
+
+def test_modified_model_file_does_not_trigger_registry_check(catalog):
+    review = analyse(
+        pr_of(ChangedFile("vllm_omni/diffusion/models/sd3/sd3_transformer.py")), catalog
+    )
+    assert check(review, "model-registry-updated").reason.startswith("Does not apply")
+
+
+def test_dependency_change_is_flagged(catalog):
+    review = analyse(pr_of(ChangedFile("pyproject.toml")), catalog)
+    result = check(review, "dependency-change")
+    assert result.status == "attention" and result.files == ["pyproject.toml"]
+
+
+def test_user_facing_change_without_docs(catalog):
+    review = analyse(pr_of(ChangedFile("vllm_omni/entrypoints/openai/serving_speech.py")), catalog)
+    assert check(review, "docs-with-user-facing-change").status == "attention"
+
+
+def test_rename_counts_for_both_areas_and_unmatched_listed(catalog):
+    review = analyse(
+        pr_of(
+            ChangedFile(
+                "vllm_omni/core/args.py", "renamed", previous_filename="vllm_omni/engine/args.py"
+            ),
+            ChangedFile("weird/place.cfg"),
+            ChangedFile("docs/diagram.png", "added"),
+        ),
+        catalog,
+    )
+    areas = {a.area.id for a in review.areas}
+    assert {"scheduling", "engine"} <= areas
+    assert review.unmatched == ["weird/place.cfg"]
+    assert review.ignored == ["docs/diagram.png"]
+    assert check(review, "removed-public-files").status == "attention"
+
+
+def test_effort_scales_and_caps(catalog):
+    small = analyse(pr_of(ChangedFile("README.md", additions=3)), catalog)
+    assert small.effort.score == 1
+    files = [
+        ChangedFile(f"vllm_omni/{d}/x.py", additions=900)
+        for d in ("engine", "worker", "core", "diffusion")
+    ]
+    big = analyse(pr_of(*files), catalog)
+    assert big.effort.score == 5
+    assert any(r.startswith("capped at 5") for r in big.effort.reasons)
+
+
+def test_truncated_list_adds_notice_and_effort(catalog):
+    pr = pr_of(ChangedFile("README.md"))
+    pr.changed_files = 3500
+    review = analyse(pr, catalog)
+    assert any("at most 3000 files" in n for n in review.notices)
+    assert any("listed only 1 of 3500" in r for r in review.effort.reasons)
+
+
+def test_json_has_the_documented_keys(catalog):
+    data = review_to_json(analyse(from_snapshot(19), catalog))
+    assert {"pr", "files", "unmatched", "areas", "items", "checks", "effort"} <= set(data)
+    assert data["files"][0].keys() >= {"filename", "status", "areas"}
+    assert all(isinstance(f["areas"], list) for f in data["files"])
+    assert data["effort"]["score"] == 4
+
+
+def test_files_from_accepts_api_shape_and_plain_paths(tmp_path):
+    api = tmp_path / "api.json"
+    api.write_text(
+        json.dumps([{"filename": "a.py", "status": "added", "additions": 2, "deletions": 0}])
+    )
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(["a.py", "b.py"]))
+    assert from_file(api, REPO, 5).files[0].status == "added"
+    assert [f.filename for f in from_file(plain, REPO, None).files] == ["a.py", "b.py"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{oops", r"bad\.json:1: not valid JSON"),
+        ('{"files": 3}', "expected a JSON list of files"),
+        ('[{"name": "x"}]', "a file entry has no 'filename'"),
+        ('[{"filename": "x", "status": "exploded"}]', "unknown file status 'exploded'"),
+    ],
+)
+def test_files_from_rejects_bad_input_with_one_line(tmp_path, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    with pytest.raises(ReviewKitError, match=message):
+        from_file(bad, REPO, 1)
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_git_range_reads_statuses_renames_and_counts(tmp_path):
+    repo = tmp_path / "checkout"
+    (repo / "vllm_omni/engine").mkdir(parents=True)
+    (repo / "vllm_omni/engine/old.py").write_text("a\nb\nc\nd\ne\n")
+    (repo / "README.md").write_text("hi\n")
+    git(repo.parent, "init", "-q", "-b", "main", str(repo))
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=A", "add", ".")
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=A", "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "feature")
+    (repo / "vllm_omni/core").mkdir()
+    git(repo, "mv", "vllm_omni/engine/old.py", "vllm_omni/core/new.py")
+    (repo / "README.md").write_text("hi\nthere\n")
+    (repo / "tests").mkdir()
+    (repo / "tests/test_x.py").write_text("x = 1\n")
+    git(repo, "add", ".")
+    git(
+        repo, "-c", "user.email=a@b", "-c", "user.name=A", "commit", "-qm", "Move the engine module"
+    )
+    pr = from_git("main...feature", repo, REPO, None)
+    by_name = {f.filename: f for f in pr.files}
+    assert by_name["vllm_omni/core/new.py"].status == "renamed"
+    assert by_name["vllm_omni/core/new.py"].previous_filename == "vllm_omni/engine/old.py"
+    assert (by_name["README.md"].additions, by_name["README.md"].status) == (1, "modified")
+    assert by_name["tests/test_x.py"].status == "added"
+    assert pr.title == "Move the engine module" and pr.source == "git"
+
+
+@pytest.mark.parametrize("bad", ["main..feature", "-rf...x", "main"])
+def test_git_range_must_be_three_dot(tmp_path, bad):
+    with pytest.raises(ReviewKitError, match="expected a three-dot range"):
+        from_git(bad, tmp_path, REPO, None)
