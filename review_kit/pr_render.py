@@ -35,18 +35,16 @@ def visible(text: object) -> str:
     return _INVISIBLE.sub(lambda m: _NAMED.get(m.group(), f"<U+{ord(m.group()):04X}>"), str(text))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&:])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!|~<>&:{}])")
 
 
 def md_escape(text: object) -> str:
     """Markdown text that renders exactly as ``text``: no markup, no HTML, no links."""
-    escaped = _MD_SPECIAL.sub(
-        lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(), "\\" + m.group()),
-        visible(text),
-    )
-    # "{{" stays harmless in a report, but a reader pasting it into a Jinja
-    # page would not expect it to run; break the pair.
-    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+    # Braces become entities: attr_list-style renderers read "{: ...}", and a
+    # report pasted into a Jinja page must not run "{{ ... }}".
+    # A colon becomes an entity too, so no "https://" in a name is autolinked.
+    entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "{": "&#123;", "}": "&#125;", ":": "&#58;"}
+    return _MD_SPECIAL.sub(lambda m: entities.get(m.group(), "\\" + m.group()), visible(text))
 
 
 def safe_url(url: str) -> str | None:

@@ -1,0 +1,130 @@
+"""tools/review_pr.py end to end: sources, formats, export, exit codes, no token in output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+from github_stub import Fault, GitHubStub, corpus_pr
+from hostile import PWNED, hostile_pr
+
+TOOL = [sys.executable, str(REPO / "tools/review_pr.py")]
+TOKEN = "ghp_cliTokenMustNotLeak77"
+
+
+def run(
+    *args: str, api_url: str = "http://127.0.0.1:9", cache=None, **env
+) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "GITHUB_API_URL": api_url, "GITHUB_TOKEN": TOKEN, **env}
+    if cache is not None:
+        full_env["REVIEW_CACHE_DIR"] = str(cache)
+    return subprocess.run([*TOOL, *args], capture_output=True, text=True, env=full_env, cwd=REPO)
+
+
+@pytest.fixture(scope="module")
+def stub(corpus):
+    with GitHubStub() as server:
+        for record in corpus:
+            server.add_pr("vllm-project/vllm-omni", *corpus_pr(record))
+        server.add_pr("vllm-project/vllm-omni", *hostile_pr(666, 40))
+        yield server
+
+
+def test_json_for_a_corpus_pr(stub, tmp_path, corpus):
+    record = next(r for r in corpus if r["number"] == 23)
+    result = run("--pr-number", "23", "--format", "json", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["pr"]["number"] == 23 and data["pr"]["source"] == "api"
+    assert [f["filename"] for f in data["files"]] == [f["filename"] for f in record["files"]]
+    sample = next(f for f in data["files"] if f["filename"] == "SAMPLE_TESTS_FOR_PR13.py")
+    assert sample["areas"] == [] and "SAMPLE_TESTS_FOR_PR13.py" in data["unmatched"]
+    assert {"items", "checks", "effort", "areas"} <= data.keys()
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_markdown_export(stub, tmp_path):
+    out = tmp_path / "report.md"
+    result = run("--pr-number", "19", "--export", str(out), api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0
+    report = out.read_text()
+    assert report.startswith("# Review of vllm-project/vllm-omni\\#19: \\[Core\\]Add scheduling")
+    assert "## Automated checks" in report and "## Key questions" in report
+    assert "vllm\\_omni/core/sched/output\\.py" in report
+
+
+def test_hostile_markdown_report_is_inert(stub, tmp_path):
+    """Names in the report are escaped: no HTML tag, link or fence survives."""
+    result = run("--pr-number", "666", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    assert "<script>" not in report and "](javascript:" not in report
+    assert '```python exec="on"' not in report
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;\\.py" in report
+    assert "&#123;&#123; 7\\*7 &#125;&#125;\\.py" in report
+    assert PWNED not in report
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "--pr-number is required"),
+        (("--pr-number", "x"), "invalid int value"),
+        (("--pr-number", "1", "--format", "pdf"), "invalid choice"),
+        (("--pr-number", "1", "--repo", "not a repo"), "is not of the form OWNER/NAME"),
+        (("--git", "a..b"), "expected a three-dot range"),
+        (("--files-from", "/nonexistent.json"), "cannot read"),
+        (("--git", "a...b", "--files-from", "x"), "alternatives"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(args, message):
+    result = run(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("review_pr.py: error:")
+
+
+def test_unknown_pr_exits_3(stub, tmp_path):
+    result = run("--pr-number", "99999", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.strip() == (
+        "review_pr.py: error: PR #99999 of vllm-project/vllm-omni: not found on "
+        f"{stub.url.split('//')[1]} (404: Not Found)"
+    )
+
+
+def test_network_failure_without_cache_exits_4(tmp_path):
+    result = run("--pr-number", "23", cache=tmp_path)
+    assert result.returncode == 4
+    assert "cannot reach 127.0.0.1:9" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_auth_failure_falls_back_to_cache_then_exits_4_without(stub, tmp_path):
+    assert run("--pr-number", "23", api_url=stub.url, cache=tmp_path).returncode == 0
+    stub.fail_next(Fault(401, body=b'{"message": "Bad credentials"}'))
+    cached = run("--pr-number", "23", "--format", "json", api_url=stub.url, cache=tmp_path)
+    assert cached.returncode == 0
+    assert json.loads(cached.stdout)["pr"]["source"] == "cache"
+    assert "notice: GitHub could not be reached" in cached.stderr
+    stub.fail_next(Fault(401, body=b'{"message": "Bad credentials"}'))
+    cold = run("--pr-number", "23", api_url=stub.url, cache=tmp_path / "other")
+    assert cold.returncode == 4 and "rejected the token (401: Bad credentials)" in cold.stderr
+    assert TOKEN not in cached.stdout + cached.stderr + cold.stderr
+
+
+def test_files_from_plain_list(tmp_path):
+    listing = tmp_path / "files.json"
+    listing.write_text(
+        json.dumps(["vllm_omni/diffusion/registry.py", "docs/models/supported_models.md"])
+    )
+    result = run("--files-from", str(listing), "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert data["files"][0]["areas"] == ["diffusion"]
+    checks = {c["id"]: c["status"] for c in data["checks"]}
+    assert checks["supported-models-listed"] == "pass"
+    assert checks["docs-with-user-facing-change"] == "pass"
