@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import re
+from itertools import compress
+
 import pathspec
 from pathspec.patterns.gitignore.base import GitIgnorePatternError
 from pydantic import Field
@@ -20,6 +23,7 @@ from .framework import ChecklistItem, SectionId, Slug, Strict, Text
 from .source import YamlDocument, load_yaml, parse_as
 
 Risk = Literal["critical", "high", "normal"]
+IGNORE = "\0ignore"  # owner key of the ignore list; no area id can contain NUL
 RISK_ORDER: dict[str, int] = {"critical": 0, "high": 1, "normal": 2}
 
 
@@ -97,13 +101,16 @@ class FocusMap:
     ignore: list[str]
     checks: list[AutomatedCheck] = field(default_factory=list)
     key_questions: list[KeyQuestions] = field(default_factory=list)
-    _specs: list[tuple[str, pathspec.GitIgnoreSpec]] = field(default_factory=list, repr=False)
-    _ignore_spec: pathspec.GitIgnoreSpec | None = field(default=None, repr=False)
+    _matcher: re.Pattern | None = field(default=None, repr=False)
+    _owners: tuple[tuple[str, bool], ...] = field(default=(), repr=False)
+    _area_ids: tuple[str, ...] = field(default=(), repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._specs = [(a.id, pathspec.GitIgnoreSpec.from_lines(a.paths)) for a in self.areas]
-        self._ignore_spec = pathspec.GitIgnoreSpec.from_lines(self.ignore)
+        self._area_ids = tuple(a.id for a in self.areas)
+        self._matcher, self._owners = compile_matcher(
+            [(IGNORE, self.ignore)] + [(a.id, a.paths) for a in self.areas]
+        )
 
     def area(self, area_id: str) -> FocusArea | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -113,14 +120,11 @@ class FocusMap:
         known = self._memo.get(path)
         if known is not None:
             return known
-        if self._ignore_spec is not None and self._ignore_spec.match_file(path):
+        decided = last_match_decisions(self._matcher, self._owners, path)
+        if decided.get(IGNORE):
             result = Classification(path, (), True)
         else:
-            result = Classification(
-                path,
-                tuple(area_id for area_id, spec in self._specs if spec.match_file(path)),
-                False,
-            )
+            result = Classification(path, tuple(a for a in self._area_ids if decided.get(a)), False)
         # Per-PR pages, focus pages and the path finder ask about the same
         # paths again and again; answers never change for one loaded map.
         self._memo[path] = result
@@ -158,6 +162,46 @@ class FocusMap:
         return dead
 
 
+def compile_matcher(
+    groups: list[tuple[str, list[str]]],
+) -> tuple[re.Pattern, tuple[tuple[str, bool], ...]]:
+    """One regex that reports, in a single match, every pattern a path matches.
+
+    pathspec translates each gitignore pattern to a regex (the hard part:
+    ``**``, anchoring, escapes). Asking each area's ``GitIgnoreSpec`` in turn
+    costs about 11 us a path; folding all patterns into optional lookaheads,
+    one capture group each, costs about 3 us. Which pattern wins is then
+    decided by ``last_match_decisions`` with gitignore's rule: the last match.
+    """
+    bodies: list[str] = []
+    owners: list[tuple[str, bool]] = []
+    for owner, patterns in groups:
+        for pattern in pathspec.GitIgnoreSpec.from_lines(patterns).patterns:
+            source = pattern.regex.pattern
+            if not source.startswith("^"):
+                raise ValueError(f"unexpected pathspec regex for {owner}: {source}")
+            # Named groups repeat across patterns; none of them is read here.
+            body = re.sub(r"\(\?P<\w+>", "(?:", source[1:])
+            if re.match(body, ""):
+                raise ValueError(f"pattern of {owner} matches the empty path: {pattern.pattern}")
+            bodies.append(body)
+            owners.append((owner, bool(pattern.include)))
+    return re.compile("".join(f"(?=({body}))?" for body in bodies)), tuple(owners)
+
+
+def last_match_decisions(
+    matcher: re.Pattern, owners: tuple[tuple[str, bool], ...], path: str
+) -> dict[str, bool]:
+    """For each owner with a matching pattern, whether its last matching pattern includes."""
+    match = matcher.match(path)
+    if match is None:
+        return {}
+    # compress() filters in C; a group is falsy only when its pattern did not
+    # match, since compile_matcher rejects patterns that can match "".
+    # Later pairs overwrite earlier ones: the last match wins.
+    return dict(compress(owners, match.groups()))
+
+
 def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
     groups = [(("ignore",), model.ignore)] + [
         (("areas", i, "paths"), area.paths) for i, area in enumerate(model.areas)
@@ -175,6 +219,12 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
             # raising; a map line that can never match anything is a mistake too.
             if pattern.startswith("#") or not compiled or any(p.include is None for p in compiled):
                 raise doc.error((*loc, j), f"invalid path pattern {pattern!r}")
+            try:
+                compile_matcher([("pattern", [pattern])])
+            except ValueError:
+                raise doc.error(
+                    (*loc, j), f"path pattern {pattern!r} matches every path; name a folder or type"
+                ) from None
 
 
 def _check_unique_ids(doc: YamlDocument, model: FocusMapModel) -> None:

@@ -97,6 +97,12 @@ def test_fixture_catalog_loads(fixture_catalog):
             id="invalid-pattern-escape",
         ),
         pytest.param(
+            '      - "*.md"\n',
+            '      - "*"\n',
+            "focus-map.yml:26: areas[1].paths[0]: path pattern '*' matches every path",
+            id="match-everything",
+        ),
+        pytest.param(
             "    title: Docs\n",
             "    title: Docs\n    title: Again\n",
             "focus-map.yml:23: areas[1].title: duplicate key",
@@ -259,3 +265,19 @@ def test_schema_file_is_current():
 
 def test_repo_root_fixture_points_at_repo():
     assert (REPO / "mkdocs.yml").exists()
+
+
+def test_combined_matcher_agrees_with_pathspec(corpus):
+    """The one-regex matcher gives exactly what each area's GitIgnoreSpec gives."""
+    import pathspec
+
+    focus_map = load_catalog().focus_map
+    specs = [(a.id, pathspec.GitIgnoreSpec.from_lines(a.paths)) for a in focus_map.areas]
+    ignore = pathspec.GitIgnoreSpec.from_lines(focus_map.ignore)
+    paths = set(load_tree()) | {f["filename"] for pr in corpus for f in pr["files"]}
+    paths |= {"a/b.png", "docs/x/y.md", "requirements-dev.txt", "vllm_omni/engine/\nx.py"}
+    for path in sorted(paths):
+        expected_ignored = ignore.match_file(path)
+        expected = () if expected_ignored else tuple(a for a, s in specs if s.match_file(path))
+        got = focus_map.classify(path)
+        assert (got.ignored, got.areas) == (expected_ignored, expected), path

@@ -302,3 +302,34 @@ def test_corpus_pr_shape_round_trips(corpus, tmp_path):
         pr = client_for(stub, tmp_path).fetch(REPO, record["number"])
     assert [f.filename for f in pr.files] == [f["filename"] for f in record["files"]]
     assert json.dumps(pr.to_json())
+
+
+def test_serve_rebuilds_do_not_refetch(tmp_path):
+    """Under `mkdocs serve` a PR is fetched once per process, not on every rebuild."""
+    from review_kit.catalog import load_catalog
+    from review_kit.pr_pages import _SERVE_MEMO, PrBuildSettings, fetch_reviews
+
+    _SERVE_MEMO.clear()
+    catalog = load_catalog()
+    with GitHubStub() as stub:
+        stub.add_pr(REPO, *make_pr(7, 3))
+        settings = PrBuildSettings(REPO, [7], GitHubSettings(api_url=stub.url, cache_dir=tmp_path))
+        first = fetch_reviews(settings, catalog, remember=True)
+        sent = len(stub.requests)
+        again = fetch_reviews(settings, catalog, remember=True)
+        assert len(stub.requests) == sent == 2
+        fetch_reviews(settings, catalog, remember=False)
+        assert len(stub.requests) == 4
+    assert first[0].pr.number == again[0].pr.number == 7
+    _SERVE_MEMO.clear()
+
+
+def test_pr_numbers_parse_and_reject():
+    from review_kit.errors import ReviewKitError
+    from review_kit.pr_pages import parse_pr_numbers
+
+    assert parse_pr_numbers("19, 23,19,", "REVIEW_PRS") == [19, 23]
+    assert parse_pr_numbers([19, 23], "mkdocs.yml") == [19, 23]
+    for bad in ("19,abc", "0", "-3"):
+        with pytest.raises(ReviewKitError, match="is not a pull request number"):
+            parse_pr_numbers(bad, "REVIEW_PRS")
