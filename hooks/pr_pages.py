@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from review_kit import pr_pages
 from review_kit.catalog import load_catalog
 from review_kit.errors import ReviewKitError
 from review_kit.pr_pages import INDEX_URI, PrBuildSettings, fetch_reviews, page_uri
@@ -28,11 +29,13 @@ NAV_SECTION = "Pull requests"
 # A marker no Markdown extension touches; replaced after conversion.
 SLOT = '<div class="rk-pr-slot"></div>'
 
-_state: dict = {"serving": False}
+_state: dict = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _state["serving"] = command == "serve"
+    # MkDocs re-imports hook files on every serve rebuild, so the flag lives in
+    # the core module, which stays imported for the whole process.
+    pr_pages.SERVING["active"] = command == "serve"
 
 
 def _settings(config: MkDocsConfig) -> PrBuildSettings:
@@ -60,14 +63,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         catalog = load_catalog(
             config["docs_dir"], root / extra["framework"], root / extra["focus_map"], root
         )
-        reviews = fetch_reviews(settings, catalog, remember=_state["serving"])
+        reviews = fetch_reviews(settings, catalog, remember=pr_pages.SERVING["active"])
     except ReviewKitError as exc:
         raise PluginError(str(exc)) from None
     for review in reviews:
+        # Info, not warning: a strict build must still succeed from the cache
+        # or snapshot; the page itself carries the notice for the reader.
         for notice in review.notices:
-            log.warning(
-                "PR #%d: %s", review.pr.number, notice
-            ) if review.pr.source == "cache" else log.info("PR #%d: %s", review.pr.number, notice)
+            log.info("PR #%d: %s", review.pr.number, notice)
     _state["catalog"] = catalog
     _state["reviews"] = {page_uri(r.pr.number): r for r in reviews}
     _state["index"] = reviews

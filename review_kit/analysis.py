@@ -116,7 +116,9 @@ def evaluate_check(check: AutomatedCheck, files: list[ChangedFile]) -> CheckResu
             f"{check.attention} ({len(triggered)} file(s): {_sample(triggered)})",
             triggered,
         )
-    companions = _matching(files, check.expect)
+    # A deleted test does not cover a change: only files that still exist count.
+    present = [f for f in files if f.status != "removed"]
+    companions = _matching(present, check.expect)
     if companions:
         return CheckResult(
             check,

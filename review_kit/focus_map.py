@@ -7,13 +7,12 @@ with gitignore semantics (``**``, anchoring, ``!`` negation, last match wins).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Literal
-
-import re
-from itertools import compress
 
 import pathspec
 from pathspec.patterns.gitignore.base import GitIgnorePatternError

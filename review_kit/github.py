@@ -79,15 +79,32 @@ class GitHubSettings:
     @classmethod
     def from_environment(cls, default_cache_dir: Path, environ: dict[str, str] | None = None):
         env = os.environ if environ is None else environ
+        api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+        if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).netloc:
+            raise ReviewKitError(f"GITHUB_API_URL: {api_url!r} is not an http(s) URL")
         return cls(
-            api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            api_url=api_url,
             token=resolve_token(env),
             cache_dir=Path(env.get("REVIEW_CACHE_DIR") or default_cache_dir),
-            timeout=float(env.get("REVIEW_HTTP_TIMEOUT") or 20.0),
-            max_wait=float(env.get("REVIEW_MAX_WAIT") or 10.0),
-            retries=int(env.get("REVIEW_HTTP_RETRIES") or 3),
-            backoff=float(env.get("REVIEW_HTTP_BACKOFF") or 0.5),
+            timeout=_number(env, "REVIEW_HTTP_TIMEOUT", 20.0),
+            max_wait=_number(env, "REVIEW_MAX_WAIT", 10.0),
+            retries=int(_number(env, "REVIEW_HTTP_RETRIES", 3, whole=True)),
+            backoff=_number(env, "REVIEW_HTTP_BACKOFF", 0.5),
         )
+
+
+def _number(env, name: str, default: float, whole: bool = False) -> float:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ReviewKitError(f"{name}: {text!r} is not {kind}") from None
+    if value < 0:
+        raise ReviewKitError(f"{name}: {text!r} must not be negative")
+    return value
 
 
 @dataclass
@@ -110,10 +127,18 @@ class GitHubClient:
     def __init__(self, settings: GitHubSettings) -> None:
         self.settings = settings
         self.log = RequestLog()
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReviewKitError(
+                f"REVIEW_CACHE_DIR {settings.cache_dir}: cannot create ({exc.strerror})"
+            ) from None
         self.session = requests_cache.CachedSession(
-            str(settings.cache_dir / "github-http"),
-            backend="sqlite",
+            # Losing the last writes of a crashed build only costs a refetch;
+            # without fast_save every response waits for an fsync.
+            backend=_JsonOnlyCache(
+                str(settings.cache_dir / "github-http"), fast_save=True, wal=True
+            ),
             # Store everything, but revalidate on every use: an ETag request
             # answered 304 is free against the primary rate limit.
             expire_after=requests_cache.EXPIRE_IMMEDIATELY,
@@ -250,10 +275,24 @@ class GitHubClient:
             if not isinstance(page, list):
                 raise NetworkError(f"{what}: GitHub sent a files page that is not a list")
             files.extend(page)
-            url = response.links.get("next", {}).get("url")
+            url = self._next_url(response, what)
         pr = pull_request_from_api(pull, files[:GITHUB_FILES_CAP], repo, what, source="api")
         pr.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         return pr
+
+    def _next_url(self, response: requests.Response, what: str) -> str | None:
+        """The ``rel="next"`` page, refused unless it is on the API's own host.
+
+        The Authorization header goes with every request: a Link header naming
+        another host must not be able to collect the token.
+        """
+        url = response.links.get("next", {}).get("url")
+        if url is None:
+            return None
+        base, target = urlsplit(self.settings.api_url), urlsplit(url)
+        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+            raise NetworkError(f"{what}: GitHub's next-page link points to another host")
+        return url
 
     def cached(self, repo: str, number: int) -> PullRequest | None:
         """The last copy of the PR in the HTTP cache, or None if any page is missing."""
@@ -268,11 +307,16 @@ class GitHubClient:
             response = self._cached_response(url)
             if response is None:
                 return None
-            files.extend(json.loads(response.content))
-            url = response.links.get("next", {}).get("url")
-        pr = pull_request_from_api(
-            json.loads(pull_response.content), files[:GITHUB_FILES_CAP], repo, what, source="cache"
-        )
+            try:
+                files.extend(json.loads(response.content))
+            except ValueError:
+                return None
+            url = self._next_url(response, what)
+        try:
+            pull = json.loads(pull_response.content)
+        except ValueError:
+            return None
+        pr = pull_request_from_api(pull, files[:GITHUB_FILES_CAP], repo, what, source="cache")
         pr.fetched_at = pull_response.created_at.astimezone(UTC).isoformat(timespec="seconds")
         return pr
 
@@ -280,6 +324,21 @@ class GitHubClient:
         request = requests.Request("GET", url, headers=dict(self.session.headers)).prepare()
         key = self.session.cache.create_key(request)
         return self.session.cache.get_response(key)
+
+
+class _JsonOnlyCache(requests_cache.SQLiteCache):
+    """An HTTP cache that keeps its last good copy when GitHub sends a broken body.
+
+    requests-cache's ``filter_fn`` would delete the stored entry instead,
+    losing exactly the copy a later fallback needs.
+    """
+
+    def save_response(self, response, cache_key=None, expires=None):
+        try:
+            json.loads(response.content)
+        except ValueError:
+            return
+        super().save_response(response, cache_key, expires)
 
 
 def _github_message(response: requests.Response) -> str:
@@ -339,7 +398,8 @@ def fetch_with_fallback(client: GitHubClient, repo: str, number: int) -> PullReq
             ) from None
         client.log.from_cache_fallback += 1
         cached.notices.append(
-            f"GitHub could not be reached ({_redact(str(exc), client.settings.token)}). "
-            f"Showing the cached copy fetched at {cached.fetched_at} ({age_of(cached.fetched_at)} old)."
+            f"GitHub did not serve fresh data ({_redact(str(exc), client.settings.token)}). "
+            f"Showing the cached copy downloaded at {cached.fetched_at} "
+            f"({age_of(cached.fetched_at)} old)."
         )
         return cached

@@ -27,6 +27,8 @@ MAX_CONCURRENT_FETCHES = 8
 # Under `mkdocs serve`, every edit rebuilds the site; a PR fetched once per
 # process is enough. Keyed by (api url, repo, number).
 _SERVE_MEMO: dict[tuple[str, str, int], PullRequest] = {}
+# Set by the hook's on_startup: whether this process is `mkdocs serve`.
+SERVING = {"active": False}
 
 
 def parse_pr_numbers(value: str | Iterable[object], origin: str) -> list[int]:
@@ -78,10 +80,7 @@ def fetch_reviews(
         key = (settings.github.api_url, settings.repo, number)
         if remember and key in _SERVE_MEMO:
             return _SERVE_MEMO[key]
-        try:
-            pr = from_github(client, settings.repo, number)
-        except ReviewKitError as exc:
-            raise ReviewKitError(f"PR #{number}: {exc}") from None
+        pr = from_github(client, settings.repo, number)  # errors already name the PR
         if remember:
             _SERVE_MEMO[key] = pr
         return pr

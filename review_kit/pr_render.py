@@ -12,7 +12,6 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import cache
-from urllib.parse import urlsplit
 
 import jinja2
 import markdown
@@ -21,6 +20,7 @@ from markupsafe import Markup
 from .analysis import Review
 from .catalog import Catalog, item_anchor
 from .github import age_of
+from .pull_request import PullRequest
 
 # Characters that change how text reads without being visible: bidi controls
 # ("Trojan Source"), zero-width marks, and C0/C1 controls such as newline.
@@ -47,10 +47,16 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(lambda m: entities.get(m.group(), "\\" + m.group()), visible(text))
 
 
-def safe_url(url: str) -> str | None:
-    """Only http(s) URLs are linked; anything else (javascript:, data:) is shown as text."""
-    parts = urlsplit(url or "")
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+def pull_request_url(pr: PullRequest) -> str:
+    """The PR's web address: its ``html_url`` only if it has exactly the expected shape.
+
+    The payload's URL could hold ``javascript:``, quotes or Markdown; a
+    GitHub Enterprise host is kept, anything else falls back to github.com.
+    """
+    shape = rf"https://[A-Za-z0-9.-]+(?::\d+)?/{re.escape(pr.repo)}/pull/{pr.number}"
+    if pr.html_url and re.fullmatch(shape, pr.html_url):
+        return pr.html_url
+    return f"https://github.com/{pr.repo}/pull/{pr.number}"
 
 
 @cache
@@ -127,7 +133,7 @@ def _pr_context(review: Review, catalog: Catalog) -> dict:
         "review": review,
         "pr": pr,
         "catalog": catalog,
-        "github_url": safe_url(pr.html_url) or f"https://github.com/{pr.repo}/pull/{pr.number}",
+        "github_url": pull_request_url(pr),
         "age": age_of(pr.fetched_at) if pr.fetched_at else None,
         "item_html": _trusted_markdown,
         "pr_files": {f.filename: f.sha for f in pr.files},
@@ -149,7 +155,9 @@ def render_pr_index_html(reviews: list[Review], links: SiteLinks) -> str:
 
 
 def render_pr_markdown(review: Review, catalog: Catalog, guide_base_url: str = "") -> str:
-    """The review tool's Markdown report."""
+    """The review tool's Markdown report; guide links use ``guide_base_url`` when given."""
+    if guide_base_url and not guide_base_url.endswith("/"):
+        guide_base_url += "/"
     return (
         _md_env()
         .get_template("pr_report.md.j2")

@@ -64,6 +64,8 @@ def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ReviewKitError(f"{shown}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ReviewKitError(f"{shown}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise ReviewKitError(f"{shown}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     if isinstance(data, dict) and "files" in data:

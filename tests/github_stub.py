@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -42,6 +43,7 @@ class Seen:
     path: str
     headers: dict
     status: int
+    seconds: float = 0.0  # time the server spent on the request, latency included
 
 
 class GitHubStub:
@@ -126,7 +128,14 @@ class GitHubStub:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
+            def setup(self):
+                super().setup()
+                # Headers and body go out in two writes; without this, Nagle's
+                # algorithm and delayed ACKs add ~40 ms to every response.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def do_GET(self):
+                self.started = time.perf_counter()
                 parts = urlsplit(self.path)
                 path = parts.path
                 if stub.prefix and path.startswith(stub.prefix):
@@ -143,7 +152,7 @@ class GitHubStub:
                     if fault.drop:
                         self.close_connection = True
                         self.connection.close()
-                        stub._record(path, self.headers, 0)
+                        stub._record(path, self.headers, 0, time.perf_counter() - self.started)
                         return
                     if fault.status != 200 or fault.body is not None:
                         body = (
@@ -188,13 +197,13 @@ class GitHubStub:
                 self.end_headers()
                 if body:
                     self.wfile.write(body)
-                stub._record(path, self.headers, status)
+                stub._record(path, self.headers, status, time.perf_counter() - self.started)
 
         return Handler
 
-    def _record(self, path: str, headers, status: int) -> None:
+    def _record(self, path: str, headers, status: int, seconds: float) -> None:
         with self.lock:
-            self.requests.append(Seen(path, dict(headers), status))
+            self.requests.append(Seen(path, dict(headers), status, seconds))
 
 
 def corpus_pr(record: dict) -> tuple[dict, list[dict]]:

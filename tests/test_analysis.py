@@ -22,7 +22,13 @@ def catalog():
 
 
 def pr_of(*files: ChangedFile, **fields) -> PullRequest:
-    return PullRequest(number=1, repo=REPO, files=list(files), changed_files=len(files), **fields)
+    return PullRequest(
+        number=fields.pop("number", 1),
+        repo=REPO,
+        files=list(files),
+        changed_files=len(files),
+        **fields,
+    )
 
 
 def check(review, check_id):
@@ -192,3 +198,24 @@ def test_git_range_reads_statuses_renames_and_counts(tmp_path):
 def test_git_range_must_be_three_dot(tmp_path, bad):
     with pytest.raises(ReviewKitError, match="expected a three-dot range"):
         from_git(bad, tmp_path, REPO, None)
+
+
+def test_deleted_test_does_not_cover_a_change(catalog):
+    review = analyse(
+        pr_of(
+            ChangedFile("vllm_omni/engine/arg_utils.py"),
+            ChangedFile("tests/test_args.py", "removed"),
+        ),
+        catalog,
+    )
+    assert check(review, "tests-with-source").status == "attention"
+
+
+def test_local_report_has_no_pull_request_number(catalog):
+    from review_kit.pr_render import render_pr_markdown
+
+    report = render_pr_markdown(
+        analyse(pr_of(ChangedFile("README.md"), number=0), catalog), catalog
+    )
+    assert report.startswith("# Review of local changes")
+    assert "gh pr checkout" not in report and "/pull/0" not in report

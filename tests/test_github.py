@@ -174,7 +174,7 @@ def test_fault_falls_back_to_cache_with_notice(stub, tmp_path, fault, cause):
     assert time.monotonic() - started < 3, "a long Retry-After must not be waited out"
     assert pr.source == "cache" and len(pr.files) == 250
     assert cause in pr.notices[0]
-    assert "Showing the cached copy fetched at" in pr.notices[0]
+    assert "Showing the cached copy downloaded at" in pr.notices[0]
     assert " old)." in pr.notices[0]
 
 
@@ -333,3 +333,53 @@ def test_pr_numbers_parse_and_reject():
     for bad in ("19,abc", "0", "-3"):
         with pytest.raises(ReviewKitError, match="is not a pull request number"):
             parse_pr_numbers(bad, "REVIEW_PRS")
+
+
+def test_broken_body_does_not_replace_the_good_copy(stub, tmp_path):
+    """A 200 with malformed JSON is not cached, so a later fault still finds good data."""
+    warm_cache(stub, tmp_path)
+    stub.fail_next(Fault(200, body=b"{oops"))
+    assert fetch_with_fallback(client_for(stub, tmp_path), REPO, 7).source == "cache"
+    stub.fail_next(Fault(502), Fault(502), Fault(502), Fault(502))
+    again = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
+    assert again.source == "cache" and len(again.files) == 250
+
+
+def test_next_link_to_another_host_is_refused(stub, tmp_path):
+    """The token travels with every request; a Link header must not send it elsewhere."""
+    stub.fail_next(
+        Fault(
+            200,
+            body=b"[]",
+            headers={"Link": '<http://198.51.100.7/steal?page=2>; rel="next"'},
+            path_contains="/files",
+        )
+    )
+    with pytest.raises(NetworkError, match="next-page link points to another host"):
+        client_for(stub, tmp_path).fetch(REPO, 7)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REVIEW_HTTP_TIMEOUT": "soon"}, "REVIEW_HTTP_TIMEOUT: 'soon' is not a number"),
+        ({"REVIEW_HTTP_RETRIES": "2.5"}, "REVIEW_HTTP_RETRIES: '2.5' is not a whole number"),
+        ({"REVIEW_MAX_WAIT": "-1"}, "REVIEW_MAX_WAIT: '-1' must not be negative"),
+        ({"GITHUB_API_URL": "ftp://x"}, "GITHUB_API_URL: 'ftp://x' is not an http(s) URL"),
+    ],
+)
+def test_bad_settings_are_one_line_errors(tmp_path, env, message):
+    from review_kit.errors import ReviewKitError
+
+    with pytest.raises(ReviewKitError) as caught:
+        GitHubSettings.from_environment(tmp_path, {"GITHUB_TOKEN": "x", **env})
+    assert str(caught.value) == message
+
+
+def test_unwritable_cache_dir_is_one_line(tmp_path):
+    from review_kit.errors import ReviewKitError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ReviewKitError, match=r"REVIEW_CACHE_DIR .*file/cache: cannot create"):
+        GitHubClient(GitHubSettings(cache_dir=blocker / "cache"))

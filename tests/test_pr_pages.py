@@ -113,7 +113,7 @@ def test_unknown_pr_fails_build_with_one_line(tmp_path):
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert errors == [
-        "ERROR   -  PR #4242: PR #4242 of vllm-project/vllm-omni: not found on "
+        "ERROR   -  PR #4242 of vllm-project/vllm-omni: not found on "
         f"{stub.url.split('//')[1]} (404: Not Found)"
     ]
     assert "Traceback" not in result.stderr

@@ -13,9 +13,9 @@ from review_kit.catalog import load_catalog
 from review_kit.pr_render import (
     SiteLinks,
     md_escape,
+    pull_request_url,
     render_pr_html,
     render_pr_markdown,
-    safe_url,
     visible,
 )
 from review_kit.sources import from_snapshot
@@ -38,16 +38,23 @@ def test_visible_shows_controls_and_bidi():
 
 
 @pytest.mark.parametrize(
-    ("url", "expected"),
+    ("html_url", "expected"),
     [
-        ("https://github.com/x/y/pull/1", True),
-        ("javascript:alert(1)", False),
-        ("data:text/html,x", False),
-        ("", False),
+        ("https://github.com/x/y/pull/1", "https://github.com/x/y/pull/1"),
+        ("https://ghe.example.com/x/y/pull/1", "https://ghe.example.com/x/y/pull/1"),
+        ("javascript:alert(1)", "https://github.com/x/y/pull/1"),
+        (
+            "https://github.com/x/y/pull/1><img src=x onerror=alert(1)>",
+            "https://github.com/x/y/pull/1",
+        ),
+        ("https://evil.example/x/y/pull/2", "https://github.com/x/y/pull/1"),
+        ("", "https://github.com/x/y/pull/1"),
     ],
 )
-def test_safe_url(url, expected):
-    assert (safe_url(url) is not None) is expected
+def test_pull_request_url_only_trusts_the_expected_shape(html_url, expected):
+    from review_kit.pull_request import PullRequest
+
+    assert pull_request_url(PullRequest(number=1, repo="x/y", html_url=html_url)) == expected
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ def test_auth_failure_falls_back_to_cache_then_exits_4_without(stub, tmp_path):
     cached = run("--pr-number", "23", "--format", "json", api_url=stub.url, cache=tmp_path)
     assert cached.returncode == 0
     assert json.loads(cached.stdout)["pr"]["source"] == "cache"
-    assert "notice: GitHub could not be reached" in cached.stderr
+    assert "notice: GitHub did not serve fresh data" in cached.stderr
     stub.fail_next(Fault(401, body=b'{"message": "Bad credentials"}'))
     cold = run("--pr-number", "23", api_url=stub.url, cache=tmp_path / "other")
     assert cold.returncode == 4 and "rejected the token (401: Bad credentials)" in cold.stderr
