@@ -15,7 +15,7 @@ export REVIEW_PRS := $(PRS)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve site test lint check-map schema clean
+.PHONY: help venv serve site test lint check-map schema bench clean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +42,9 @@ lint: $(STAMP) ## Lint and format-check the Python code with ruff
 
 check-map: $(STAMP) ## Check the focus map covers a repository listing (REPO_DIR=path to list a checkout)
 	$(BIN)/python -m review_kit.check_map $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
+
+bench: $(STAMP) ## Measure generation, fetching, serve and PDF costs against baselines (bench/results.json)
+	$(BIN)/python bench/run.py
 
 schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's model
 	$(BIN)/python -m review_kit.schema

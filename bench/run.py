@@ -1,0 +1,479 @@
+"""``make bench``: the cost of generation, fetching and export, each against a baseline.
+
+Every figure is a ratio to a baseline measured in the same run, because this
+machine is shared and noisy; absolute times are printed too, with the machine.
+Writes bench/results.json. Traffic goes only to a stand-in GitHub on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from github_stub import GitHubStub, corpus_pr  # noqa: E402
+
+from review_kit.analysis import analyse  # noqa: E402
+from review_kit.catalog import load_catalog  # noqa: E402
+from review_kit.github import GitHubSettings  # noqa: E402
+from review_kit.pr_pages import PrBuildSettings, fetch_reviews  # noqa: E402
+from review_kit.pr_render import SiteLinks, render_pr_html, render_pr_markdown  # noqa: E402
+from review_kit.pull_request import pull_request_from_api  # noqa: E402
+from review_kit.tree import load_tree  # noqa: E402
+
+REPO = "vllm-project/vllm-omni"
+CORPUS = ROOT / "tests/fixtures/corpus/vllm-omni-prs.jsonl"
+CHILD = ROOT / "bench/build_child.py"
+TARGETS = {
+    "generation_ratio": 1.3,
+    "per_page_ms": 3.0,
+    "classify_3000_ms": 20.0,
+    "network_wall_over_sum": 1 / 6,
+    "warm_charged_requests": 0,
+    "serve_requests": 0,
+    "pdf_ratio": 4.0,
+}
+
+
+def load_corpus() -> list[dict]:
+    return [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+
+
+def generated_prs(count: int, start: int, seed: int = 0) -> list[dict]:
+    """PRs made from real repository paths, for sizes the corpus does not reach."""
+    rng = random.Random(seed)
+    tree = load_tree()
+    records = []
+    for number in range(start, start + count):
+        files = [
+            {
+                "filename": path,
+                "status": rng.choice(["modified", "added"]),
+                "additions": rng.randint(1, 80),
+                "deletions": rng.randint(0, 40),
+            }
+            for path in rng.sample(tree, rng.randint(1, 12))
+        ]
+        records.append(
+            {
+                "number": number,
+                "title": f"Generated change {number}",
+                "user": {"login": "bench"},
+                "state": "open",
+                "merged": False,
+                "html_url": f"https://github.com/{REPO}/pull/{number}",
+                "head": {"sha": f"{number:040x}", "ref": f"bench-{number}"},
+                "base": {"sha": "0" * 40, "ref": "main"},
+                "additions": sum(f["additions"] for f in files),
+                "deletions": sum(f["deletions"] for f in files),
+                "changed_files": len(files),
+                "files": files,
+            }
+        )
+    return records
+
+
+def stub_with(records: list[dict], latency: float = 0.0) -> GitHubStub:
+    stub = GitHubStub(latency=latency)
+    for record in records:
+        stub.add_pr(REPO, *corpus_pr(record))
+    return stub
+
+
+def child_build(project: Path, site: Path, env: dict) -> dict:
+    """Build in a fresh process; returns its wall time and peak RSS."""
+    out = subprocess.run(
+        [sys.executable, str(CHILD), str(project / "mkdocs.yml"), str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"bench: build of {project} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def copy_project(dest: Path) -> Path:
+    for name in ("docs", "macros", "hooks"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def pr_env(stub: GitHubStub, cache: Path, numbers: list[int]) -> dict:
+    return {
+        "GITHUB_API_URL": stub.url,
+        "REVIEW_CACHE_DIR": str(cache),
+        "GITHUB_TOKEN": "",
+        "GH_TOKEN": "",
+        "REVIEW_PRS": ",".join(map(str, numbers)),
+    }
+
+
+def bench_generation(tmp: Path, records: list[dict], results: dict) -> None:
+    """300 generated PR pages against the same 300 pages written as Markdown files."""
+    numbers = [r["number"] for r in records]
+    cache = tmp / "cache-gen"
+    with stub_with(records) as stub:
+        child_build(ROOT, tmp / "site-cold", pr_env(stub, cache, numbers))  # fill the cache
+        hooked = [
+            child_build(ROOT, tmp / "site-hook", pr_env(stub, cache, numbers)) for _ in range(2)
+        ]
+    plain_project = copy_project(tmp / "plain")
+    catalog = load_catalog()
+    prs_dir = plain_project / "docs/prs"
+    for record in records:
+        pull, files = corpus_pr(record)
+        review = analyse(pull_request_from_api(pull, files, REPO, "bench"), catalog)
+        page = prs_dir / str(record["number"]) / "index.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        # The same content as plain Markdown; raw HTML stays out so Jinja and
+        # Markdown see what an author would write by hand.
+        text = render_pr_markdown(review, catalog).replace("{", "&#123;").replace("}", "&#125;")
+        page.write_text(text)
+    config = (plain_project / "mkdocs.yml").read_text()
+    config = (
+        config.replace("  anchors: warn", "  anchors: info")
+        .replace("  omitted_files: warn", "  omitted_files: info")
+        .replace("  unrecognized_links: warn", "  unrecognized_links: info")
+    )
+    (plain_project / "mkdocs.yml").write_text(config)
+    plain_env = {
+        "REVIEW_PRS": "",
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        "REVIEW_CACHE_DIR": str(cache),
+    }
+    plain = [child_build(plain_project, tmp / "site-plain", plain_env) for _ in range(2)]
+    hook_s = min(b["seconds"] for b in hooked)
+    plain_s = min(b["seconds"] for b in plain)
+    results["generation"] = {
+        "pages": len(records),
+        "hook_seconds": hook_s,
+        "plain_markdown_seconds": plain_s,
+        "ratio": hook_s / plain_s,
+        "target": TARGETS["generation_ratio"],
+    }
+
+
+def bench_per_page(records: list[dict], results: dict) -> None:
+    catalog = load_catalog()
+    prs = []
+    for record in records:
+        pull, files = corpus_pr(record)
+        prs.append(pull_request_from_api(pull, files, REPO, "bench"))
+    times = []
+    for pr in prs * 3:
+        started = time.perf_counter()
+        review = analyse(pr, catalog)
+        render_pr_html(review, catalog, SiteLinks(f"prs/{pr.number}/index.md"))
+        times.append((time.perf_counter() - started) * 1000)
+    paths = [f"vllm_omni/mod{i % 40}/sub{i % 7}/file{i}.py" for i in range(3000)]
+    classify = []
+    for _ in range(7):
+        focus_map = load_catalog().focus_map  # fresh, so the per-path memo is empty
+        started = time.perf_counter()
+        focus_map.classify_all(paths)
+        classify.append((time.perf_counter() - started) * 1000)
+    results["per_page"] = {
+        "median_ms": statistics.median(times),
+        "p95_ms": sorted(times)[int(len(times) * 0.95)],
+        "target_ms": TARGETS["per_page_ms"],
+    }
+    results["classify"] = {
+        "paths": 3000,
+        "median_ms": statistics.median(classify),
+        "target_ms": TARGETS["classify_3000_ms"],
+    }
+
+
+def bench_network(tmp: Path, records: list[dict], results: dict) -> None:
+    """Cold fetch with 50 ms latency per request, then a warm rebuild's charged requests."""
+    catalog = load_catalog()
+    numbers = [r["number"] for r in records]
+    with stub_with(records, latency=0.05) as stub:
+        settings = PrBuildSettings(
+            REPO, numbers, GitHubSettings(api_url=stub.url, cache_dir=tmp / "cache-net")
+        )
+        started = time.perf_counter()
+        fetch_reviews(settings, catalog)
+        wall = time.perf_counter() - started
+        cold = list(stub.requests)
+        fetch_reviews(settings, catalog)
+        warm = stub.requests[len(cold) :]
+    summed = sum(r.seconds for r in cold)
+    results["network"] = {
+        "prs": len(numbers),
+        "cold_requests": len(cold),
+        "cold_wall_seconds": wall,
+        "sum_of_request_seconds": summed,
+        "wall_over_sum": wall / summed,
+        "target_wall_over_sum": TARGETS["network_wall_over_sum"],
+        "warm_requests": len(warm),
+        "warm_charged": sum(1 for r in warm if r.status != 304),
+        "target_warm_charged": TARGETS["warm_charged_requests"],
+    }
+
+
+def bench_serve(tmp: Path, records: list[dict], results: dict) -> None:
+    """Edit a guide page under `mkdocs serve`: no request to GitHub, time against a cached build."""
+    project = copy_project(tmp / "serve")
+    numbers = [r["number"] for r in records[:10]]
+    cache = tmp / "cache-serve"
+    with stub_with(records) as stub:
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **pr_env(stub, cache, numbers)}
+        child_build(project, tmp / "site-serve-warm", pr_env(stub, cache, numbers))
+        cached_build = min(
+            child_build(project, tmp / "site-serve-ref", pr_env(stub, cache, numbers))["seconds"]
+            for _ in range(2)
+        )
+        before = len(stub.requests)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "-f",
+                str(project / "mkdocs.yml"),
+                "-a",
+                "127.0.0.1:0",
+                "--no-livereload",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=project,
+        )
+        try:
+            initial = _wait_for_build(proc)
+            after_start = len(stub.requests)
+            page = project / "docs/quick-start.md"
+            page.write_text(page.read_text() + "\n\nEdited by the benchmark.\n")
+            rebuild = _wait_for_build(proc)
+            after_edit = len(stub.requests)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    results["serve"] = {
+        "initial_build_seconds": initial,
+        "start_requests": after_start - before,
+        "rebuild_seconds": rebuild,
+        "rebuild_requests": after_edit - after_start,
+        "cached_build_seconds": cached_build,
+        "rebuild_over_cached_build": rebuild / cached_build,
+        "target_rebuild_requests": TARGETS["serve_requests"],
+    }
+
+
+def _wait_for_build(proc: subprocess.Popen, timeout: float = 300) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit("bench: mkdocs serve stopped early")
+        found = re.search(r"Documentation built in ([\d.]+) seconds", line)
+        if found:
+            return float(found[1])
+        if "ERROR" in line:
+            raise SystemExit(f"bench: mkdocs serve failed: {line.strip()}")
+    raise SystemExit("bench: mkdocs serve did not finish a build in time")
+
+
+def bench_pdf(tmp: Path, results: dict) -> None:
+    env = {
+        "REVIEW_PRS": "19",
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        "REVIEW_CACHE_DIR": str(tmp / "c"),
+    }
+    site = min(child_build(ROOT, tmp / "site-pdf-ref", env)["seconds"] for _ in range(2))
+    pdf = child_build(ROOT, tmp / "site-pdf", {**env, "REVIEW_PDF": "1"})["seconds"]
+    results["pdf"] = {
+        "site_seconds": site,
+        "pdf_seconds": pdf,
+        "ratio": pdf / site,
+        "target": TARGETS["pdf_ratio"],
+    }
+
+
+def bench_growth(tmp: Path, all_records: list[dict], results: dict) -> None:
+    rows = []
+    for count in (30, 300, 1000):
+        records = all_records[:count]
+        numbers = [r["number"] for r in records]
+        with stub_with(records) as stub:
+            cache = tmp / f"cache-growth-{count}"
+            child_build(ROOT, tmp / f"site-growth-{count}", pr_env(stub, cache, numbers))
+            warm = child_build(ROOT, tmp / f"site-growth-{count}", pr_env(stub, cache, numbers))
+        rows.append(
+            {"pages": count, "seconds": warm["seconds"], "peak_rss_mb": warm["peak_rss_mb"]}
+        )
+    base = rows[0]
+    for row in rows:
+        extra_pages = row["pages"] - base["pages"]
+        row["seconds_per_extra_page"] = (
+            (row["seconds"] - base["seconds"]) / extra_pages if extra_pages else None
+        )
+    results["growth"] = rows
+
+
+def machine() -> dict:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
+    r = results
+    rows = []
+    if "generation" in r:
+        g = r["generation"]
+        rows.append(
+            (
+                "generation: 300 PR pages vs plain Markdown",
+                f"{g['ratio']:.2f}x",
+                f"<= {g['target']}x",
+                g["ratio"] <= g["target"],
+            )
+        )
+    if "per_page" in r:
+        p = r["per_page"]
+        rows.append(
+            (
+                "analyse + render one PR page (median)",
+                f"{p['median_ms']:.2f} ms",
+                f"<= {p['target_ms']} ms",
+                p["median_ms"] <= p["target_ms"],
+            )
+        )
+        c = r["classify"]
+        rows.append(
+            (
+                "classify 3000 paths (median)",
+                f"{c['median_ms']:.1f} ms",
+                f"<= {c['target_ms']} ms",
+                c["median_ms"] <= c["target_ms"],
+            )
+        )
+    if "network" in r:
+        n = r["network"]
+        rows.append(
+            (
+                "cold fetch of 300 PRs, wall / sum of requests",
+                f"{n['wall_over_sum']:.3f}",
+                "<= 0.167",
+                n["wall_over_sum"] <= n["target_wall_over_sum"],
+            )
+        )
+        rows.append(
+            (
+                "warm rebuild: requests charged to the rate limit",
+                str(n["warm_charged"]),
+                "0",
+                n["warm_charged"] == 0,
+            )
+        )
+    if "serve" in r:
+        s = r["serve"]
+        rows.append(
+            (
+                "serve: requests after editing a guide page",
+                str(s["rebuild_requests"]),
+                "0",
+                s["rebuild_requests"] == 0,
+            )
+        )
+        rows.append(
+            (
+                "serve: rebuild / build from cache",
+                f"{s['rebuild_over_cached_build']:.2f}",
+                "(reported)",
+                True,
+            )
+        )
+    if "pdf" in r:
+        p = r["pdf"]
+        rows.append(
+            (
+                "make pdf / make site",
+                f"{p['ratio']:.2f}x",
+                f"<= {p['target']}x",
+                p["ratio"] <= p["target"],
+            )
+        )
+    for row in r.get("growth", []):
+        rows.append(
+            (
+                f"build with {row['pages']} PR pages",
+                f"{row['seconds']:.1f} s, {row['peak_rss_mb']:.0f} MB",
+                "(reported)",
+                True,
+            )
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        choices=["generation", "per_page", "network", "serve", "pdf", "growth"],
+    )
+    args = parser.parse_args(argv)
+    wanted = set(args.only or ["generation", "per_page", "network", "serve", "pdf", "growth"])
+    corpus = load_corpus()
+    records_300 = corpus + generated_prs(300 - len(corpus), 10001)
+    records_1000 = records_300 + generated_prs(700, 20001, seed=1)
+    results: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+    with tempfile.TemporaryDirectory(prefix="review-kit-bench-") as name:
+        tmp = Path(name)
+        steps = [
+            ("per_page", lambda: bench_per_page(corpus, results)),
+            ("network", lambda: bench_network(tmp, records_300, results)),
+            ("generation", lambda: bench_generation(tmp, records_300, results)),
+            ("serve", lambda: bench_serve(tmp, records_300, results)),
+            ("pdf", lambda: bench_pdf(tmp, results)),
+            ("growth", lambda: bench_growth(tmp, records_1000, results)),
+        ]
+        for step, run in steps:
+            if step in wanted:
+                print(f"bench: {step} ...", file=sys.stderr, flush=True)
+                run()
+    rows = verdicts(results)
+    results["verdicts"] = [
+        {"what": w, "measured": m, "target": t, "met": ok} for w, m, t, ok in rows
+    ]
+    out = ROOT / "bench/results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    width = max(len(w) for w, *_ in rows)
+    print(
+        f"machine: {results['machine']['processor']}, {results['machine']['cpus']} CPUs, "
+        f"Python {results['machine']['python']}"
+    )
+    print(f"{'measure'.ljust(width)}  {'measured':>18}  {'target':>10}  met")
+    for what, measured, target, ok in rows:
+        print(f"{what.ljust(width)}  {measured:>18}  {target:>10}  {'yes' if ok else 'NO'}")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
