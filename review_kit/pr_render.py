@@ -21,6 +21,7 @@ from .analysis import Review
 from .catalog import Catalog, item_anchor
 from .github import age_of
 from .pull_request import PullRequest
+from .templating import make_environment
 
 # Characters that change how text reads without being visible: bidi controls
 # ("Trojan Source"), zero-width marks, and C0/C1 controls such as newline.
@@ -61,32 +62,21 @@ def pull_request_url(pr: PullRequest) -> str:
 
 @cache
 def _html_env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("review_kit", "templates"),
+    return make_environment(
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        filters={"visible": visible, "short_sha": short_sha},
+        globals_={"item_anchor": item_anchor},
     )
-    env.filters["visible"] = visible
-    env.filters["short_sha"] = short_sha
-    env.globals["item_anchor"] = item_anchor
-    return env
 
 
 @cache
 def _md_env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("review_kit", "templates"),
+    # Every PR value in the report template goes through `md`.
+    return make_environment(
         autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        filters={"md": md_escape, "short_sha": lambda sha: md_escape(short_sha(sha))},
+        globals_={},
     )
-    env.filters["md"] = md_escape
-    env.filters["short_sha"] = lambda sha: md_escape(short_sha(sha))
-    return env
 
 
 @cache

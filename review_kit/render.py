@@ -19,6 +19,7 @@ import jinja2
 from .catalog import Catalog, item_anchor
 from .focus_map import RISK_ORDER
 from .guide import GuideSection
+from .templating import make_environment
 
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 
@@ -27,17 +28,11 @@ _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 def _markdown_env() -> jinja2.Environment:
     # Markdown output: autoescape would mangle backticks and links. The inputs
     # are the kit's own data files, reviewed like code.
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("review_kit", "templates"),
+    return make_environment(
         autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        filters={"md_link_text": md_link_text},
+        globals_={"item_anchor": item_anchor},
     )
-    env.globals["item_anchor"] = item_anchor
-    env.filters["md_link_text"] = md_link_text
-    return env
 
 
 def md_link_text(text: str) -> str:
