@@ -9,8 +9,6 @@ import copy
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REPO
+from conftest import build_site as mkdocs_build
 from github_stub import GitHubStub, corpus_pr
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,29 +93,16 @@ def build_site(site_dir: Path, cache_dir: Path, pull: dict, files: list[dict], u
     """
     with GitHubStub() as stub:
         stub.add_pr(REPO_NAME, pull, files)
-        env = {
-            **os.environ,
-            "NO_MKDOCS_2_WARNING": "1",
-            "REVIEW_PRS": str(pull["number"]),
-            "GITHUB_API_URL": stub.url,
-            "REVIEW_CACHE_DIR": str(cache_dir),
-            "SITE_URL": url,
-            # Empty tokens: nothing from the developer's environment reaches the stub.
-            "GITHUB_TOKEN": "",
-            "GH_TOKEN": "",
-        }
-        cmd = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(REPO / "mkdocs.yml"),
-            "-d",
-            str(site_dir),
-        ]
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        # Empty tokens: nothing from the developer's environment reaches the stub.
+        done = mkdocs_build(
+            site_dir,
+            prs=str(pull["number"]),
+            api_url=stub.url,
+            cache=cache_dir,
+            SITE_URL=url,
+            GITHUB_TOKEN="",
+            GH_TOKEN="",
+        )
     if done.returncode != 0:
         pytest.fail(f"site build failed:\n{done.stderr[-4000:]}", pytrace=False)
 

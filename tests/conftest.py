@@ -72,3 +72,23 @@ def built_site(tmp_path_factory) -> Path:
     config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     build(config)
     return site_dir
+
+
+def build_site(
+    site: Path, *, prs: str, api_url: str, cache: Path, config: Path | None = None, **env: str
+):
+    """`mkdocs build --strict` in a child process, as `make site` runs it, with PR settings."""
+    import subprocess
+    import sys
+
+    full_env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "REVIEW_PRS": prs,
+        "GITHUB_API_URL": api_url,
+        "REVIEW_CACHE_DIR": str(cache),
+        **env,
+    }
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    command += ["-f", str(config or REPO / "mkdocs.yml"), "-d", str(site)]
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=600)

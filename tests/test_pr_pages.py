@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import build_site
 from github_stub import GitHubStub, corpus_pr
 from hostile import AUTHOR, HOSTILE_NAMES, PWNED, TITLE, hostile_pr
 from markupsafe import escape
@@ -24,32 +22,7 @@ TOKEN = "ghp_siteTokenMustNotLeak42"
 def build(
     site: Path, cache: Path, api_url: str, prs: str, **extra_env
 ) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
-        "REVIEW_PRS": prs,
-        "GITHUB_API_URL": api_url,
-        "REVIEW_CACHE_DIR": str(cache),
-        "GITHUB_TOKEN": TOKEN,
-        **extra_env,
-    }
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(REPO / "mkdocs.yml"),
-            "-d",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+    return build_site(site, prs=prs, api_url=api_url, cache=cache, GITHUB_TOKEN=TOKEN, **extra_env)
 
 
 @pytest.fixture(scope="module")
