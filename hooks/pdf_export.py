@@ -66,6 +66,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # resolving it against mkdocs.yml lets tests and CI build from anywhere.
     root = Path(config["config_file_path"]).parent
     plugin.config["custom_template_path"] = str(root / plugin.config["custom_template_path"])
+    if plugin.config.get("theme_handler_path"):
+        plugin.config["theme_handler_path"] = str(root / plugin.config["theme_handler_path"])
     extra = config["extra"]["review_kit"]
     extra["version"] = __version__
     extra["build_date"] = build_date()
