@@ -248,9 +248,9 @@ def bench_serve(tmp: Path, records: list[dict], results: dict) -> None:
                 "serve",
                 "-f",
                 str(project / "mkdocs.yml"),
+                # Live reload must stay on: it is what watches files and rebuilds.
                 "-a",
                 "127.0.0.1:0",
-                "--no-livereload",
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -260,6 +260,8 @@ def bench_serve(tmp: Path, records: list[dict], results: dict) -> None:
         )
         try:
             initial = _wait_for_build(proc)
+            _wait_for_line(proc, "Serving on")
+            time.sleep(2)  # the file watcher starts after the first build
             after_start = len(stub.requests)
             page = project / "docs/quick-start.md"
             page.write_text(page.read_text() + "\n\nEdited by the benchmark.\n")
@@ -277,6 +279,17 @@ def bench_serve(tmp: Path, records: list[dict], results: dict) -> None:
         "rebuild_over_cached_build": rebuild / cached_build,
         "target_rebuild_requests": TARGETS["serve_requests"],
     }
+
+
+def _wait_for_line(proc: subprocess.Popen, text: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit("bench: mkdocs serve stopped early")
+        if text in line:
+            return
+    raise SystemExit(f"bench: mkdocs serve never said {text!r}")
 
 
 def _wait_for_build(proc: subprocess.Popen, timeout: float = 300) -> float:
