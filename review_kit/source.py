@@ -95,8 +95,14 @@ def load_yaml(path: str | Path, display_path: str | None = None) -> YamlDocument
     except OSError as exc:
         raise DataError(shown, None, "", f"cannot read file ({exc.strerror})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # Compose once and build the data from that same node tree: parsing
+        # the text a second time with safe_load doubled the cost of loading.
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct opened (the line a
         # person has to fix); the problem mark is where the parser gave up.
