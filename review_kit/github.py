@@ -197,7 +197,8 @@ class GitHubClient:
         return wait
 
     def _get(self, url: str, what: str) -> requests.Response:
-        for attempt in range(3):
+        waits_left = 2  # rate-limit waits per request, each within max_wait
+        while True:
             try:
                 response = self.session.get(url, timeout=self.settings.timeout)
             except requests.exceptions.RequestException as exc:
@@ -214,13 +215,12 @@ class GitHubClient:
             if getattr(response, "revalidated", False):
                 self.log.not_modified += 1
             wait = self._wait_for_rate_limit(response)
-            if wait is not None and attempt < 2:
-                log.info("%s: rate limited; retrying in %.1fs", what, wait)
-                self.log.waits.append(wait)
-                time.sleep(wait)
-                continue
-            return self._checked(response, what)
-        return self._checked(response, what)
+            if wait is None or waits_left == 0:
+                return self._checked(response, what)
+            waits_left -= 1
+            log.info("%s: rate limited; retrying in %.1fs", what, wait)
+            self.log.waits.append(wait)
+            time.sleep(wait)
 
     def _host(self) -> str:
         return urlsplit(self.settings.api_url).netloc or self.settings.api_url
@@ -349,22 +349,18 @@ def _github_message(response: requests.Response) -> str:
     return f": {' '.join(str(message).split())[:120]}" if message else ""
 
 
+# Marker in urllib3's message -> what a user needs to read.
+_CAUSES = (
+    ("NameResolutionError", "host name not resolved"),
+    ("Connection refused", "connection refused"),
+    ("timed out", "timed out"),
+    ("Max retries exceeded", "retries exhausted"),
+)
+
+
 def _cause(exc: Exception) -> str:
     text = str(exc)
-    for marker in (
-        "NameResolutionError",
-        "Connection refused",
-        "timed out",
-        "Max retries exceeded",
-    ):
-        if marker in text:
-            return {
-                "NameResolutionError": "host name not resolved",
-                "Connection refused": "connection refused",
-                "timed out": "timed out",
-                "Max retries exceeded": "retries exhausted",
-            }[marker]
-    return type(exc).__name__
+    return next((cause for marker, cause in _CAUSES if marker in text), type(exc).__name__)
 
 
 def age_of(fetched_at: str | None, now: datetime | None = None) -> str:
