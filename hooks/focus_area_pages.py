@@ -21,6 +21,8 @@ log = logging.getLogger("mkdocs.hooks.focus_area_pages")
 
 NAV_SECTION = "Focus areas"
 
+_state: dict = {}
+
 
 def generate_area_sources(areas: list[FocusArea]) -> dict[str, str]:
     """Docs-relative path -> Markdown source for each area page."""
@@ -39,6 +41,7 @@ def _areas(config: MkDocsConfig) -> list[FocusArea]:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     areas = _areas(config)
+    _state["areas"] = areas  # on_files of the same build reuses them
     for entry in config["nav"] or []:
         if isinstance(entry, dict) and NAV_SECTION in entry:
             entry[NAV_SECTION].extend({area.title: area.src_uri} for area in areas)
@@ -49,7 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for src_uri, content in generate_area_sources(_areas(config)).items():
+    for src_uri, content in generate_area_sources(_state["areas"]).items():
         files.append(File.generated(config, src_uri, content=content))
     return files
 
