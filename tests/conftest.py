@@ -75,9 +75,19 @@ def built_site(tmp_path_factory) -> Path:
 
 
 def build_site(
-    site: Path, *, prs: str, api_url: str, cache: Path, config: Path | None = None, **env: str
+    site: Path,
+    *,
+    prs: str,
+    api_url: str,
+    cache: Path,
+    config: Path | None = None,
+    cwd: Path | None = None,
+    **env: str,
 ):
-    """`mkdocs build --strict` in a child process, as `make site` runs it, with PR settings."""
+    """`mkdocs build --strict` in a child process, as `make site` runs it, with PR settings.
+
+    An env value of None removes that variable from the child's environment.
+    """
     import subprocess
     import sys
 
@@ -89,6 +99,14 @@ def build_site(
         "REVIEW_CACHE_DIR": str(cache),
         **env,
     }
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    full_env = {key: value for key, value in full_env.items() if value is not None}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["-f", str(config or REPO / "mkdocs.yml"), "-d", str(site)]
-    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=600)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=600
+    )
+
+
+def offline_guard(log: Path) -> dict[str, str]:
+    """Environment that makes any non-loopback connection of a child build fail and be logged."""
+    return {"PYTHONPATH": str(FIXTURES / "no_network"), "NO_NETWORK_LOG": str(log)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
 import sys
@@ -11,14 +10,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import REPO, copy_project
+from conftest import REPO, build_site, copy_project
 
 from review_kit.catalog import load_catalog
 from review_kit.guide import anchor_for
 
 pytestmark = pytest.mark.build
 
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 EXEC_BLOCK = re.compile(r'^```python exec="on"[^\n]*\n(.*?)^```', re.S | re.M)
 HREF = re.compile(r'href="([^"]+)"')
 
@@ -150,20 +148,12 @@ def test_focus_area_pages_follow_the_map(built_site):
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [
-            *MKDOCS,
-            "build",
-            "--strict",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(project / "site"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
+    return build_site(
+        project / "site",
+        prs="19",
+        api_url="http://127.0.0.1:9",
+        cache=project / "cache",
+        config=project / "mkdocs.yml",
         cwd=project,
     )
 

@@ -134,6 +134,12 @@ def test_404_is_not_found(stub, tmp_path):
         fetch_with_fallback(client_for(stub, tmp_path), REPO, 404)
 
 
+def rate_limit_exhausted(reset_in: float) -> Fault:
+    """GitHub's 403 when the primary rate limit is used up until `reset_in` seconds from now."""
+    reset = str(int(time.time() + reset_in))
+    return Fault(403, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+
+
 def warm_cache(stub, tmp_path):
     client_for(stub, tmp_path).fetch(REPO, 7)
 
@@ -147,13 +153,7 @@ def warm_cache(stub, tmp_path):
             id="401",
         ),
         pytest.param(
-            Fault(
-                403,
-                headers={
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": str(int(time.time()) + 3600),
-                },
-            ),
+            rate_limit_exhausted(reset_in=3600),
             "rate limit exhausted (403",
             id="403-rate-limit",
         ),
@@ -183,13 +183,7 @@ def test_fault_falls_back_to_cache_with_notice(stub, tmp_path, fault, cause):
     [
         pytest.param(Fault(401), "rejected the token", id="401"),
         pytest.param(
-            Fault(
-                403,
-                headers={
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": str(int(time.time()) + 3600),
-                },
-            ),
+            rate_limit_exhausted(reset_in=3600),
             "rate limit exhausted",
             id="403-rate-limit",
         ),
@@ -213,8 +207,7 @@ def test_retry_after_within_bound_is_waited_out(stub, tmp_path):
 
 
 def test_rate_limit_reset_within_bound_is_waited_out(stub, tmp_path):
-    reset = str(int(time.time()) + 1)
-    stub.fail_next(Fault(403, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}))
+    stub.fail_next(rate_limit_exhausted(reset_in=1))
     client = client_for(stub, tmp_path)
     assert fetch_with_fallback(client, REPO, 7).source == "api"
     assert len(client.log.waits) == 1 and client.log.waits[0] <= 3

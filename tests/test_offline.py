@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from urllib.request import url2pathname
 
 import pytest
 from browser_helpers import launch, new_context, require_browser
-from conftest import FIXTURES, REPO
+from conftest import REPO, build_site, offline_guard
 
 pytestmark = pytest.mark.build
 
@@ -38,21 +37,20 @@ def offline(tmp_path_factory) -> Offline:
     site = work / "site-offline"
     archive = work / "site-offline.zip"
     network_log = work / "network.log"
-    env = {
-        **os.environ,
-        "REVIEW_PRS": "19",
-        "REVIEW_CACHE_DIR": str(work / "http-cache"),
-        "GITHUB_API_URL": "http://127.0.0.1:9",
-        "PYTHONPATH": str(FIXTURES / "no_network"),
-        "NO_NETWORK_LOG": str(network_log),
-    }
-    env.pop("REVIEW_PDF", None)
-    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-    build += ["-f", str(REPO / "mkdocs-offline.yml"), "-d", str(site)]
+    result = build_site(
+        site,
+        prs="19",
+        api_url="http://127.0.0.1:9",
+        cache=work / "http-cache",
+        config=REPO / "mkdocs-offline.yml",
+        cwd=work,
+        REVIEW_PDF=None,
+        **offline_guard(network_log),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
     pack = [sys.executable, "-m", "zipfile", "-c", str(archive), f"{site}/"]
-    for command in (build, pack):
-        result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
+    result = subprocess.run(pack, cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
     return Offline(site, archive, network_log)
 
 

@@ -6,17 +6,15 @@ Checks read the PDFs as a reader would: cover, contents, outline, links, boxes, 
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import REPO, build_site, offline_guard
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
@@ -52,26 +50,23 @@ def built(tmp_path_factory) -> Built:
     work = tmp_path_factory.mktemp("pdf-build")
     site = work / "site"
     network_log = work / "network.log"
-    env = {
-        **os.environ,
-        "REVIEW_PDF": "1",
-        "REVIEW_PDF_HTML": HANDBOOK_HTML,
-        "REVIEW_PRS": str(PR),
-        "REVIEW_CACHE_DIR": str(work / "http-cache"),
+    result = build_site(
+        site,
+        prs=str(PR),
         # Refused at once on loopback: the PR comes from the bundled snapshot.
-        "GITHUB_API_URL": "http://127.0.0.1:9",
+        api_url="http://127.0.0.1:9",
+        cache=work / "http-cache",
+        cwd=work,
+        REVIEW_PDF="1",
+        REVIEW_PDF_HTML=HANDBOOK_HTML,
         # Any client that honours proxies would also hit a dead end.
-        "HTTP_PROXY": "http://127.0.0.1:9",
-        "HTTPS_PROXY": "http://127.0.0.1:9",
-        "PYTHONPATH": str(FIXTURES / "no_network"),
-        "NO_NETWORK_LOG": str(network_log),
-    }
-    env.pop("SOURCE_DATE_EPOCH", None)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-    command += ["-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
-    result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+        HTTP_PROXY="http://127.0.0.1:9",
+        HTTPS_PROXY="http://127.0.0.1:9",
+        SOURCE_DATE_EPOCH=None,
+        **offline_guard(network_log),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    return Built(site, network_log, build_date(env))
+    return Built(site, network_log, build_date({}))
 
 
 @pytest.fixture(scope="module")
@@ -79,15 +74,17 @@ def handbook(built) -> PdfReader:
     return PdfReader(built.site / HANDBOOK)
 
 
+def pdftotext(mode: str, pdf: Path) -> str:
+    """poppler's text of a PDF: "-layout" for reading order, "-bbox" for word positions."""
+    return subprocess.run(
+        ["pdftotext", mode, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
 @pytest.fixture(scope="module")
 def page_texts(built) -> list[str]:
     """Text of each page, as pdftotext reads it."""
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(built.site / HANDBOOK), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = pdftotext("-layout", built.site / HANDBOOK)
     return out.split("\f")[:-1]
 
 
@@ -210,12 +207,7 @@ def test_executed_examples_print_their_output(page_texts):
 
 def test_no_text_runs_off_the_page(built):
     """Every word sits inside the page, clear of the outer 5 mm that printers cut."""
-    bbox = subprocess.run(
-        ["pdftotext", "-bbox", str(built.site / HANDBOOK), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    bbox = pdftotext("-bbox", built.site / HANDBOOK)
     page = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
     word = re.compile(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">')
     outside = []
@@ -288,9 +280,7 @@ def test_pr_pdf_has_the_checklist_to_tick(built):
     path = built.site / "pdf" / f"pr-{PR}.pdf"
     reader = PdfReader(path)
     assert reader.metadata.title == f"vllm-project/vllm-omni#{PR}: {PR_TITLE}"
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdftotext("-layout", path)
     flat = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", PR_TITLE) in flat
     for name in PR_FILES:
