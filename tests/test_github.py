@@ -10,17 +10,16 @@ import stat
 import time
 
 import pytest
-from github_stub import Fault, GitHubStub, corpus_pr
 
-from review_kit.github import (
+from review_kit.pr.sources.github import fetch_with_fallback, from_github
+from review_kit.pr.sources.github_api import (
     GitHubClient,
     GitHubSettings,
     NetworkError,
     PullRequestNotFound,
-    fetch_with_fallback,
-    resolve_token,
 )
-from review_kit.sources import from_github
+from review_kit.settings import github_settings, resolve_token
+from review_kit.testing.github_stub import Fault, GitHubStub, corpus_pr
 
 REPO = "vllm-project/vllm-omni"
 TOKEN = "ghp_testtokenDoNotLeak0123456789"
@@ -299,27 +298,26 @@ def test_corpus_pr_shape_round_trips(corpus, tmp_path):
 
 def test_serve_rebuilds_do_not_refetch(tmp_path):
     """Under `mkdocs serve` a PR is fetched once per process, not on every rebuild."""
-    from review_kit.catalog import load_catalog
-    from review_kit.pr_pages import _SERVE_MEMO, PrBuildSettings, fetch_reviews
+    from review_kit.catalog.loading import load_catalog
+    from review_kit.site.plan import fetch_reviews
 
-    _SERVE_MEMO.clear()
     catalog = load_catalog()
+    memo: dict = {}
     with GitHubStub() as stub:
         stub.add_pr(REPO, *make_pr(7, 3))
-        settings = PrBuildSettings(REPO, [7], GitHubSettings(api_url=stub.url, cache_dir=tmp_path))
-        first = fetch_reviews(settings, catalog, remember=True)
+        github = GitHubSettings(api_url=stub.url, cache_dir=tmp_path)
+        first = fetch_reviews(REPO, [7], github, catalog, memo=memo)
         sent = len(stub.requests)
-        again = fetch_reviews(settings, catalog, remember=True)
+        again = fetch_reviews(REPO, [7], github, catalog, memo=memo)
         assert len(stub.requests) == sent == 2
-        fetch_reviews(settings, catalog, remember=False)
+        fetch_reviews(REPO, [7], github, catalog)
         assert len(stub.requests) == 4
     assert first[0].pr.number == again[0].pr.number == 7
-    _SERVE_MEMO.clear()
 
 
 def test_pr_numbers_parse_and_reject():
     from review_kit.errors import ReviewKitError
-    from review_kit.pr_pages import parse_pr_numbers
+    from review_kit.settings import parse_pr_numbers
 
     assert parse_pr_numbers("19, 23,19,", "REVIEW_PRS") == [19, 23]
     assert parse_pr_numbers([19, 23], "mkdocs.yml") == [19, 23]
@@ -365,7 +363,7 @@ def test_bad_settings_are_one_line_errors(tmp_path, env, message):
     from review_kit.errors import ReviewKitError
 
     with pytest.raises(ReviewKitError) as caught:
-        GitHubSettings.from_environment(tmp_path, {"GITHUB_TOKEN": "x", **env})
+        github_settings(tmp_path, {"GITHUB_TOKEN": "x", **env})
     assert str(caught.value) == message
 
 

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
 from review_kit import __version__
-from review_kit.catalog import load_catalog
-from review_kit.pr_pdf import build_date
+from review_kit.catalog.loading import load_catalog
+from review_kit.output.pdf import build_date
 
 pytestmark = pytest.mark.build
 
@@ -66,7 +66,7 @@ def built(tmp_path_factory) -> Built:
         **offline_guard(network_log),
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return Built(site, network_log, build_date({}))
+    return Built(site, network_log, build_date(None))
 
 
 @pytest.fixture(scope="module")
@@ -330,4 +330,4 @@ def test_pages_without_tabs_are_left_alone():
 
 
 def test_build_date_follows_source_date_epoch():
-    assert build_date({"SOURCE_DATE_EPOCH": "1767225600"}) == "2026-01-01"
+    assert build_date("1767225600") == "2026-01-01"

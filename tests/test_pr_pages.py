@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site
-from github_stub import GitHubStub, corpus_pr
 from hostile import AUTHOR, HOSTILE_NAMES, PWNED, TITLE, hostile_pr
 from markupsafe import escape
 
-from review_kit.pr_render import visible
+from review_kit.output.escape import visible
+from review_kit.testing.github_stub import GitHubStub, corpus_pr
 
 pytestmark = pytest.mark.build
 REPO_NAME = "vllm-project/vllm-omni"

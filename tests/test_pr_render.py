@@ -9,16 +9,13 @@ import pytest
 from hostile import AUTHOR, HOSTILE_NAMES, TITLE
 
 from review_kit.analysis import analyse
-from review_kit.catalog import load_catalog
-from review_kit.pr_render import (
-    SiteLinks,
-    md_escape,
-    pull_request_url,
-    render_pr_html,
-    render_pr_markdown,
-    visible,
-)
-from review_kit.sources import from_snapshot
+from review_kit.catalog.loading import load_catalog
+from review_kit.output.escape import md_escape, visible
+from review_kit.output.html import render_pr_html
+from review_kit.output.links import pull_request_url
+from review_kit.output.markdown import render_pr_markdown
+from review_kit.pr.sources.snapshot import from_snapshot
+from review_kit.site.links import SiteLinks
 
 
 @pytest.mark.parametrize(
@@ -52,7 +49,7 @@ def test_visible_shows_controls_and_bidi():
     ],
 )
 def test_pull_request_url_only_trusts_the_expected_shape(html_url, expected):
-    from review_kit.pull_request import PullRequest
+    from review_kit.pr.model import PullRequest
 
     assert pull_request_url(PullRequest(number=1, repo="x/y", html_url=html_url)) == expected
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
-from review_kit.catalog import load_catalog
-from review_kit.render import (
+from review_kit.catalog.loading import load_catalog
+from review_kit.output.catalog_pages import (
     folder_rows,
     relative_link,
     render_cited_by,
@@ -42,7 +42,7 @@ def test_relative_link(source, target, anchor, expected):
 
 def test_link_text_escapes_brackets_outside_code():
     """Item text such as "(0, 1]" must not close a link early; code spans stay literal."""
-    from review_kit.render import md_link_text
+    from review_kit.output.catalog_pages import md_link_text
 
     assert md_link_text("range (0, 1] and `x[0]`") == "range (0, 1\\] and `x[0]`"
 

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 from conftest import REPO
-from github_stub import Fault, GitHubStub, corpus_pr
 from hostile import PWNED, hostile_pr
+
+from review_kit.testing.github_stub import Fault, GitHubStub, corpus_pr
 
 TOOL = [sys.executable, str(REPO / "tools/review_pr.py")]
 TOKEN = "ghp_cliTokenMustNotLeak77"
@@ -74,11 +75,12 @@ def test_hostile_markdown_report_is_inert(stub, tmp_path):
     [
         ((), "--pr-number is required"),
         (("--pr-number", "x"), "invalid int value"),
-        (("--pr-number", "1", "--format", "pdf"), "invalid choice"),
+        (("--pr-number", "1", "--format", "docx"), "invalid choice"),
+        (("--pr-number", "1", "--format", "pdf"), "give --export FILE"),
         (("--pr-number", "1", "--repo", "not a repo"), "is not of the form OWNER/NAME"),
         (("--git", "a..b"), "expected a three-dot range"),
         (("--files-from", "/nonexistent.json"), "cannot read"),
-        (("--git", "a...b", "--files-from", "x"), "alternatives"),
+        (("--git", "a...b", "--files-from", "x"), "not allowed with argument --git"),
     ],
 )
 def test_bad_usage_exits_2_with_one_line(args, message):

@@ -1,0 +1,54 @@
+"""Analyse one pull request against the catalog: areas, items, checks, effort.
+
+Pure functions of plain data: a ``PullRequest`` in, a ``Review`` out. Every
+front end (site pages, the review tool, the PDF) renders the same ``Review``.
+"""
+
+from __future__ import annotations
+
+from ..catalog.loading import Catalog
+from ..pr.model import GITHUB_FILES_CAP, PullRequest
+from .checks import run_checks
+from .classify import classify_files
+from .effort import estimate_effort
+from .model import AreaReview, CheckResult, Effort, FileReview, ItemReview, Review
+
+
+def analyse(pr: PullRequest, catalog: Catalog) -> Review:
+    """Everything a reviewer needs to know about one PR, from its file list."""
+    file_reviews, areas = classify_files(pr, catalog.focus_map)
+    items = [ItemReview(item, r.area.id, r.files) for r in areas for item in r.area.items]
+    checks = run_checks(pr, catalog)
+    commands: list[str] = []
+    reading: list[str] = []
+    for r in areas:
+        commands += [c for c in r.area.commands if c not in commands]
+        reading += [s for s in r.area.guide_sections if s not in reading]
+    notices = list(pr.notices)
+    if pr.truncated:
+        notices.append(
+            f"GitHub lists at most {GITHUB_FILES_CAP} files; this PR changed {pr.changed_files} "
+            f"and {len(pr.files)} were listed, so areas and checks may be incomplete."
+        )
+    return Review(
+        pr=pr,
+        files=file_reviews,
+        areas=areas,
+        items=items,
+        checks=checks,
+        effort=estimate_effort(pr, areas, checks),
+        commands=commands,
+        reading=reading,
+        notices=notices,
+    )
+
+
+__all__ = [
+    "AreaReview",
+    "CheckResult",
+    "Effort",
+    "FileReview",
+    "ItemReview",
+    "Review",
+    "analyse",
+]

@@ -1,0 +1,78 @@
+"""Automated checks: each kind is a function from a PR to verdicts; ``CHECK_KINDS`` lists them.
+
+A new kind of check (one that reads patch text, say) is one function here or
+in a module of its own, plus one line in ``CHECK_KINDS``. Verdicts carry their
+reason and files, so every output can show why without recomputing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..catalog.focus_map import AutomatedCheck
+from ..catalog.loading import Catalog
+from ..catalog.paths import path_set
+from ..pr.model import ChangedFile, PullRequest
+from .model import CheckResult
+
+CheckKind = Callable[[PullRequest, Catalog], Iterable[CheckResult]]
+
+NOT_APPLICABLE = "Does not apply: no file of this kind changed."
+
+
+def matching_files(
+    files: list[ChangedFile], patterns: list[str], statuses: Iterable[str] = ()
+) -> list[str]:
+    """Names of the files (or their pre-rename paths) that match ``patterns``."""
+    matcher = path_set(tuple(patterns))
+    wanted = set(statuses)
+    hits = []
+    for f in files:
+        if wanted and f.status not in wanted:
+            continue
+        if matcher.matches(f.filename) or (
+            f.previous_filename and matcher.matches(f.previous_filename)
+        ):
+            hits.append(f.filename)
+    return hits
+
+
+def sample(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def evaluate_check(check: AutomatedCheck, files: list[ChangedFile]) -> CheckResult:
+    """Pass or needs attention, with the reason and the files behind it."""
+
+    def result(status: str, reason: str, hits: list[str]) -> CheckResult:
+        return CheckResult(check.id, check.title, check.guide, status, reason, hits)
+
+    triggered = matching_files(files, check.when, check.when_status)
+    if not triggered:
+        return result("pass", NOT_APPLICABLE, [])
+    attention = f"{check.attention} ({len(triggered)} file(s): {sample(triggered)})"
+    if not check.expect:
+        return result("attention", attention, triggered)
+    # A deleted test does not cover a change: only files that still exist count.
+    present = [f for f in files if f.status != "removed"]
+    companions = matching_files(present, check.expect)
+    if companions:
+        return result(
+            "pass",
+            f"{len(triggered)} file(s) of this kind changed, with {sample(companions)}.",
+            triggered,
+        )
+    return result("attention", attention, triggered)
+
+
+def focus_map_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """The map's path checks: a kind of file changed, with or without its companion."""
+    return [evaluate_check(check, pr.files) for check in catalog.focus_map.checks]
+
+
+CHECK_KINDS: tuple[CheckKind, ...] = (focus_map_checks,)
+
+
+def run_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    return [result for kind in CHECK_KINDS for result in kind(pr, catalog)]

@@ -1,0 +1,35 @@
+"""Listings of the vllm-omni repository: the bundled snapshot or a live checkout."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ..errors import ReviewKitError
+
+DEFAULT_TREE = Path(__file__).resolve().parents[2] / "docs" / "data" / "vllm-omni-tree.txt"
+
+
+def load_tree(path: str | Path = DEFAULT_TREE) -> list[str]:
+    """Paths from a listing file, one per line (blank lines and ``#`` comments skipped)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReviewKitError(f"{path}: cannot read repository listing ({exc.strerror})") from None
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def list_checkout(repo_dir: str | Path) -> list[str]:
+    """Tracked files of a git checkout, as ``git ls-files`` reports them."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(repo_dir), "ls-files", "-z"],
+            check=True,
+            capture_output=True,
+        ).stdout
+    except FileNotFoundError:
+        raise ReviewKitError("git is not installed; cannot list REPO_DIR") from None
+    except subprocess.CalledProcessError as exc:
+        reason = exc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["git failed"]
+        raise ReviewKitError(f"{repo_dir}: not a git checkout ({reason[0]})") from None
+    return [p for p in out.decode("utf-8", errors="surrogateescape").split("\0") if p]

@@ -1,0 +1,53 @@
+"""Every way a review leaves the kit: HTML pages, Markdown, JSON, PDF.
+
+``FORMATS`` is the registry the review tool offers as ``--format``; a new
+format is one module with a render function and one line here. Escaping lives
+in ``escape`` and nowhere else; links in ``links``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..analysis import Review
+from ..catalog.loading import Catalog
+from .json_report import render_pr_json
+from .links import Links
+from .markdown import render_pr_markdown
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a renderer may need besides the review."""
+
+    links: Links | None = None
+    site_url: str = ""
+    printed_on: str = ""
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    suffix: str
+    binary: bool
+    render: Callable[[Review, Catalog, RenderOptions], str | bytes]
+    help: str
+
+
+def _pdf(review: Review, catalog: Catalog, options: RenderOptions) -> bytes:
+    from .pdf import render_pr_pdf  # WeasyPrint is slow to import; only PDFs need it
+
+    return render_pr_pdf(review, catalog, options.links, options.printed_on, options.site_url)
+
+
+FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        OutputFormat(
+            "md", ".md", False, lambda r, c, o: render_pr_markdown(r, c, o.links), "GitHub Markdown"
+        ),
+        OutputFormat("json", ".json", False, lambda r, c, o: render_pr_json(r), "one JSON object"),
+        OutputFormat("pdf", ".pdf", True, _pdf, "a printable checklist (needs Pango)"),
+    )
+}

@@ -1,0 +1,41 @@
+"""Where things are: the kit's own pages for a PR, and the PR's pages on GitHub.
+
+Rendering asks a ``Links`` object for URLs between the kit's pages; the
+front ends supply one built on MkDocs' own URL helpers (``site.links``), so
+no module here re-implements ``use_directory_urls``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from ..pr.model import PullRequest
+
+PRS_DIR = "prs"
+INDEX_URI = f"{PRS_DIR}/index.md"
+
+
+def page_uri(number: int) -> str:
+    """Docs-relative source path of one PR's page."""
+    return f"{PRS_DIR}/{number}/index.md"
+
+
+class Links(Protocol):
+    """URLs from the page being rendered to other pages of the kit."""
+
+    page_url: str
+
+    def to(self, src_uri: str, anchor: str = "") -> str: ...
+
+
+def pull_request_url(pr: PullRequest) -> str:
+    """The PR's web address: its ``html_url`` only if it has exactly the expected shape.
+
+    The payload's URL could hold ``javascript:``, quotes or Markdown; a
+    GitHub Enterprise host is kept, anything else falls back to github.com.
+    """
+    shape = rf"https://[A-Za-z0-9.-]+(?::\d+)?/{re.escape(pr.repo)}/pull/{pr.number}"
+    if pr.number is not None and pr.html_url and re.fullmatch(shape, pr.html_url):
+        return pr.html_url
+    return f"https://github.com/{pr.repo}/pull/{pr.number}"

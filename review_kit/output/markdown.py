@@ -1,0 +1,90 @@
+"""A ``Review`` as GitHub Markdown: the review tool's report and the browser's review export.
+
+Both come from templates that share one checklist partial
+(``_review_checklist.md.j2``); every PR-controlled value goes through
+``md_escape``. The export is rendered at build time with a token where each
+tick belongs, and the browser only fills the tokens in (``FILL_TOKENS``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from ..ages import age_of
+from ..analysis import Review
+from ..catalog.loading import Catalog
+from .escape import md_escape, short_sha
+from .links import Links, pull_request_url
+from .templating import make_environment
+
+# Markers the browser replaces in the rendered export. NUL cannot come from
+# PR text: ``md_escape`` shows every control character as a visible escape.
+TOKEN = "\u0000"
+FILL_TOKENS = {
+    "tick": "x or a space, whether the item is ticked",
+    "reopened": "why a ticked item was reopened at a new head, or nothing",
+    "done": "how many items are ticked",
+    "total": "how many items there are",
+    "note": "the reviewer's note, or nothing",
+}
+
+
+def token(name: str, item_id: str = "") -> str:
+    return f"{TOKEN}{name}{':' + item_id if item_id else ''}{TOKEN}"
+
+
+@cache
+def markdown_environment() -> jinja2.Environment:
+    # Every PR value in these templates goes through `md`.
+    return make_environment(
+        autoescape=False,
+        filters={"md": md_escape, "short_sha": lambda sha: md_escape(short_sha(sha))},
+        globals_={"token": token},
+    )
+
+
+def _guide_link(catalog: Catalog, links: Links | None):
+    def link(section_id: str) -> str:
+        if links is None:
+            return ""
+        section = catalog.section(section_id)
+        return links.to(section.src_uri, section.anchor)
+
+    return link
+
+
+def render_pr_markdown(review: Review, catalog: Catalog, links: Links | None = None) -> str:
+    """The review tool's Markdown report; guide links are absolute when ``links`` is given."""
+    return (
+        markdown_environment()
+        .get_template("pr_report.md.j2")
+        .render(
+            review=review,
+            pr=review.pr,
+            catalog=catalog,
+            github_url=pull_request_url(review.pr),
+            age=age_of(review.pr.fetched_at) if review.pr.fetched_at else None,
+            guide_link=_guide_link(catalog, links),
+            tick=lambda item_id: " ",
+            reopened=lambda item_id: "",
+        )
+    )
+
+
+def render_review_export(review: Review, catalog: Catalog, links: Links | None = None) -> str:
+    """The review a reviewer posts, with tokens the browser fills with ticks and the note."""
+    return (
+        markdown_environment()
+        .get_template("review_export.md.j2")
+        .render(
+            review=review,
+            pr=review.pr,
+            catalog=catalog,
+            github_url=pull_request_url(review.pr),
+            guide_link=_guide_link(catalog, None),
+            tick=lambda item_id: token("tick", item_id),
+            reopened=lambda item_id: token("reopened", item_id),
+        )
+    )

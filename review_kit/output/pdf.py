@@ -1,0 +1,64 @@
+"""Print one pull request's review as a PDF to tick and annotate with a pen.
+
+The site page's escaped HTML in a print document; WeasyPrint may fetch nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..analysis import Review
+from ..catalog.loading import Catalog
+from .html import html_environment, render_pr_html
+from .links import Links
+
+# Site-relative folder of every PDF: the handbook and one file per PR.
+PDF_DIR = "pdf"
+
+
+def build_date(source_date_epoch: str | None = None) -> str:
+    """Today as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = (source_date_epoch or "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
+    return date.today().isoformat()
+
+
+def pr_pdf_name(number: int) -> str:
+    return f"pr-{number}.pdf"
+
+
+def render_pr_print_html(
+    review: Review, catalog: Catalog, links: Links, printed_on: str, version: str = __version__
+) -> str:
+    """The standalone print document: a title block, the PR page body, a notes page."""
+    body = Markup(render_pr_html(review, catalog, links))
+    return (
+        html_environment()
+        .get_template("pr_print.html.j2")
+        .render(pr=review.pr, body=body, printed_on=printed_on, version=version)
+    )
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # The document is self-contained (styles inline, no images); anything it
+    # would load is a mistake, and loading it could reach the network.
+    raise ValueError(f"the PR print document must not load {url}")
+
+
+def render_pr_pdf(
+    review: Review, catalog: Catalog, links: Links, printed_on: str, site_url: str = ""
+) -> bytes:
+    """The PDF's bytes; links to the kit point at ``site_url`` when given."""
+    # Imported here: WeasyPrint takes a second to import, and only PDF builds need it.
+    from weasyprint import HTML
+
+    html = render_pr_print_html(review, catalog, links, printed_on)
+    # Relative links to guide pages resolve against the page's URL on the site;
+    # with no site URL they stay relative, as text a reader can still follow.
+    base_url = urljoin(site_url, links.page_url) if site_url else None
+    return HTML(string=html, base_url=base_url, url_fetcher=_refuse_fetch).write_pdf()

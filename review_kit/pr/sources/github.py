@@ -1,0 +1,77 @@
+"""GitHub as a source: live, else the HTTP cache, else (for bundled PRs) the snapshot.
+
+Each step down says so once, in a notice the page and the report both show,
+with the age of what is shown: a reviewer must know when data is not fresh.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+from ...ages import age_of
+from ..model import PullRequest
+from .base import SourceContext
+from .github_api import GitHubClient, NetworkError, PullRequestNotFound, redact
+from .snapshot import DEFAULT_REPO, from_snapshot, snapshot_numbers
+
+log = logging.getLogger("review_kit.sources")
+
+
+def fetch_with_fallback(client: GitHubClient, repo: str, number: int) -> PullRequest:
+    """Live data if GitHub answers; else the cached copy with a visible notice; else an error."""
+    try:
+        return client.fetch(repo, number)
+    except PullRequestNotFound:
+        raise
+    except NetworkError as exc:
+        cached = client.cached(repo, number)
+        if cached is None:
+            raise NetworkError(
+                redact(str(exc), client.settings.token) + "; no cached copy to fall back on"
+            ) from None
+        client.log.from_cache_fallback += 1
+        cached.notices.append(
+            f"GitHub did not serve fresh data ({redact(str(exc), client.settings.token)}). "
+            f"Showing the cached copy downloaded at {cached.fetched_at} "
+            f"({age_of(cached.fetched_at)} old)."
+        )
+        return cached
+
+
+def from_github(client: GitHubClient, repo: str, number: int) -> PullRequest:
+    """Live from GitHub, else the HTTP cache, else (for bundled PRs) the snapshot."""
+    try:
+        pr = fetch_with_fallback(client, repo, number)
+    except NetworkError as exc:
+        if repo != DEFAULT_REPO or number not in snapshot_numbers():
+            raise
+        pr = from_snapshot(number, repo)
+        pr.notices.append(
+            f"GitHub could not be reached and nothing was cached ({exc}). "
+            f"Showing the snapshot bundled with the kit, captured {pr.fetched_at}."
+        )
+    for notice in pr.notices:
+        log.info("PR #%d: %s", number, notice)
+    return pr
+
+
+class GitHubSource:
+    """The default source: GitHub's REST API through the cache."""
+
+    name: ClassVar[str] = "api"
+    option: ClassVar[str | None] = None
+    metavar: ClassVar[str] = ""
+    help: ClassVar[str] = "GitHub's REST API (default)"
+
+    def __init__(self, context: SourceContext, argument: str | None = None) -> None:
+        self.repo = context.repo
+        self.client = GitHubClient(context.github)
+
+    def load(self, number: int | None) -> PullRequest:
+        if number is None:
+            raise ValueError("GitHubSource needs a PR number")
+        return from_github(self.client, self.repo, number)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,56 @@
+"""A change described by a JSON file: GitHub's files list, plain paths, or {"pull", "files"}.
+
+For reviews of changes the kit cannot fetch itself: a list exported from
+another tool, or the API's own answer saved with ``gh api``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import ClassVar
+
+from ...errors import ReviewKitError
+from ..model import PullRequest, changed_file_from_api, pull_request_from_api
+from .base import SourceContext
+
+
+def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
+    """Read and validate one file; errors name the file (and line, for bad JSON)."""
+    shown = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReviewKitError(f"{shown}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ReviewKitError(f"{shown}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ReviewKitError(f"{shown}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if isinstance(data, dict) and "files" in data:
+        pull = data.get("pull") or {"number": number}
+        if number is not None:
+            pull = {**pull, "number": number}
+        return pull_request_from_api(pull, _list(data["files"], shown), repo, shown, "file")
+    files = [changed_file_from_api(entry, shown) for entry in _list(data, shown)]
+    return PullRequest(
+        number=number, repo=repo, files=files, changed_files=len(files), source="file"
+    )
+
+
+def _list(value, shown: str) -> list:
+    if not isinstance(value, list):
+        raise ReviewKitError(f"{shown}: expected a JSON list of files")
+    return value
+
+
+class JsonFileSource:
+    name: ClassVar[str] = "file"
+    option: ClassVar[str | None] = "--files-from"
+    metavar: ClassVar[str] = "FILE"
+    help: ClassVar[str] = "JSON file: API-shaped files list (with patches) or plain paths"
+
+    def __init__(self, context: SourceContext, argument: str) -> None:
+        self.repo, self.path = context.repo, argument
+
+    def load(self, number: int | None) -> PullRequest:
+        return from_file(self.path, self.repo, number)

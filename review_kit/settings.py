@@ -1,0 +1,192 @@
+"""Every setting of the kit, read and validated in one place into one typed object.
+
+Sources, in order of precedence: environment variables (``REVIEW_PRS``,
+``GITHUB_TOKEN``, ...), then ``extra.review_kit`` in ``mkdocs.yml``. A wrong or
+missing value is one ``ReviewKitError`` naming the variable or key; the site
+turns it into a ``PluginError``, the review tool into exit code 2.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ReviewKitError
+from .pr.model import check_repo_name
+from .pr.sources.github_api import DEFAULT_API_URL, GitHubSettings
+from .pr.sources.snapshot import DEFAULT_REPO
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_KEY = "extra.review_kit"
+PDF_ENV = "REVIEW_PDF"
+
+
+class KitConfig(BaseModel):
+    """``extra.review_kit`` in mkdocs.yml, exactly as written (paths relative to mkdocs.yml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    focus_map: str
+    framework: str
+    tree: str
+    repo: str = DEFAULT_REPO
+    prs: list[int] | str = []
+    offline: bool = False
+    # Written by hooks/pdf_export.py for the PDF cover; not for users to set.
+    version: str | None = None
+    build_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # the folder of mkdocs.yml; errors show paths relative to it
+    docs_dir: Path
+    focus_map: Path
+    framework: Path
+    tree: Path
+    repo: str
+    prs: tuple[int, ...]
+    github: GitHubSettings
+    pdf: bool
+    source_date_epoch: str | None
+
+    @classmethod
+    def load(
+        cls,
+        extra: Mapping[str, Any] | None,
+        root: Path = REPO_ROOT,
+        docs_dir: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        config = _kit_config(extra)
+        if env.get("REVIEW_PRS") is not None:
+            prs = parse_pr_numbers(env["REVIEW_PRS"], "REVIEW_PRS")
+        else:
+            prs = parse_pr_numbers(config.prs, f"mkdocs.yml {CONFIG_KEY}.prs")
+        return cls(
+            root=root,
+            docs_dir=docs_dir or root / "docs",
+            focus_map=root / config.focus_map,
+            framework=root / config.framework,
+            tree=root / config.tree,
+            repo=check_repo_name(env.get("REVIEW_REPO") or config.repo),
+            prs=tuple(prs),
+            github=github_settings(root / ".cache", env),
+            pdf=env.get(PDF_ENV) == "1",
+            source_date_epoch=env.get("SOURCE_DATE_EPOCH"),
+        )
+
+    @classmethod
+    def defaults(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The kit's own mkdocs.yml values, for the review tool run outside a build."""
+        return cls.load(read_kit_config(REPO_ROOT / "mkdocs.yml"), REPO_ROOT, None, environ)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml without MkDocs: tags such as ``!ENV`` read as null, not as errors."""
+
+
+_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def read_kit_config(path: Path) -> Mapping[str, Any] | None:
+    """``extra.review_kit`` of a mkdocs.yml, read without loading MkDocs."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ReviewKitError(f"{path.name}: cannot read ({exc})") from None
+    extra = (data or {}).get("extra") or {}
+    return extra.get("review_kit")
+
+
+def _kit_config(extra: Mapping[str, Any] | None) -> KitConfig:
+    if extra is None:
+        raise ReviewKitError(f"mkdocs.yml: {CONFIG_KEY} is missing; the kit needs its paths there")
+    try:
+        return KitConfig.model_validate(dict(extra))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        cause = "missing" if error["type"] == "missing" else error["msg"]
+        raise ReviewKitError(f"mkdocs.yml: {CONFIG_KEY}.{key}: {cause}") from None
+
+
+def parse_pr_numbers(value: str | Iterable[object], origin: str) -> list[int]:
+    """``"19, 23"`` or ``[19, 23]`` -> ``[19, 23]``; anything else is a one-line error."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    numbers: list[int] = []
+    for item in items:
+        text = str(item).strip()
+        if not text and isinstance(value, str):
+            continue
+        if not text.isdigit() or int(text) <= 0:
+            raise ReviewKitError(f"{origin}: {text!r} is not a pull request number")
+        if int(text) not in numbers:
+            numbers.append(int(text))
+    return numbers
+
+
+def resolve_token(environ: Mapping[str, str] | None = None) -> str | None:
+    """GITHUB_TOKEN, else GH_TOKEN, else `gh auth token`, else none (unauthenticated)."""
+    env = os.environ if environ is None else environ
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        if env.get(name, "").strip():
+            return env[name].strip()
+    gh = shutil.which("gh")
+    if gh:
+        try:
+            out = subprocess.run(
+                [gh, "auth", "token"], capture_output=True, text=True, timeout=5, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        token = out.stdout.strip()
+        if out.returncode == 0 and token:
+            return token
+    return None
+
+
+def github_settings(
+    default_cache_dir: Path, environ: Mapping[str, str] | None = None
+) -> GitHubSettings:
+    """The GitHub client's settings from ``GITHUB_*`` and ``REVIEW_*`` variables."""
+    env = os.environ if environ is None else environ
+    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).netloc:
+        raise ReviewKitError(f"GITHUB_API_URL: {api_url!r} is not an http(s) URL")
+    return GitHubSettings(
+        api_url=api_url,
+        token=resolve_token(env),
+        cache_dir=Path(env.get("REVIEW_CACHE_DIR") or default_cache_dir),
+        timeout=_number(env, "REVIEW_HTTP_TIMEOUT", 20.0),
+        max_wait=_number(env, "REVIEW_MAX_WAIT", 10.0),
+        retries=int(_number(env, "REVIEW_HTTP_RETRIES", 3, whole=True)),
+        backoff=_number(env, "REVIEW_HTTP_BACKOFF", 0.5),
+    )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, whole: bool = False) -> float:
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ReviewKitError(f"{name}: {text!r} is not {kind}") from None
+    if not math.isfinite(value):
+        raise ReviewKitError(f"{name}: {text!r} must be a finite number")
+    if value < 0:
+        raise ReviewKitError(f"{name}: {text!r} must not be negative")
+    return value
