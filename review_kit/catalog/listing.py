@@ -7,7 +7,14 @@ from pathlib import Path
 
 from ..errors import ReviewKitError
 
-DEFAULT_TREE = Path(__file__).resolve().parents[2] / "docs" / "data" / "vllm-omni-tree.txt"
+DATA_DIR = Path(__file__).resolve().parents[2] / "docs" / "data"
+# vllm-omni's tree when the kit was written (the corpus PRs' era) and as of
+# November 2026. The 2026 listing is the default; the older one stays because
+# PR pages and the corpus still analyse PRs made against it.
+DECEMBER_2025_TREE = DATA_DIR / "vllm-omni-tree.txt"
+TREE_2026 = DATA_DIR / "vllm-omni-2026-tree.txt"
+DEFAULT_TREE = TREE_2026
+BUNDLED_TREES = (TREE_2026, DECEMBER_2025_TREE)
 
 
 def load_tree(path: str | Path = DEFAULT_TREE) -> list[str]:
