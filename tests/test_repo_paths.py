@@ -32,9 +32,7 @@ GUIDE_PAGES = sorted(
 _ROOTS = r"(?:vllm_omni|tests|examples|benchmarks|docs/design|docs/contributing|docs/getting_started|requirements)"
 # Sub-packages the framework text names without the ``vllm_omni/`` prefix.
 _SUBPACKAGES = r"(?:model_executor|diffusion|worker|engine|entrypoints|core|distributed|platforms)"
-_PATH = re.compile(
-    rf"(?<![\w./-])(?P<path>(?:{_ROOTS}|{_SUBPACKAGES})/[\w./*<>{{}}-]*)(?![\w(])"
-)
+_PATH = re.compile(rf"(?<![\w./-])(?P<path>(?:{_ROOTS}|{_SUBPACKAGES})/[\w./*<>{{}}-]*)(?![\w(])")
 _MODULE = re.compile(r"(?<![\w.])(?P<module>vllm_omni(?:\.[a-z][\w]*)+)")
 
 # Folders the listing holds only partly (at most 100 files of a flat folder were
@@ -56,7 +54,9 @@ PARTIAL_FOLDER_PATHS = {
 
 def load_listing(path: Path = LISTING) -> frozenset[str]:
     """The listing's paths, one per line."""
-    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return frozenset(
+        line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    )
 
 
 def named_paths(text: str) -> set[str]:
@@ -117,7 +117,9 @@ def test_exists_accepts_folders_globs_and_modules_only_when_listed():
 def test_every_named_repository_path_is_in_the_listing(page: Path):
     """Each vllm-omni path a guide page names exists in the 2026 listing (or the allow-list)."""
     listing = load_listing()
-    missing = sorted(p for p in named_paths(page.read_text(encoding="utf-8")) if not exists(p, listing))
+    missing = sorted(
+        p for p in named_paths(page.read_text(encoding="utf-8")) if not exists(p, listing)
+    )
     assert not missing, f"{page.relative_to(REPO)} names paths vllm-omni does not have: {missing}"
 
 
@@ -129,12 +131,18 @@ def test_allow_listed_paths_are_really_absent_from_the_listing():
 
 @pytest.mark.parametrize(
     "page",
-    [p for p in GUIDE_PAGES if p.suffix == ".md" and p.parent.name in {"expert", "framework"} or p.name == "quick-start.md"],
+    [
+        p
+        for p in GUIDE_PAGES
+        if p.suffix == ".md"
+        and p.parent.name in {"expert", "framework"}
+        or p.name == "quick-start.md"
+    ],
     ids=lambda p: p.relative_to(DOCS).as_posix(),
 )
 def test_every_guide_page_states_what_it_was_checked_against(page: Path):
     """Each guide page includes the one 'checked against' note that names the vllm-omni commits."""
-    assert f'--8<-- "{CHECKED_AGAINST}"' in page.read_text(encoding="utf-8")
+    assert f'{{% include "{CHECKED_AGAINST}" %}}' in page.read_text(encoding="utf-8")
 
 
 def test_bundled_listing_is_the_shared_2026_listing():
