@@ -162,10 +162,9 @@ def test_broken_map_fails_the_build_with_one_line(tmp_path):
     project = copy_project(tmp_path)
     focus_map = project / "docs/focus-map.yml"
     text = focus_map.read_text()
-    focus_map.write_text(
-        text.replace('guide_sections: ["2.1", "2.2", "4.1"]', 'guide_sections: ["2.1", "8.8"]', 1)
-    )
-    line = 1 + text.split('guide_sections: ["2.1", "2.2", "4.1"]')[0].count("\n")
+    first = re.search(r'guide_sections: \["2.1", [^\n]*\]', text)
+    focus_map.write_text(text.replace(first.group(), 'guide_sections: ["2.1", "8.8"]', 1))
+    line = 1 + text[: first.start()].count("\n")
     result = run_build(project)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr

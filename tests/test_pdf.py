@@ -136,7 +136,7 @@ def test_contents_page_numbers_match_the_pages(handbook, page_texts):
                 listed[m[1]] = int(m[2])
     pages = {title: page for _, title, _, page in outline(handbook)}
     for category in load_catalog().framework.categories:
-        entry = next(t for t in listed if t.endswith(" " + category.title))
+        entry = next(t for t in listed if t == category.title or t.endswith(" " + category.title))
         assert listed[entry] == pages[entry] + 1, category.title
 
 
@@ -154,7 +154,7 @@ def test_outline_nests_every_guide_section_and_category(handbook):
             page = catalog.sections[section.id.split(".")[0]]
             assert mark[2].endswith(f"{page.id} {page.title}"), label
     for category in catalog.framework.categories:
-        assert any(t.endswith(" " + category.title) for t in titles), category.title
+        assert category.title in titles, category.title  # printed once, without a plugin number
         for subsection in category.subsections:
             assert subsection.title in titles, subsection.title
 
@@ -331,3 +331,15 @@ def test_pages_without_tabs_are_left_alone():
 
 def test_build_date_follows_source_date_epoch():
     assert build_date("1767225600") == "2026-01-01"
+
+
+def test_guide_sections_are_numbered_once(page_texts):
+    """Headings print the guide's own number only, never the plugin's on top ("3.2 1 Tensor ...")."""
+    text = "\n".join(page_texts)
+    assert "1 Tensor operations and numerical precision" in text
+    assert not re.search(r"\d+\.\d+\.? +1 Tensor operations", text)
+
+
+def test_section_cross_references_print_their_page(page_texts):
+    """A "§2.1" link prints the page it points to, since paper cannot be clicked."""
+    assert re.search(r"§2\.1 \(p\. \d+\)", "\n".join(page_texts))
