@@ -58,6 +58,29 @@ def test_markdown_export(stub, tmp_path):
     assert "vllm\\_omni/core/sched/output\\.py" in report
 
 
+def test_pdf_export_prints_one_pr_without_the_handbook(stub, tmp_path):
+    """`--format pdf` writes the PR's checklist alone: a few pages, not the site's handbook."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "pr-19.pdf"
+    result = run(
+        "--pr-number",
+        "19",
+        "--format",
+        "pdf",
+        "--export",
+        str(out),
+        api_url=stub.url,
+        cache=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert 1 <= len(reader.pages) <= 10
+    assert "[Core]Add scheduling components" in text and "Review effort" in text
+    assert "vllm_omni/core/sched/output.py" in text
+
+
 def test_hostile_markdown_report_is_inert(stub, tmp_path):
     """Names in the report are escaped: no HTML tag, link or fence survives."""
     result = run("--pr-number", "666", api_url=stub.url, cache=tmp_path)

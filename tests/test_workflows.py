@@ -113,10 +113,15 @@ def test_pr_workflow_pastes_no_event_value_into_a_script():
 
 def test_pr_workflow_builds_and_uploads_the_page_and_pdf():
     all_steps = steps(load(PR_WORKFLOW))
-    build = next(s for s in all_steps if "make pdf" in s.get("run", ""))
+    build = next(s for s in all_steps if "make site" in s.get("run", ""))
     assert 'PRS="$PR"' in build["run"]
-    assert build["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
-    assert build["env"]["REVIEW_REPO"] == "${{ steps.target.outputs.repo }}"
+    printed = next(s for s in all_steps if "--format pdf" in s.get("run", ""))
+    # The PDF comes from the review tool, not from printing the whole handbook.
+    assert not any("make pdf" in s.get("run", "") for s in all_steps)
+    assert '--export "site/pdf/pr-$PR.pdf"' in printed["run"]
+    for step in (build, printed):
+        assert step["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+        assert step["env"]["REVIEW_REPO"] == "${{ steps.target.outputs.repo }}"
     upload = next(s for s in all_steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     paths = upload["with"]["path"].splitlines()
     assert paths == [
