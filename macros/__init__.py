@@ -76,6 +76,11 @@ def define_env(env) -> None:
         return docs_tables.render_exit_codes(cli.EXIT_CODES)
 
     @env.macro
+    def review_tool_sample(number: int = 19, lines: int = 40) -> str:
+        """What the review tool prints on a terminal for a bundled PR, rendered by the tool's code."""
+        return docs_tables.render_text_sample(catalog, number, lines)
+
+    @env.macro
     def output_formats_table() -> str:
         """The review tool's --format values, from its registry of outputs."""
         return docs_tables.render_formats(FORMATS.values())

@@ -81,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format",
         choices=tuple(FORMATS),
-        default="md",
-        help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + " (default md)",
+        default=None,
+        help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()),
     )
     sources = parser.add_mutually_exclusive_group()
     for source in SOURCES:
@@ -100,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--site-url", default="", help="base URL of the kit's site, to link guide sections"
     )
     return parser
+
+
+def default_format(export: str | None, stream) -> str:
+    """Plain text for a person at a terminal; GitHub Markdown for files and pipes."""
+    return "text" if not export and stream.isatty() else "md"
+
+
+def use_color(stream, environ) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not environ.get("NO_COLOR")
 
 
 def _chosen_source(args: argparse.Namespace):
@@ -138,6 +148,7 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             raise UsageError("--pr-number is required unless --git or --files-from is given")
         if args.pr_number is not None and args.pr_number <= 0:
             raise UsageError(f"--pr-number {args.pr_number}: not a pull request number")
+        args.format = args.format or default_format(args.export, sys.stdout)
         if FORMATS[args.format].binary and not args.export:
             raise UsageError(f"--format {args.format} writes a binary file: give --export FILE")
         settings = Settings.defaults(env)
@@ -159,7 +170,10 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             getattr(source, "close", lambda: None)()
         review = analyse(pr, catalog)
         output = FORMATS[args.format]
-        report = output.render(review, catalog, _render_options(args, review, settings))
+        options = _render_options(
+            args, review, settings, use_color(sys.stdout, env) and not args.export
+        )
+        report = output.render(review, catalog, options)
         if args.export:
             _write_atomically(Path(args.export), report)
             print(f"{PROG}: wrote {args.export}", file=sys.stderr)
@@ -176,7 +190,7 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
     return EXIT_OK.status
 
 
-def _render_options(args, review, settings: Settings) -> RenderOptions:
+def _render_options(args, review, settings: Settings, color: bool) -> RenderOptions:
     from .site.links import SiteLinks  # MkDocs' URL helpers, for links that match the site
 
     number = review.pr.number or 0
@@ -184,7 +198,10 @@ def _render_options(args, review, settings: Settings) -> RenderOptions:
     if args.format == "pdf":
         links = SiteLinks(page_uri(number), base_url=args.site_url)
     return RenderOptions(
-        links=links, site_url=args.site_url, printed_on=build_date(settings.source_date_epoch)
+        links=links,
+        site_url=args.site_url,
+        printed_on=build_date(settings.source_date_epoch),
+        color=color,
     )
 
 

@@ -15,6 +15,7 @@ from ..catalog.loading import Catalog
 from .json_report import render_pr_json
 from .links import Links
 from .markdown import render_pr_markdown
+from .text import render_pr_text
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class RenderOptions:
     links: Links | None = None
     site_url: str = ""
     printed_on: str = ""
+    color: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,18 @@ FORMATS: dict[str, OutputFormat] = {
     f.name: f
     for f in (
         OutputFormat(
-            "md", ".md", False, lambda r, c, o: render_pr_markdown(r, c, o.links), "GitHub Markdown"
+            "md",
+            ".md",
+            False,
+            lambda r, c, o: render_pr_markdown(r, c, o.links),
+            "GitHub Markdown (the default when piped or exporting)",
+        ),
+        OutputFormat(
+            "text",
+            ".txt",
+            False,
+            lambda r, c, o: render_pr_text(r, c, o.color),
+            "plain aligned text (the default on a terminal)",
         ),
         OutputFormat("json", ".json", False, lambda r, c, o: render_pr_json(r), "one JSON object"),
         OutputFormat("pdf", ".pdf", True, _pdf, "a printable checklist (needs Pango)"),

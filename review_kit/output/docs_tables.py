@@ -6,10 +6,14 @@ and output formats: documented from the same objects, so they cannot drift.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from ..analysis import analyse
 from ..catalog.loading import Catalog
+from ..pr.sources.snapshot import from_snapshot
 from .catalog_pages import common_context, render_template
+from .text import render_pr_text
 
 
 def render_checks_table(catalog: Catalog, from_uri: str) -> str:
@@ -28,3 +32,14 @@ def render_exit_codes(codes) -> str:
 
 def render_formats(formats) -> str:
     return render_template("docs_formats.md.j2", formats=list(formats))
+
+
+def render_text_sample(catalog: Catalog, number: int, lines: int) -> str:
+    """The first ``lines`` lines of the terminal report of a bundled PR, in a text fence."""
+    pr = from_snapshot(number)
+    pr.fetched_at = None  # the page must not change with the day it is built
+    text = render_pr_text(analyse(pr, catalog), catalog).splitlines()
+    shown = "\n".join(text[:lines]) + ("\n..." if len(text) > lines else "")
+    # A fence longer than any backtick run inside cannot be closed by the text.
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", shown)), default=0))
+    return f"{fence}text\n{shown}\n{fence}\n"
