@@ -42,7 +42,8 @@ offline: $(STAMP) ## Build a copy of the site that opens from disk into site-off
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: $(STAMP) ## Run every test: unit, snapshot and real site builds
+test: $(STAMP) ## Run every test: unit (Python and the browser script's, node --test), snapshot and real site builds
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff, and the workflows with actionlint
