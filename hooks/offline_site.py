@@ -1,14 +1,18 @@
 """MkDocs hook: makes the `make offline` copy (extra.review_kit.offline) work from file://.
 
-on_config drops instant navigation and loads the search shim before Material's
-bundle; on_post_build writes the search index as a script, which Material reads from disk.
+on_config drops instant navigation, loads the search shim before Material's
+bundle and swaps the checklist modules for one classic script; on_post_build
+writes the search index as a script, which Material reads from disk, and bundles
+the checklist modules into that script with esbuild (tools/esbuild).
 """
 
 from __future__ import annotations
 
 import logging
+import subprocess
 from pathlib import Path
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -23,6 +27,13 @@ INDEX_JSON = "search/search_index.json"
 INDEX_SCRIPT = "search/search_index.js"
 # Instant navigation fetches each page with XHR, which file:// refuses.
 INSTANT_FEATURE = "navigation.instant"
+# Chromium refuses ES modules from file:// (a module load is a CORS request and
+# a file has no origin), so the offline copy loads the checklist modules bundled
+# into one classic script, beside the entry so its own URL still finds the root.
+CHECKLIST_MODULE = "assets/checklists/main.js"
+CHECKLIST_BUNDLE = "assets/checklists/offline.js"
+# esbuild, pinned in tools/esbuild/package-lock.json and installed by `npm ci`.
+ESBUILD = Path("tools/esbuild/node_modules/.bin/esbuild")
 
 
 def offline_requested(config: MkDocsConfig) -> bool:
@@ -32,6 +43,27 @@ def offline_requested(config: MkDocsConfig) -> bool:
 def generate_index_script(index_json: str) -> str:
     """The search index as a classic script: a page from file:// can load scripts, not JSON."""
     return f"var __index = {index_json};\n"
+
+
+def bundle_command(esbuild: Path, entry: Path, outfile: Path) -> list[str]:
+    """esbuild's command line that bundles the checklist modules into one classic script."""
+    return [
+        str(esbuild),
+        str(entry),
+        "--bundle",
+        "--format=iife",
+        # A classic script has no import.meta; its own URL is document.currentScript.
+        "--define:import.meta.url=document.currentScript.src",
+        f"--outfile={outfile}",
+        "--log-level=warning",
+    ]
+
+
+def swap_checklist_script(scripts: list) -> list:
+    """extra_javascript with the checklist module replaced by its classic bundle."""
+    return [
+        ExtraScriptValue(CHECKLIST_BUNDLE) if str(s) == CHECKLIST_MODULE else s for s in scripts
+    ]
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -45,6 +77,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     polyfills = config["extra"].setdefault("polyfills", [])
     if SEARCH_SHIM not in polyfills:
         polyfills.append(SEARCH_SHIM)
+    config["extra_javascript"] = swap_checklist_script(config["extra_javascript"])
     return config
 
 
@@ -61,6 +94,25 @@ def on_post_build(config: MkDocsConfig) -> None:
         generate_index_script(source.read_text(encoding="utf-8")), encoding="utf-8"
     )
     log.info("offline copy: wrote %s", INDEX_SCRIPT)
+
+    esbuild = Path(config.config_file_path).parent / ESBUILD
+    if not esbuild.is_file():
+        raise PluginError(
+            f"offline build: {ESBUILD} is missing; run `make offline`, or `npm ci` in tools/esbuild"
+        )
+    entry = Path(config["docs_dir"]) / CHECKLIST_MODULE
+    done = subprocess.run(
+        bundle_command(esbuild, entry, site / CHECKLIST_BUNDLE),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        problem = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        raise PluginError(
+            f"offline build: esbuild failed: {problem[0] if problem else done.returncode}"
+        )
+    log.info("offline copy: bundled the checklist modules into %s", CHECKLIST_BUNDLE)
 
 
 if __name__ == "__main__":

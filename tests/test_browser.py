@@ -171,18 +171,6 @@ def test_ticks_reach_other_tabs(page, site_url):
     assert other.locator(".rk-page-progress").inner_text().startswith("1 of ")
 
 
-def test_file_url_keys_by_page_path(page, site):
-    directory, _ = site
-    # Opened from disk (no server, no instant navigation), the key is the same page path.
-    url = (directory / ARCH / "index.html").as_uri()
-    open_page(page, url)
-    box(page, FIRST_ITEM).check()
-    page.reload()
-    page.wait_for_selector(".rk-toolbar")
-    assert box(page, FIRST_ITEM).is_checked()
-    assert stored(page, f"rk:v1:/{ARCH}:{FIRST_ITEM}") == "1"
-
-
 def test_keyboard_space_toggles_with_visible_focus(page, site_url):
     open_page(page, site_url + ARCH)
     target = box(page, FIRST_ITEM)

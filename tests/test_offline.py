@@ -1,6 +1,7 @@
 """The copy of the site that opens from disk (`make offline`): built, zipped, browsed from file://.
 
-Chromium opens the files with no server: navigation must work, and search too.
+Chromium opens the files with no server: navigation must work, search and the
+checklists too (their modules bundled into one classic script by esbuild).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -22,6 +24,25 @@ from conftest import REPO, build_site, offline_guard
 
 pytestmark = pytest.mark.build
 
+ESBUILD = REPO / "tools" / "esbuild"
+ARCH = "framework/architecture.html"
+FIRST_ITEM = "arch-engine-request-states"
+
+
+def install_esbuild() -> None:
+    """The offline build bundles with esbuild; install it from the lock file on first use."""
+    if (ESBUILD / "node_modules" / ".bin" / "esbuild").exists():
+        return
+    if not shutil.which("npm"):
+        pytest.fail("npm is needed to install esbuild (apt-get install nodejs npm)")
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--silent"],
+        cwd=ESBUILD,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
 
 @dataclass
 class Offline:
@@ -33,6 +54,7 @@ class Offline:
 @pytest.fixture(scope="module")
 def offline(tmp_path_factory) -> Offline:
     """What `make offline` makes, in a temporary folder: the site and its zip."""
+    install_esbuild()
     work = tmp_path_factory.mktemp("offline")
     site = work / "site-offline"
     archive = work / "site-offline.zip"
@@ -61,6 +83,16 @@ def test_links_name_files_and_instant_navigation_is_off(offline):
     assert not [f for f in config["features"] if f.startswith("navigation.instant")]
     # The shim must run before Material's bundle creates the search worker.
     assert html.index("assets/offline-search.js") < html.index("assets/javascripts/bundle.")
+
+
+def test_checklists_load_as_one_classic_script(offline):
+    html = (offline.site / ARCH).read_text(encoding="utf-8")
+    # Chromium refuses ES modules from file://, so no page may ask for one.
+    assert 'type="module"' not in html
+    assert "assets/checklists/main.js" not in html
+    assert '<script src="../assets/checklists/offline.js"></script>' in html
+    bundle = (offline.site / "assets" / "checklists" / "offline.js").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import|export)\b", bundle, re.M)
 
 
 def test_search_index_is_a_script(offline):
@@ -108,6 +140,48 @@ def test_browsing_and_search_work_from_file_urls(offline):
             first.click()
             page.wait_for_url(re.compile(r"^file://.*\.html"))
             expect(page.locator("article h1")).to_be_visible()
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def open_with_ticks(page, url: str) -> None:
+    page.goto(url)
+    # The toolbar exists once the script has set up the page's checklists.
+    page.wait_for_selector(".rk-toolbar")
+
+
+def box(page, item_id: str):
+    return page.locator(f'li.rk-item[data-item-id="{item_id}"] input.rk-check')
+
+
+def test_ticks_persist_from_file_urls(offline):
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = new_context(browser).new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            open_with_ticks(page, (offline.site / ARCH).as_uri())
+            box(page, FIRST_ITEM).check()
+            page.reload()
+            page.wait_for_selector(".rk-toolbar")
+            assert box(page, FIRST_ITEM).is_checked()
+            # Keyed by the page's path below the site root, not by where it lies on disk.
+            key = f"rk:v1:/{ARCH}:{FIRST_ITEM}"
+            assert page.evaluate("(k) => localStorage.getItem(k)", key) == "1"
+
+            # A PR page's review fills its template from disk too.
+            open_with_ticks(page, (offline.site / "prs" / "19" / "index.html").as_uri())
+            box(page, "sched-budget").check()
+            with page.expect_download() as info:
+                page.locator("button.rk-download").click()
+            review = Path(info.value.path()).read_text(encoding="utf-8")
+            assert "- [x] The token and request budgets per step are respected" in review
+            assert "\u0000" not in review
             assert errors == []
         finally:
             browser.close()

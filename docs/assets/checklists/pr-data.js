@@ -1,0 +1,120 @@
+/* A PR page's data and what it means for a review carried across heads: the
+   page's PR JSON, which ticked items reopen when the head moves, and why. */
+
+export const SHORT = 7;
+
+export function own(obj, key) {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+export function objectOr(value) {
+  return value && typeof value === "object" ? value : {};
+}
+
+/* The PR as the page describes it. `text` is the JSON the build wrote into the
+   page; `attrs` are the data- attributes of .rk-pr, used when the JSON is
+   missing or corrupt so the ticks still have a key. */
+export function parsePrData(text, attrs = {}) {
+  let data = null;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    data = null;
+  }
+  data = objectOr(data);
+  return {
+    number: String(data.number || attrs.number || ""),
+    repo: String(data.repo || attrs.repo || ""),
+    url: typeof data.url === "string" ? data.url : "",
+    head: String(data.head_sha || attrs.head || ""),
+    files: objectOr(data.files),
+    items: objectOr(data.items),
+  };
+}
+
+export function readPrData(prRoot) {
+  const script = prRoot.querySelector("script.rk-pr-data");
+  return parsePrData(script ? script.textContent : "", {
+    number: prRoot.getAttribute("data-pr"),
+    repo: prRoot.getAttribute("data-repo"),
+    head: prRoot.getAttribute("data-head-sha"),
+  });
+}
+
+/* Why a ticked item must be looked at again after the head moved: each file
+   that triggers it (under either head) and is new, gone, or has another blob.
+   An unknown blob (null) cannot be ruled out, so it counts too. */
+export function changedFiles(id, old, cur) {
+  const names = [];
+  for (const list of [old.items[id], cur.items[id]]) {
+    for (const name of Array.isArray(list) ? list : []) {
+      if (!names.includes(name)) names.push(name);
+    }
+  }
+  const out = [];
+  for (const name of names) {
+    const had = own(old.files, name);
+    const has = own(cur.files, name);
+    let how = null;
+    if (!had && has) how = "added";
+    else if (had && !has) how = "removed";
+    else if (!had && !has) how = null;
+    else if (old.files[name] == null || cur.files[name] == null) how = "may have changed";
+    else if (old.files[name] !== cur.files[name]) how = "changed";
+    if (how) out.push({ file: name, how });
+  }
+  return out;
+}
+
+/* "reopened: a.py changed since eb006f6; b.py added since eb006f6". `name`
+   formats each file name and the SHA: plain text for the page, code spans
+   for Markdown. */
+export function describeReopen(entry, name) {
+  const groups = new Map();
+  for (const f of entry.files) {
+    if (!groups.has(f.how)) groups.set(f.how, []);
+    groups.get(f.how).push(name(String(f.file)));
+  }
+  const since = name(String(entry.since || "").slice(0, SHORT));
+  const parts = [];
+  for (const [how, files] of groups) parts.push(files.join(", ") + " " + how + " since " + since);
+  return "reopened: " + parts.join("; ");
+}
+
+/* A stored review (`record`, for another head) moved to the page's head `pr`:
+   ticks whose files did not change are kept, the others reopen with the files
+   that changed. `migration` counts both for the toolbar, or is null when
+   nothing was ticked. Reopen notes of items still unticked are kept. */
+export function carryOver(record, pr) {
+  const old = { files: objectOr(record.files), items: objectOr(record.items) };
+  const oldReopened = objectOr(record.reopened);
+  const reopened = {};
+  for (const id of Object.keys(oldReopened)) {
+    if (!record.ticked.includes(id)) reopened[id] = oldReopened[id];
+  }
+  const ticked = [];
+  let count = 0;
+  for (const id of record.ticked) {
+    const changed = changedFiles(id, old, pr);
+    if (changed.length) {
+      reopened[id] = { since: record.head_sha, files: changed };
+      count += 1;
+    } else {
+      ticked.push(id);
+    }
+  }
+  const migration = record.ticked.length
+    ? { from: record.head_sha, reopened: count, carried: ticked.length }
+    : null;
+  return {
+    record: {
+      head_sha: pr.head,
+      files: pr.files,
+      items: pr.items,
+      ticked,
+      reopened,
+      note: typeof record.note === "string" ? record.note : "",
+    },
+    migration,
+  };
+}

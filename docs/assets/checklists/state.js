@@ -1,0 +1,192 @@
+/* Where ticks live: one store over localStorage (memory when the browser
+   refuses), the ticks of an ordinary page, and the record of a PR review that
+   follows the PR's head. Keys (rk:v1:...) must never change: they hold reviews. */
+
+import { carryOver, describeReopen, objectOr, own } from "./pr-data.js";
+
+export const PREFIX = "rk:v1:";
+
+/* A key-value store over the Storage that `getStorage()` returns. Storage can
+   be missing or throw (privacy modes, quota, sandboxed file://); ticks then
+   last for the visit only, and `persistent` is false so the toolbar says so. */
+export function openStore(getStorage) {
+  const memory = {};
+  let storage = null;
+  try {
+    storage = getStorage();
+    const probe = PREFIX + "probe";
+    storage.setItem(probe, "1");
+    storage.removeItem(probe);
+  } catch (e) {
+    storage = null;
+  }
+  return {
+    persistent: storage !== null,
+    get(key) {
+      if (!storage) return own(memory, key) ? memory[key] : null;
+      try {
+        return storage.getItem(key);
+      } catch (e) {
+        return null;
+      }
+    },
+    set(key, value) {
+      if (!storage) {
+        memory[key] = value;
+        return;
+      }
+      try {
+        storage.setItem(key, value);
+      } catch (e) {
+        memory[key] = value;
+      }
+    },
+    remove(key) {
+      delete memory[key];
+      if (!storage) return;
+      try {
+        storage.removeItem(key);
+      } catch (e) {
+        /* nothing stored, nothing to remove */
+      }
+    },
+    keysWithPrefix(prefix) {
+      const keys = Object.keys(memory).filter((k) => k.startsWith(prefix));
+      if (!storage) return keys;
+      try {
+        for (let i = 0; i < storage.length; i++) {
+          const key = storage.key(i);
+          if (key && key.startsWith(prefix) && !keys.includes(key)) keys.push(key);
+        }
+      } catch (e) {
+        /* fall through with what memory holds */
+      }
+      return keys;
+    },
+    getJSON(key) {
+      const raw = this.get(key);
+      if (raw === null) return null;
+      try {
+        return JSON.parse(raw);
+      } catch (e) {
+        return null; // a corrupt record is treated as absent rather than breaking the page
+      }
+    },
+  };
+}
+
+/* The site root. The script sits two levels below it (assets/checklists/), so
+   its own URL gives the root for http(s) and file:// alike, wherever the site is
+   deployed; Material's __md_scope is the same root, kept as a fallback. */
+export function siteRoot(scriptUrl, mdScope, href) {
+  if (scriptUrl) return new URL("../../", scriptUrl);
+  if (mdScope) return new URL(String(mdScope));
+  return new URL("/", href);
+}
+
+/* The page's path below the site root: "/framework/architecture/". The key must
+   not depend on the host, port or deployment prefix, only on the page. */
+export function pagePath(pathname, rootPath) {
+  let path = pathname;
+  if (path.startsWith(rootPath)) path = path.slice(rootPath.length);
+  path = path.replace(/(^|\/)index\.html$/, "$1");
+  return "/" + path.replace(/^\/+/, "");
+}
+
+/* Framework and focus-area pages: one key per ticked item, named by page path
+   and the item's stable id, so reordering or inserting items never moves a
+   tick to another item. */
+export function pageState(store, path) {
+  const prefix = PREFIX + path + ":";
+  return {
+    isTicked: (id) => store.get(prefix + id) === "1",
+    setTicked(id, ticked) {
+      if (ticked) store.set(prefix + id, "1");
+      else store.remove(prefix + id);
+    },
+    reopened: () => null,
+    reopenedEntry: () => null,
+    reload() {
+      /* every read goes to storage already */
+    },
+    reset() {
+      for (const key of store.keysWithPrefix(prefix)) store.remove(key);
+    },
+  };
+}
+
+export function prKey(pr) {
+  return PREFIX + "pr:" + pr.repo + "#" + pr.number;
+}
+
+function isRecord(r) {
+  return Boolean(r) && typeof r === "object" && Array.isArray(r.ticked) && typeof r.head_sha === "string";
+}
+
+function emptyRecord(pr) {
+  return { head_sha: pr.head, files: pr.files, items: pr.items, ticked: [], reopened: {}, note: "" };
+}
+
+/* PR pages: one record per PR holding the latest reviewed head (its blob SHAs
+   and item triggers), the ticks, the reopen notes and the reviewer's note.
+   Opening a page built for another head carries the ticks over, reopening what
+   its files changed (pr-data.js carryOver). */
+export function prState(store, pr, now = () => new Date().toISOString()) {
+  const key = prKey(pr);
+  let record = store.getJSON(key);
+  let migration = null;
+  if (!isRecord(record)) record = null;
+
+  function save() {
+    record.updated = now();
+    store.set(key, JSON.stringify(record));
+  }
+
+  if (record && record.head_sha !== pr.head) {
+    ({ record, migration } = carryOver(record, pr));
+    save();
+  }
+  if (!record) record = emptyRecord(pr);
+  record.reopened = objectOr(record.reopened);
+
+  return {
+    pr,
+    migration,
+    isTicked: (id) => record.ticked.includes(id),
+    setTicked(id, ticked) {
+      const at = record.ticked.indexOf(id);
+      if (ticked && at < 0) record.ticked.push(id);
+      if (!ticked && at >= 0) record.ticked.splice(at, 1);
+      // Ticking a reopened item means it was looked at again for this head.
+      if (ticked) delete record.reopened[id];
+      save();
+    },
+    reopened(id) {
+      const entry = this.reopenedEntry(id);
+      return entry ? describeReopen(entry, String) : null;
+    },
+    reopenedEntry(id) {
+      const entry = own(record.reopened, id) ? record.reopened[id] : null;
+      return entry && Array.isArray(entry.files) && entry.files.length ? entry : null;
+    },
+    reload() {
+      // Another tab saved this PR: adopt its record when it is for this head.
+      const fresh = store.getJSON(key);
+      if (isRecord(fresh) && fresh.head_sha === pr.head) {
+        record = fresh;
+        record.reopened = objectOr(record.reopened);
+      } else if (!fresh) {
+        record = emptyRecord(pr);
+      }
+    },
+    note: () => record.note || "",
+    setNote(text) {
+      record.note = text;
+      save();
+    },
+    reset() {
+      store.remove(key);
+      record = emptyRecord(pr);
+    },
+  };
+}

@@ -1,0 +1,276 @@
+/* What the reviewer sees and does on a page with checklists: progress per list
+   and per page, the toolbar (reset, carry-over note), the review panel of a PR
+   page (note, copy, download) and the events that keep them in step. */
+
+import { SHORT, readPrData } from "./pr-data.js";
+import { fillReview, readReviewTemplate, reviewFilename } from "./review-export.js";
+import { pagePath, pageState, prState } from "./state.js";
+
+/* -- text ------------------------------------------------------------------- */
+
+export function progressText(done, total) {
+  return done + " of " + total + " ticked";
+}
+
+export function pageProgressText(done, total) {
+  return progressText(done, total) + " on this page";
+}
+
+export function carryText(migration) {
+  return (
+    "Ticks carried over from head " +
+    migration.from.slice(0, SHORT) +
+    ": " +
+    migration.carried +
+    " kept, " +
+    migration.reopened +
+    " reopened because their files changed."
+  );
+}
+
+export function postCommand(pr, filename) {
+  return "gh pr review " + pr.number + " --repo " + pr.repo + " --comment --body-file " + filename;
+}
+
+/* -- DOM helpers ------------------------------------------------------------ */
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  for (const name of Object.keys(attrs || {})) node.setAttribute(name, attrs[name]);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function itemId(box) {
+  return box.getAttribute("data-item-id");
+}
+
+/* Each checklist with its tickable boxes, in document order. */
+function findSections(article) {
+  const sections = [];
+  for (const list of article.querySelectorAll("ul.rk-checklist")) {
+    const boxes = Array.from(list.querySelectorAll("input.rk-check")).filter(itemId);
+    if (boxes.length) sections.push({ list, boxes });
+  }
+  return sections;
+}
+
+/* -- clipboard and download ------------------------------------------------- */
+
+function copyText(text) {
+  const fallback = () => {
+    // execCommand needs a selection in the document; the textarea is off-screen
+    // rather than hidden because hidden elements cannot be selected.
+    const area = el("textarea", { readonly: "", "aria-hidden": "true", class: "rk-offscreen" });
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (e) {
+      ok = false;
+    }
+    area.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    return navigator.clipboard.writeText(text).catch(fallback);
+  }
+  return fallback();
+}
+
+function download(name, text) {
+  const blob = new Blob([text], { type: "text/markdown;charset=utf-8" });
+  const href = URL.createObjectURL(blob);
+  const link = el("a", { href, download: name, class: "rk-offscreen" });
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // Revoking at once can cancel the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(href), 10000);
+}
+
+/* -- the page controller ---------------------------------------------------- */
+
+/* Make the checklists of the current page tickable. `env` holds the store and
+   the site root. Returns the page's controller, or null when the page has no
+   checklist or was set up already (init runs on load and on document$). */
+export function setUpPage(env) {
+  const article = document.querySelector(".md-content article") || document.querySelector("article");
+  if (!article || article.hasAttribute("data-rk-ready")) return null;
+  const sections = findSections(article);
+  if (!sections.length) return null;
+  article.setAttribute("data-rk-ready", "");
+
+  const prRoot = article.querySelector(".rk-pr");
+  const state = prRoot
+    ? prState(env.store, readPrData(prRoot))
+    : pageState(env.store, pagePath(location.pathname, env.root.pathname));
+  const boxes = sections.flatMap((s) => s.boxes);
+  const ctx = { article, sections, boxes, state, persistent: env.store.persistent };
+
+  for (const section of sections) {
+    section.progress = el("p", { class: "rk-progress" });
+    section.progress.appendChild(el("span", { class: "rk-progress-text" }));
+    const bar = el("span", { class: "rk-progress-bar", "aria-hidden": "true" });
+    bar.appendChild(el("span", { class: "rk-progress-fill" }));
+    section.progress.appendChild(bar);
+    section.list.parentNode.insertBefore(section.progress, section.list);
+  }
+
+  buildToolbar(ctx);
+  if (prRoot) buildReviewPanel(ctx, prRoot);
+  apply(ctx);
+
+  article.addEventListener("change", (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.classList.contains("rk-check")) return;
+    const id = itemId(box);
+    if (!id) return;
+    state.setTicked(id, box.checked);
+    // An item listed twice on a page is one item: keep its boxes in step.
+    for (const other of boxes) {
+      if (other !== box && itemId(other) === id) other.checked = box.checked;
+    }
+    showReopened(ctx);
+    updateProgress(ctx);
+  });
+  return ctx;
+}
+
+/* Another tab saved ticks: show them here too, unless the page is gone. */
+export function reloadPage(ctx) {
+  if (!document.body.contains(ctx.article)) return;
+  ctx.state.reload();
+  apply(ctx);
+  if (ctx.noteArea && document.activeElement !== ctx.noteArea) {
+    ctx.noteArea.value = ctx.state.note();
+  }
+}
+
+function apply(ctx) {
+  for (const box of ctx.boxes) box.checked = ctx.state.isTicked(itemId(box));
+  showReopened(ctx);
+  updateProgress(ctx);
+}
+
+function showReopened(ctx) {
+  for (const box of ctx.boxes) {
+    const li = box.closest("li.rk-item");
+    if (!li) continue;
+    const text = box.checked ? null : ctx.state.reopened(itemId(box));
+    let note = li.querySelector(":scope > .rk-reopened");
+    if (!text) {
+      if (note) note.remove();
+      continue;
+    }
+    if (!note) {
+      note = el("p", { class: "rk-reopened" });
+      // After the item's text and its guide link, before the file list.
+      const files = li.querySelector(":scope > details");
+      if (files) li.insertBefore(note, files);
+      else li.appendChild(note);
+    }
+    note.textContent = text; // file names come from the PR: text, never markup
+  }
+}
+
+function updateProgress(ctx) {
+  let done = 0;
+  for (const section of ctx.sections) {
+    const n = section.boxes.filter((b) => b.checked).length;
+    const m = section.boxes.length;
+    done += n;
+    section.progress.querySelector(".rk-progress-text").textContent = progressText(n, m);
+    section.progress.querySelector(".rk-progress-fill").style.width = (m ? (100 * n) / m : 0) + "%";
+    section.progress.classList.toggle("rk-complete", n === m);
+  }
+  const text = pageProgressText(done, ctx.boxes.length);
+  // Only a real change is written, so the live region announces nothing on load
+  // beyond the first reading and never repeats itself.
+  if (ctx.summary.textContent !== text) ctx.summary.textContent = text;
+}
+
+function buildToolbar(ctx) {
+  const bar = el("div", { class: "rk-toolbar", role: "group", "aria-label": "Checklist progress" });
+  ctx.summary = el("p", { class: "rk-page-progress", "aria-live": "polite", "aria-atomic": "true" });
+  bar.appendChild(ctx.summary);
+  const reset = el("button", { type: "button", class: "rk-btn rk-reset" }, "Reset this page");
+  reset.addEventListener("click", () => {
+    const what = ctx.state.pr ? "all ticks and the review note" : "all ticks";
+    if (!window.confirm("Clear " + what + " on this page? This cannot be undone.")) return;
+    ctx.state.reset();
+    if (ctx.noteArea) ctx.noteArea.value = "";
+    if (ctx.carry) ctx.carry.remove();
+    apply(ctx);
+  });
+  bar.appendChild(reset);
+  if (!ctx.persistent) {
+    bar.appendChild(
+      el("p", { class: "rk-hint" }, "This browser does not allow saving: ticks last until you leave the page.")
+    );
+  }
+  if (ctx.state.migration) {
+    ctx.carry = el("p", { class: "rk-hint rk-carry" }, carryText(ctx.state.migration));
+    bar.appendChild(ctx.carry);
+  }
+  const h1 = ctx.article.querySelector("h1");
+  if (h1 && h1.parentNode === ctx.article) ctx.article.insertBefore(bar, h1.nextSibling);
+  else ctx.article.insertBefore(bar, ctx.article.firstChild);
+}
+
+function buildReviewPanel(ctx, prRoot) {
+  const pr = ctx.state.pr;
+  const template = readReviewTemplate(prRoot);
+  const panel = el("section", { class: "rk-review", "aria-labelledby": "rk-review-title" });
+  panel.appendChild(el("h2", { id: "rk-review-title" }, "Your review"));
+  const noteId = "rk-review-note";
+  panel.appendChild(
+    el("label", { for: noteId, class: "rk-review-label" }, "Note for the author (Markdown, included in the review)")
+  );
+  const area = el("textarea", { id: noteId, class: "rk-note", rows: "5" });
+  area.value = ctx.state.note();
+  area.addEventListener("input", () => ctx.state.setNote(area.value));
+  ctx.noteArea = area;
+  panel.appendChild(area);
+
+  const actions = el("div", { class: "rk-actions" });
+  const copy = el("button", { type: "button", class: "rk-btn rk-copy" }, "Copy review");
+  const save = el("button", { type: "button", class: "rk-btn rk-download" }, "Download .md");
+  const status = el("p", { class: "rk-status", role: "status" });
+  const say = (text) => {
+    // Emptying first makes a repeated message count as a change to announce.
+    status.textContent = "";
+    setTimeout(() => {
+      status.textContent = text;
+    }, 50);
+  };
+  // A page built before the review template existed has nothing to fill.
+  const review = () => (template ? fillReview(template, ctx.state) : null);
+  const missing = "This page has no review to export: rebuild the site.";
+  copy.addEventListener("click", () => {
+    const text = review();
+    if (text === null) return say(missing);
+    copyText(text).then(
+      () => say("Copied the review as Markdown."),
+      () => say("Could not copy: use Download .md instead.")
+    );
+  });
+  const filename = reviewFilename(pr.number);
+  save.addEventListener("click", () => {
+    const text = review();
+    if (text === null) return say(missing);
+    download(filename, text);
+    say("Saved " + filename + ".");
+  });
+  actions.appendChild(copy);
+  actions.appendChild(save);
+  actions.appendChild(status);
+  panel.appendChild(actions);
+  const hint = el("p", { class: "rk-hint" });
+  hint.appendChild(document.createTextNode("Post it with "));
+  hint.appendChild(el("code", {}, postCommand(pr, filename)));
+  panel.appendChild(hint);
+  prRoot.appendChild(panel);
+}
