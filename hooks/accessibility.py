@@ -34,7 +34,12 @@ DOUBLE_ESCAPE = re.compile(r"&amp;(#?\w+;)")
 
 def label_task_items(html: str) -> str:
     """Move each task item's text into the label around its checkbox, which names it."""
-    return TASK_ITEM.sub(lambda m: f"{m[1]} {m[2].rstrip()}</label>", html)
+
+    def move(match: re.Match) -> str:
+        text = match[2].rstrip()
+        return f"{match[1]} {text}</label>{match[2][len(text) :]}"
+
+    return TASK_ITEM.sub(move, html)
 
 
 def name_theme_controls(html: str) -> str:
@@ -54,4 +59,3 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     # 404.html is rendered from a template, not a page, and has the search dialog too.
     return name_theme_controls(output_content)
-

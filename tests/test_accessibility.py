@@ -7,9 +7,11 @@ from disk into each page; a summary of every run is written to test-artifacts/.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
+from textwrap import dedent
 
 import pytest
 from browser_helpers import (
@@ -22,8 +24,6 @@ from browser_helpers import (
     serve,
 )
 from conftest import REPO
-
-pytestmark = pytest.mark.browser
 
 AXE_DIR = REPO / "tools" / "axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -43,6 +43,58 @@ PALETTES = {"light": "default", "dark": "slate"}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = ("serious", "critical")
 SUMMARY = ARTIFACTS / "axe-summary.json"
+# Screenshots to look at after a colour change: desktop and phone.
+SHOTS = {"home": "", "pr-19": f"prs/{PR}/"}
+VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location("accessibility", REPO / "hooks/accessibility.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hook = load_hook()
+
+
+def test_task_item_text_moves_into_the_checkbox_label():
+    """The label around a task box holds the item's text, inline markup and all."""
+    html = dedent("""\
+        <ul class="task-list">
+        <li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled/><span class="task-list-indicator"></span></label> Is <code>x</code> in <a href="a/">§1.2</a>?</li>
+        <li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled checked/><span class="task-list-indicator"></span></label> Parent
+        <ul><li>child</li></ul>
+        </li>
+        </ul>""")
+    out = hook.label_task_items(html)
+    assert (
+        '<span class="task-list-indicator"></span> Is <code>x</code> in <a href="a/">§1.2</a>?'
+        "</label></li>" in out
+    )
+    assert (
+        '<span class="task-list-indicator"></span> Parent</label>\n<ul><li>child</li></ul>' in out
+    )
+    assert hook.label_task_items(out) == out
+
+
+def test_task_item_in_a_loose_list_stops_at_its_paragraph():
+    html = (
+        '<li class="task-list-item"><p><label class="task-list-control"><input type="checkbox"'
+        ' disabled/><span class="task-list-indicator"></span></label> Loose</p>\n<p>More</p></li>'
+    )
+    assert "</span> Loose</label></p>\n<p>More</p>" in hook.label_task_items(html)
+
+
+def test_search_dialog_gets_a_name_and_footer_labels_one_escape():
+    html = dedent("""\
+        <div class="md-search" data-md-component="search" role="dialog">
+        <a href="../performance/" class="md-footer__link md-footer__link--next" aria-label="Next: Performance &amp;amp; Efficiency">
+        <p>Literal &amp;amp; stays</p>""")
+    out = hook.name_theme_controls(html)
+    assert 'role="dialog" aria-label="Search">' in out
+    assert 'aria-label="Next: Performance &amp; Efficiency"' in out
+    assert "<p>Literal &amp;amp; stays</p>" in out
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +172,7 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("name", PAGES)
 def test_no_serious_or_critical_violations(browser, site_url, axe_source, summary, name, palette):
@@ -147,3 +200,25 @@ def test_no_serious_or_critical_violations(browser, site_url, axe_source, summar
         f"{PAGES[name] or 'home'} ({palette}): serious or critical axe violations\n"
         + describe(blocking)
     )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("palette", PALETTES)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_screenshots_for_a_look(browser, site_url, palette, viewport):
+    """Home and PR 19 in both palettes at desktop and phone size, saved to look at."""
+    width, height = VIEWPORTS[viewport]
+    context = new_context(
+        browser, color_scheme=palette, viewport={"width": width, "height": height}
+    )
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        for name, path in SHOTS.items():
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            shot = ARTIFACTS / f"a11y-{name}-{palette}-{width}x{height}.png"
+            page.screenshot(path=str(shot), full_page=True, animations="disabled")
+            assert shot.stat().st_size > 10_000
+    finally:
+        context.close()
