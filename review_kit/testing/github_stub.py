@@ -183,6 +183,9 @@ class GitHubStub:
                     if status != 304:
                         stub.remaining = max(0, stub.remaining - 1)
                     remaining = stub.remaining
+                # Recorded before the answer goes out: a client that has read
+                # its answer must find its request in the log (no race).
+                stub._record(path, self.headers, status, time.perf_counter() - self.started)
                 self.send_response(status)
                 base = {
                     "X-RateLimit-Limit": str(RATE_LIMIT),
@@ -197,7 +200,6 @@ class GitHubStub:
                 self.end_headers()
                 if body:
                     self.wfile.write(body)
-                stub._record(path, self.headers, status, time.perf_counter() - self.started)
 
         return Handler
 
