@@ -174,7 +174,9 @@ def touched_contracts(
         for entry in roles:
             handle, role = entry[0], entry[1]
             files = entry[2] if len(entry) > 2 else covered
-            person = people.setdefault(handle, {"files": [], "contracts": [], "roles": []})
+            person = people.setdefault(
+                handle.lower(), {"login": handle, "files": [], "contracts": [], "roles": []}
+            )
             person["files"] += [n for n in files if n not in person["files"]]
             if c.title not in person["contracts"]:
                 person["contracts"].append(c.title)
@@ -187,10 +189,10 @@ def rank_reviewers(pr: PullRequest, people: dict[str, dict]) -> list[SuggestedRe
     """Most of the change first; owners before required reviewers on a tie; never the author."""
     weights = {f.filename: _weight(f) for f in pr.files}
     total = sum(weights.values())
-    author = login(pr.author) if pr.author else ""
+    author = login(pr.author).lower() if pr.author else ""
     ranked = []
-    for handle, person in people.items():
-        if not handle or handle == author:
+    for key, person in people.items():
+        if not key or key == author:
             continue
         files = person["files"]
         if total:
@@ -198,9 +200,11 @@ def rank_reviewers(pr: PullRequest, people: dict[str, dict]) -> list[SuggestedRe
         else:
             share = len(files) / max(len(pr.files), 1)
         ranked.append(
-            SuggestedReviewer(handle, round(share, 4), files, person["contracts"], person["roles"])
+            SuggestedReviewer(
+                person["login"], round(share, 4), files, person["contracts"], person["roles"]
+            )
         )
-    ranked.sort(key=lambda r: (-r.share, "owner" not in r.roles, r.login))
+    ranked.sort(key=lambda r: (-r.share, "owner" not in r.roles, r.login.lower()))
     return ranked
 
 

@@ -9,6 +9,7 @@ gets "not applicable", never a guess.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..catalog.loading import Catalog
 from ..catalog.paths import path_set
@@ -123,6 +124,21 @@ def template_sections(body: str) -> dict[str, str]:
     return sections
 
 
+def _cites(rule: str):
+    """Every verdict of the check, not-applicable ones too, links the rule it applies."""
+
+    def wrap(kind):
+        def check(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+            return [r if r.rule else replace(r, rule=rule) for r in kind(pr, catalog)]
+
+        check.__name__ = kind.__name__
+        check.__doc__ = kind.__doc__
+        return check
+
+    return wrap
+
+
+@_cites(TITLE_RULE)
 def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     check = ("policy-title-prefix", "Title starts with a documented type prefix", "")
     if not pr.title.strip():
@@ -138,6 +154,7 @@ def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     ]
 
 
+@_cites(TEMPLATE_RULE)
 def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     check = ("policy-template-sections", "Description fills Purpose, Test Plan and Test Result", "")
     body = _body(pr)
@@ -156,6 +173,7 @@ def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     ]
 
 
+@_cites(LARGE_CHANGE_RULE)
 def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     check = (
         "policy-large-change-rfc",
@@ -208,6 +226,7 @@ def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     ]
 
 
+@_cites(REVIEW_RULES)
 def bugfix_regression_test(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     check = ("policy-bugfix-regression-test", "Bug fix comes with a regression test", "5.1")
     if not _BUGFIX_TITLE.search(pr.title):
@@ -228,6 +247,7 @@ def bugfix_regression_test(pr: PullRequest, catalog: Catalog) -> list[CheckResul
     ]
 
 
+@_cites(REVIEW_RULES)
 def perf_ab_evidence(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     check = ("policy-perf-ab-evidence", "Performance change shows base-versus-head numbers", "4.1")
     if not _PERF_TITLE.search(pr.title):
@@ -266,6 +286,7 @@ def perf_ab_evidence(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     ]
 
 
+@_cites(REVIEW_RULES)
 def new_model_docs(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     check = ("policy-new-model-docs", "New model updates supported models and its recipe", "")
     new = matching_files(pr.files, NEW_MODEL_MARKERS, statuses=("added",))

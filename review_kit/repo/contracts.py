@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -32,8 +33,8 @@ def is_contract_path(path: str) -> bool:
 
 
 def login(handle: str) -> str:
-    """A GitHub handle as the kit compares and shows it: no '@', lower case."""
-    return handle.strip().lstrip("@").lower()
+    """A GitHub handle as the kit shows it: no '@' (compare with ``.lower()``)."""
+    return handle.strip().lstrip("@")
 
 
 class PathOwners(BaseModel):
@@ -103,8 +104,9 @@ class ModuleContract(BaseModel):
 
     def document_url(self, repo: str, commit: str | None = None) -> str:
         """The document on GitHub at ``commit`` (default: the commit it was read at)."""
-        ref = commit or self.commit or "main"
-        return f"https://github.com/{repo}/blob/{ref}/{self.path}"
+        ref = commit or self.commit
+        ref = ref if re.fullmatch(r"[0-9a-f]{7,64}", ref or "") else "main"
+        return f"https://github.com/{repo}/blob/{ref}/{quote(self.path)}"
 
 
 def contract_from_front_matter(data: Any, path: str, commit: str = "") -> ModuleContract:
