@@ -433,3 +433,26 @@ def test_snapshot_and_checkout_agree(tmp_path):
     snapshot = from_snapshot()
     assert [c.title for c in checkout.contracts] == [c.title for c in snapshot.contracts]
     assert checkout.ci is None and checkout.notices
+
+
+def test_check_map_reports_contract_paths_no_area_claims():
+    """With a map that claims only the engine, every other contract path is reported."""
+    from review_kit.catalog.coverage import check_listing
+
+    fixture = REPO / "tests/fixtures/catalog/focus-map.yml"
+    problems = check_listing(["vllm_omni/engine/orchestrator.py"], fixture).problems
+    unclaimed = [p for p in problems if p.startswith("contract path no area claims")]
+    assert (
+        "contract path no area claims: docs/design/module/quantization.md: vllm_omni/quantization/**"
+        in unclaimed
+    )
+
+
+def test_area_pages_name_overlapping_contracts(catalog):
+    """The engine area lists Engine Orchestration, computed from the contracts and the tree."""
+    from review_kit.output.catalog_pages import render_focus_area
+
+    page = render_focus_area(catalog, "engine", "focus-areas/engine.md")
+    assert "## Module contracts { #contracts }" in page
+    assert "[Engine Orchestration](https://github.com/vllm-project/vllm-omni/blob/1384283" in page
+    assert "Quantization" not in page.split("## Module contracts")[1].split("## Checklist")[0]

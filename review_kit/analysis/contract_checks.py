@@ -90,7 +90,7 @@ def document_updated(pr: PullRequest, repo: RepositoryReview) -> list[CheckResul
 
 
 def review_age(pr: PullRequest, repo: RepositoryReview) -> list[CheckResult]:
-    """A touched contract last reviewed more than STALE_AFTER_DAYS ago."""
+    """A touched contract was last reviewed more than 90 days ago (STALE_AFTER_DAYS)."""
     check = (
         "contract-review-age",
         f"Touched contracts reviewed within {STALE_AFTER_DAYS} days",
@@ -119,6 +119,8 @@ def review_age(pr: PullRequest, repo: RepositoryReview) -> list[CheckResult]:
         )
     ]
 
+
+document_updated.rule = DESIGN_PAGE_RULE  # read by the documentation's table of checks
 
 CONTRACT_CHECK_KINDS: tuple[ContractCheckKind, ...] = (
     validation_tests_changed,

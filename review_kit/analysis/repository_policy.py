@@ -133,6 +133,7 @@ def _cites(rule: str):
 
         check.__name__ = kind.__name__
         check.__doc__ = kind.__doc__
+        check.rule = rule  # read by the documentation's table of checks
         return check
 
     return wrap
@@ -140,6 +141,7 @@ def _cites(rule: str):
 
 @_cites(TITLE_RULE)
 def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """The title opens with a prefix from the contributing guide's list ([Bugfix], [CI/Build], [Doc], [Model], [Frontend], [Kernel], [Core], [Hardware][Vendor], [Misc])."""
     check = ("policy-title-prefix", "Title starts with a documented type prefix", "")
     if not pr.title.strip():
         return [_result(*check, "not-applicable", "Does not apply: the source gives no title.")]
@@ -156,6 +158,7 @@ def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
 
 @_cites(TEMPLATE_RULE)
 def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """The description's Purpose, Test Plan and Test Result sections of the PR template have content."""
     check = ("policy-template-sections", "Description fills Purpose, Test Plan and Test Result", "")
     body = _body(pr)
     if body is None:
@@ -175,6 +178,7 @@ def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
 
 @_cites(LARGE_CHANGE_RULE)
 def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """Over 500 changed lines of production Python (kernels, stage configs and tests excluded), the description links an issue or RFC."""
     check = (
         "policy-large-change-rfc",
         f"Over {LARGE_CHANGE_LINES} production lines: RFC or issue linked",
@@ -228,6 +232,7 @@ def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
 
 @_cites(REVIEW_RULES)
 def bugfix_regression_test(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """A title marked as a bug fix comes with a changed test under tests/."""
     check = ("policy-bugfix-regression-test", "Bug fix comes with a regression test", "5.1")
     if not _BUGFIX_TITLE.search(pr.title):
         return [
@@ -249,6 +254,7 @@ def bugfix_regression_test(pr: PullRequest, catalog: Catalog) -> list[CheckResul
 
 @_cites(REVIEW_RULES)
 def perf_ab_evidence(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """A title claiming a performance change comes with measured before/after (base/head) numbers in the description."""
     check = ("policy-perf-ab-evidence", "Performance change shows base-versus-head numbers", "4.1")
     if not _PERF_TITLE.search(pr.title):
         return [
@@ -288,6 +294,7 @@ def perf_ab_evidence(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
 
 @_cites(REVIEW_RULES)
 def new_model_docs(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """A new model package changes docs/models/supported_models.md and a recipe under recipes/."""
     check = ("policy-new-model-docs", "New model updates supported models and its recipe", "")
     new = matching_files(pr.files, NEW_MODEL_MARKERS, statuses=("added",))
     if not new:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..analysis.contract_checks import CONTRACT_CHECK_KINDS
+from ..analysis.repository_policy import POLICY_CHECK_KINDS
 from ..catalog.loading import Catalog
 from .catalog_pages import common_context, render_template
 
@@ -28,3 +30,17 @@ def render_exit_codes(codes) -> str:
 
 def render_formats(formats) -> str:
     return render_template("docs_formats.md.j2", formats=list(formats))
+
+
+def render_repository_checks() -> str:
+    """The policy and contract checks, from their own docstrings and cited rules."""
+    rows = ["| Check | Rule it applies |", "|---|---|"]
+    for kind in (*POLICY_CHECK_KINDS, *CONTRACT_CHECK_KINDS):
+        doc = " ".join((kind.__doc__ or kind.__name__).split("\n\n")[0].split())
+        rule = getattr(kind, "rule", "")
+        if rule:
+            commit, path = rule.split("/blob/", 1)[1].split("#")[0].split("/", 1)
+            rows.append(f"| {doc} | [`{path}`@`{commit[:7]}`]({rule}) |")
+        else:
+            rows.append(f"| {doc} | the contract's own front matter |")
+    return "\n".join(rows) + "\n"
