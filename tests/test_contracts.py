@@ -23,7 +23,7 @@ from review_kit.repo.contracts import contract_from_document
 from review_kit.repo.sources import GitHubRepositoryData, from_checkout, from_snapshot
 from review_kit.repo.sources.snapshot import CONTRACTS_SNAPSHOT
 from review_kit.site.plan import fetch_reviews
-from review_kit.testing.github_stub import GitHubStub
+from review_kit.testing.github_stub import GitHubStub, bundled_repository_files
 
 OMNI = "vllm-project/vllm-omni"
 BASE = "b" * 40
@@ -322,11 +322,7 @@ def test_checkout_through_the_tool(tmp_path):
 
 
 def stub_repository(stub: GitHubStub) -> None:
-    files = {
-        **snapshot_documents(),
-        CI_FILE: (REPO / "review_kit/data/ci_source_file_dependencies.yml").read_text(),
-    }
-    files["vllm_omni/engine/orchestrator.py"] = "# code\n"
+    files = {**bundled_repository_files(), "vllm_omni/engine/orchestrator.py": "# code\n"}
     stub.add_tree(OMNI, BASE, files)
 
 

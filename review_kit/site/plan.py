@@ -60,9 +60,12 @@ def fetch_reviews(
     try:
         with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES) as pool:
             prs = list(pool.map(one, numbers))
-            # Read each base commit once, even when several PRs share it.
+            # Read each base commit once, even when several PRs share it, one base
+            # after another in a fixed order: documents are fetched (at that base's
+            # ref) by the first base that lists their blob, so the same PRs always
+            # ask for the same URLs and a warm build is all 304s.
             firsts = {(pr.source, pr.base_sha): pr for pr in reversed(prs)}
-            read = dict(zip(firsts, pool.map(repository, firsts.values()), strict=True))
+            read = {key: repository(firsts[key]) for key in sorted(firsts)}
             data = [_own_copy(read[(pr.source, pr.base_sha)]) for pr in prs]
     finally:
         client.close()

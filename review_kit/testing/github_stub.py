@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import yaml
+
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 30
 MAX_FILES = 3000
@@ -83,6 +85,10 @@ class GitHubStub:
             path: content.encode() if isinstance(content, str) else content
             for path, content in files.items()
         }
+
+    def add_repository(self, repo: str, commit: str) -> None:
+        """The kit's bundled contracts and CI file, served as the repository at ``commit``."""
+        self.add_tree(repo, commit, bundled_repository_files())
 
     def fail_next(self, *faults: Fault) -> None:
         self.faults.extend(faults)
@@ -275,6 +281,24 @@ class GitHubStub:
     def _record(self, path: str, headers, status: int, seconds: float) -> None:
         with self.lock:
             self.requests.append(Seen(path, dict(headers), status, seconds))
+
+
+def bundled_repository_files() -> dict[str, str]:
+    """The snapshot's contract front matter written back as documents (with a line of
+    placeholder prose), and the CI dependency file, by repository path."""
+    from ..repo.ci import CI_DEPENDENCIES_PATH
+    from ..repo.sources.snapshot import CONTRACTS_SNAPSHOT
+
+    data = json.loads(CONTRACTS_SNAPSHOT.read_text(encoding="utf-8"))
+    files = {
+        d["path"]: "---\n"
+        + yaml.safe_dump(d["front_matter"], sort_keys=False)
+        + "---\n\n# Placeholder prose\n"
+        for d in data["documents"]
+    }
+    ci = CONTRACTS_SNAPSHOT.parent / data["ci_dependencies"]["file"]
+    files[CI_DEPENDENCIES_PATH] = ci.read_text(encoding="utf-8")
+    return files
 
 
 def _blob_sha(content: bytes) -> str:
