@@ -92,6 +92,8 @@ def stub_with(records: list[dict], latency: float = 0.0) -> GitHubStub:
     stub = GitHubStub(latency=latency)
     for record in records:
         stub.add_pr(REPO, *corpus_pr(record))
+        # Contracts and CI map at each base, so warm builds stay all-304.
+        stub.add_repository(REPO, record["base"]["sha"])
     return stub
 
 

@@ -66,6 +66,11 @@ def define_env(env) -> None:
         return docs_tables.render_checks_table(catalog, here())
 
     @env.macro
+    def repository_checks_table() -> str:
+        """vllm-omni's policy and contract checks, with the rule each applies."""
+        return docs_tables.render_repository_checks()
+
+    @env.macro
     def effort_rules() -> str:
         """The effort score's rules, from the constants the analysis applies."""
         return docs_tables.render_bullets(effort_rule_lines())

@@ -24,6 +24,7 @@ from .output.pdf import build_date
 from .pr.model import check_repo_name
 from .pr.sources import SOURCES, SourceContext
 from .pr.sources.github_api import NetworkError, PullRequestNotFound
+from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
 
 
@@ -94,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sources.add_argument(source.option, dest=dest, action="store_true", help=source.help)
     parser.add_argument(
-        "--repo-dir", metavar="DIR", default=".", help="checkout for --git (default: .)"
+        "--repo-dir",
+        metavar="DIR",
+        default=None,
+        help="vllm-omni checkout: where --git runs (default: .) and where module contracts "
+        "and CI jobs are read (default: GitHub at the PR's base commit, else the bundled snapshot)",
     )
     parser.add_argument(
         "--site-url", default="", help="base URL of the kit's site, to link guide sections"
@@ -162,13 +167,18 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
         catalog = load_catalog(
             settings.docs_dir, settings.framework, settings.focus_map, settings.root
         )
-        context = SourceContext(repo, settings.github, Path(args.repo_dir))
+        context = SourceContext(repo, settings.github, Path(args.repo_dir or "."))
         source = source_class(context, argument)
         try:
             pr = source.load(args.pr_number)
+            client = getattr(source, "client", None)
+            checkout = args.repo_dir or ("." if source_class.name == "git" else None)
+            repository = repository_data_for(
+                pr, checkout, GitHubRepositoryData(client) if client else None
+            )
         finally:
             getattr(source, "close", lambda: None)()
-        review = analyse(pr, catalog)
+        review = analyse(pr, catalog, repository)
         output = FORMATS[args.format]
         options = _render_options(
             args, review, settings, use_color(sys.stdout, env) and not args.export

@@ -309,9 +309,10 @@ def test_serve_rebuilds_do_not_refetch(tmp_path):
         first = fetch_reviews(REPO, [7], github, catalog, memo=memo)
         sent = len(stub.requests)
         again = fetch_reviews(REPO, [7], github, catalog, memo=memo)
-        assert len(stub.requests) == sent == 2
+        # The pull, its files, and the git tree at its base (404 here: snapshot contracts).
+        assert len(stub.requests) == sent == 3
         fetch_reviews(REPO, [7], github, catalog)
-        assert len(stub.requests) == 4
+        assert len(stub.requests) == 6
     assert first[0].pr.number == again[0].pr.number == 7
 
 

@@ -19,6 +19,8 @@ LAYERS = {
     "review_kit.errors": 0,
     "review_kit.ages": 0,
     "review_kit.pr": 1,
+    # Repository data reads through the PR layer's GitHub client; catalog sits above it.
+    "review_kit.repo": 1.5,
     "review_kit.catalog": 2,
     "review_kit.analysis": 3,
     "review_kit.output": 4,

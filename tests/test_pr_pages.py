@@ -33,6 +33,7 @@ def corpus_site(tmp_path_factory, corpus):
     with GitHubStub() as stub:
         for record in corpus:
             stub.add_pr(REPO_NAME, *corpus_pr(record))
+            stub.add_repository(REPO_NAME, record["base"]["sha"])
         prs = f"19,23,{largest['number']}"
         cold = build(tmp / "site", tmp / "cache", stub.url, prs)
         cold_requests = list(stub.requests)

@@ -6,25 +6,41 @@ front end (site pages, the review tool, the PDF) renders the same ``Review``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..catalog.loading import Catalog
 from ..pr.model import GITHUB_FILES_CAP, PullRequest
+from ..repo.model import RepositoryData
 from .checks import run_checks
 from .classify import classify_files
+from .contract_checks import run_contract_checks
+from .contracts import review_repository
 from .effort import estimate_effort
 from .model import AreaReview, CheckResult, Effort, FileReview, ItemReview, Review
 
 
-def analyse(pr: PullRequest, catalog: Catalog) -> Review:
-    """Everything a reviewer needs to know about one PR, from its file list."""
+def analyse(
+    pr: PullRequest,
+    catalog: Catalog,
+    repository: RepositoryData | None = None,
+    today: dt.date | None = None,
+) -> Review:
+    """Everything a reviewer needs to know about one PR, from its file list.
+
+    ``repository`` (the target repository's contracts and CI map) adds contracts,
+    suggested reviewers, CI jobs and the checks built on them; ``today`` dates
+    the contracts' review ages (default: today).
+    """
     file_reviews, areas = classify_files(pr, catalog.focus_map)
     items = [ItemReview(item, r.area.id, r.files) for r in areas for item in r.area.items]
-    checks = run_checks(pr, catalog)
+    repo_review = review_repository(pr, repository, today) if repository is not None else None
+    checks = run_checks(pr, catalog) + run_contract_checks(pr, repo_review)
     commands: list[str] = []
     reading: list[str] = []
     for r in areas:
         commands += [c for c in r.area.commands if c not in commands]
         reading += [s for s in r.area.guide_sections if s not in reading]
-    notices = list(pr.notices)
+    notices = list(pr.notices) + (repo_review.notices if repo_review else [])
     if pr.truncated:
         notices.append(
             f"GitHub lists at most {GITHUB_FILES_CAP} files; this PR changed {pr.changed_files} "
@@ -40,6 +56,7 @@ def analyse(pr: PullRequest, catalog: Catalog) -> Review:
         commands=commands,
         reading=reading,
         notices=notices,
+        repository=repo_review,
     )
 
 

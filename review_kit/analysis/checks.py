@@ -14,6 +14,7 @@ from ..catalog.loading import Catalog
 from ..catalog.paths import path_set
 from ..pr.model import ChangedFile, PullRequest
 from .model import CheckResult
+from .repository_policy import POLICY_CHECK_KINDS
 
 CheckKind = Callable[[PullRequest, Catalog], Iterable[CheckResult]]
 
@@ -71,7 +72,7 @@ def focus_map_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     return [evaluate_check(check, pr.files) for check in catalog.focus_map.checks]
 
 
-CHECK_KINDS: tuple[CheckKind, ...] = (focus_map_checks,)
+CHECK_KINDS: tuple[CheckKind, ...] = (focus_map_checks, *POLICY_CHECK_KINDS)
 
 
 def run_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:

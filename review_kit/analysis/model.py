@@ -12,8 +12,9 @@ from typing import Literal
 from ..catalog.focus_map import FocusArea
 from ..catalog.framework import ChecklistItem
 from ..pr.model import ChangedFile, PullRequest
+from .contracts import RepositoryReview
 
-CheckStatus = Literal["pass", "attention"]
+CheckStatus = Literal["pass", "attention", "not-applicable"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class CheckResult:
     status: CheckStatus
     reason: str
     files: list[str]
+    # A link to the repository rule the check applies (a file at a commit), if any.
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class Review:
     commands: list[str]
     reading: list[str]  # guide section ids, in first-seen order
     notices: list[str] = field(default_factory=list)
+    # Contracts, suggested reviewers and CI jobs, when repository data was given.
+    repository: RepositoryReview | None = None
 
     @property
     def unmatched(self) -> list[str]:

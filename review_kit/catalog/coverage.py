@@ -1,7 +1,8 @@
 """``make check-map``: does the focus map cover a listing of vllm-omni's files?
 
 Fails, naming them, on paths no area claims (and ``ignore`` does not list) and
-on positive patterns that match nothing, which usually mean a moved directory.
+on positive patterns that match nothing, which usually mean a moved directory,
+and on module-contract paths (the bundled snapshot's) that no area claims.
 A pattern that matches only in another listing (``--history``, by default the
 bundled December 2025 and 2026 snapshots) is kept and reported as a note: PRs
 made against that tree still need it, and the 2026 listing misses files in its
@@ -16,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import ReviewKitError
+from ..repo.sources.snapshot import from_snapshot
+from .contract_map import contract_overlaps
 from .focus_map import load_focus_map
 from .listing import BUNDLED_TREES, DEFAULT_TREE, list_checkout, load_tree
 from .loading import DEFAULT_FOCUS_MAP, shown_path
@@ -48,6 +51,11 @@ def check_listing(
         result.ignored += c.ignored
         if c.unmatched:
             result.problems.append(f"unmatched path: {c.path}")
+    for overlap in contract_overlaps(focus_map, from_snapshot().contracts, paths):
+        for pattern in overlap.unclaimed:
+            result.problems.append(
+                f"contract path no area claims: {overlap.contract.path}: {pattern}"
+            )
     dead_now = focus_map.patterns_matching_nothing(paths)
     older = [p for listing in history for p in listing]
     dead_before = set(focus_map.patterns_matching_nothing(older)) if dead_now and older else set()

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import DataError
+from ..repo.sources.snapshot import from_snapshot
+from .contract_map import ContractOverlap, contract_overlaps
 from .focus_map import FocusArea, FocusMap, load_focus_map
 from .framework import FINAL_CHECKLIST_URI, ChecklistItem, Framework, load_framework
 from .guide import GuideSection, load_guide_sections
+from .listing import DEFAULT_TREE, load_tree
 from .yaml_lines import YamlDocument
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +64,11 @@ class Catalog:
             for item in area.items:
                 cited[item.guide].append(Citation(item, area.src_uri, f"Focus area: {area.title}"))
         self._citations = dict(cited)
+
+    @cached_property
+    def contract_overlaps(self) -> list[ContractOverlap]:
+        """vllm-omni's module contracts (bundled snapshot) against the map, over the 2026 tree."""
+        return contract_overlaps(self.focus_map, from_snapshot().contracts, load_tree(DEFAULT_TREE))
 
     def citations(self, section_id: str) -> list[Citation]:
         return self._citations.get(section_id, [])

@@ -19,6 +19,7 @@ import jinja2
 from ..catalog.focus_map import RISK_ORDER
 from ..catalog.guide import GuideSection
 from ..catalog.loading import Catalog, item_anchor
+from ..pr.sources.snapshot import DEFAULT_REPO
 from .templating import make_environment
 
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
@@ -119,8 +120,14 @@ def render_focus_index(catalog: Catalog, from_uri: str) -> str:
 def render_focus_area(catalog: Catalog, area_id: str, from_uri: str) -> str:
     area = catalog.area(area_id)
     subsections = [catalog.framework.subsection(s) for s in area.framework_subsections]
+    contracts = [o.contract for o in catalog.contract_overlaps if area_id in o.areas]
     return render_template(
-        "focus_area.md.j2", area=area, subsections=subsections, **common_context(catalog, from_uri)
+        "focus_area.md.j2",
+        area=area,
+        subsections=subsections,
+        contracts=contracts,
+        repo=DEFAULT_REPO,
+        **common_context(catalog, from_uri),
     )
 
 

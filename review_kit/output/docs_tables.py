@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 
 from ..analysis import analyse
+from ..analysis.contract_checks import CONTRACT_CHECK_KINDS
+from ..analysis.repository_policy import POLICY_CHECK_KINDS
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
 from .catalog_pages import common_context, render_template
@@ -43,3 +45,17 @@ def render_text_sample(catalog: Catalog, number: int, lines: int) -> str:
     # A fence longer than any backtick run inside cannot be closed by the text.
     fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", shown)), default=0))
     return f"{fence}text\n{shown}\n{fence}\n"
+
+
+def render_repository_checks() -> str:
+    """The policy and contract checks, from their own docstrings and cited rules."""
+    rows = ["| Check | Rule it applies |", "|---|---|"]
+    for kind in (*POLICY_CHECK_KINDS, *CONTRACT_CHECK_KINDS):
+        doc = " ".join((kind.__doc__ or kind.__name__).split("\n\n")[0].split())
+        rule = getattr(kind, "rule", "")
+        if rule:
+            commit, path = rule.split("/blob/", 1)[1].split("#")[0].split("/", 1)
+            rows.append(f"| {doc} | [`{path}`@`{commit[:7]}`]({rule}) |")
+        else:
+            rows.append(f"| {doc} | the contract's own front matter |")
+    return "\n".join(rows) + "\n"

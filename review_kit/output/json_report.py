@@ -65,13 +65,69 @@ def review_to_json(review: Review) -> dict:
                 "status": c.status,
                 "reason": c.reason,
                 "files": c.files,
+                "rule": c.rule or None,
             }
             for c in review.checks
         ],
+        **repository_json(review),
         "effort": {"score": review.effort.score, "reasons": review.effort.reasons},
         "commands": review.commands,
         "reading": review.reading,
         "notices": review.notices,
+    }
+
+
+def repository_json(review: Review) -> dict:
+    """``contracts``, ``suggested_reviewers`` and ``ci_jobs`` (docs/review-tool.md)."""
+    repo = review.repository
+    if repo is None:
+        return {"contracts": [], "suggested_reviewers": [], "ci_jobs": None}
+    return {
+        "contracts": [
+            {
+                "path": t.contract.path,
+                "title": t.contract.title,
+                "url": t.url,
+                "status": t.contract.status,
+                "owners": t.owners,
+                "required_reviewers": t.required_reviewers,
+                "validation_paths": list(t.contract.validation_paths),
+                "validation_paths_changed": t.validation_changed,
+                "validation_files": t.validation_files,
+                "invariant_namespace": t.contract.invariant_namespace,
+                "last_reviewed": t.contract.last_reviewed.isoformat()
+                if t.contract.last_reviewed
+                else None,
+                "last_reviewed_age_days": t.age_days,
+                "document_changed": t.document_changed,
+                "primary_files": t.primary_files,
+                "related_files": t.related_files,
+                "read_at": t.contract.commit or None,
+            }
+            for t in repo.contracts
+        ],
+        "suggested_reviewers": [
+            {
+                "login": r.login,
+                "share": r.share,
+                "roles": r.roles,
+                "contracts": r.contracts,
+                "files": r.files,
+            }
+            for r in repo.suggested_reviewers
+        ],
+        "ci_jobs": None
+        if repo.ci is None
+        else {
+            "jobs": [{"name": j.name, "files": j.files} for j in repo.ci.jobs],
+            "uncovered": repo.ci.uncovered,
+            "every_job_by_fallback": repo.ci.every_job,
+        },
+        "repository_data": {
+            "origin": repo.origin,
+            "commit": repo.commit or None,
+            "source": repo.source,
+        },
     }
 
 

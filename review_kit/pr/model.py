@@ -57,6 +57,9 @@ class PullRequest:
     source: str = "api"  # api | cache | snapshot | git | file
     fetched_at: str | None = None  # ISO time the data was fetched from GitHub
     notices: list[str] = field(default_factory=list)
+    # The PR's description as the author wrote it (Markdown, untrusted). None when
+    # the source has none (a git range, a file list, the corpus); "" when empty.
+    body: str | None = None
 
     @property
     def truncated(self) -> bool:
@@ -155,4 +158,12 @@ def pull_request_from_api(
         changed_files=_count(pr.get("changed_files"), "changed_files", origin) or len(parsed),
         files=parsed,
         source=source,
+        body=_body(pr, source, origin),
     )
+
+
+def _body(pr: dict, source: str, origin: str) -> str | None:
+    """GitHub sends ``null`` for an empty description; other sources may not know it at all."""
+    if source in ("api", "cache"):
+        return _text(pr.get("body"), "body", origin)
+    return _text(pr["body"], "body", origin) if pr.get("body") is not None else None

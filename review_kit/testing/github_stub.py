@@ -1,6 +1,7 @@
 """A stand-in for GitHub's REST API on 127.0.0.1, for tests and benchmarks.
 
-It behaves as GitHub documents for the two endpoints the kit uses: pages of at
+It behaves as GitHub documents for the endpoints the kit uses (a pull, its
+files, a recursive git tree, a file's contents at a ref): pages of at
 most 100 files linked with ``Link: rel="next"``, at most 3000 files in all,
 strong ETags answered with 304 (which do not count against the rate limit),
 rate-limit headers, and ``Retry-After``. Faults are scripted per request so
@@ -9,6 +10,7 @@ tests can stage 401s, 404s, rate limits, 502s, slow answers and bad JSON.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -18,7 +20,9 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import yaml
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 30
@@ -51,6 +55,8 @@ class GitHubStub:
         self, prs: dict[tuple[str, int], dict] | None = None, prefix: str = "", latency: float = 0.0
     ):
         self.prs = prs or {}
+        # (repo, commit) -> {path: file content}: what the trees and contents endpoints serve.
+        self.trees: dict[tuple[str, str], dict[str, bytes]] = {}
         self.prefix = prefix.rstrip("/")
         self.latency = latency
         self.faults: deque[Fault] = deque()
@@ -74,6 +80,16 @@ class GitHubStub:
     def add_pr(self, repo: str, pull: dict, files: list[dict]) -> None:
         self.prs[(repo, pull["number"])] = {"pull": pull, "files": files}
 
+    def add_tree(self, repo: str, commit: str, files: dict[str, str | bytes]) -> None:
+        self.trees[(repo, commit)] = {
+            path: content.encode() if isinstance(content, str) else content
+            for path, content in files.items()
+        }
+
+    def add_repository(self, repo: str, commit: str) -> None:
+        """The kit's bundled contracts and CI file, served as the repository at ``commit``."""
+        self.add_tree(repo, commit, bundled_repository_files())
+
     def fail_next(self, *faults: Fault) -> None:
         self.faults.extend(faults)
 
@@ -91,7 +107,68 @@ class GitHubStub:
 
     # -- the API -------------------------------------------------------------
 
+    def _git_answer(self, path: str, query: dict) -> tuple[int, object, dict] | None:
+        """The trees and contents endpoints, or None for any other path."""
+        not_found = (404, {"message": "Not Found"}, {})
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/git/trees/([^/]+)", path)
+        if m:
+            files = self.trees.get((m[1], m[2]))
+            if files is None:
+                return not_found
+            recursive = query.get("recursive", ["0"])[0] not in ("0", "false", "")
+            entries, folders = [], set()
+            for name, content in sorted(files.items()):
+                parts = name.split("/")
+                for depth in range(1, len(parts)):
+                    folders.add("/".join(parts[:depth]))
+                if recursive or len(parts) == 1:
+                    entries.append(
+                        {
+                            "path": name,
+                            "mode": "100644",
+                            "type": "blob",
+                            "sha": _blob_sha(content),
+                            "size": len(content),
+                        }
+                    )
+            entries += [
+                {
+                    "path": f,
+                    "mode": "040000",
+                    "type": "tree",
+                    "sha": hashlib.sha1(f.encode()).hexdigest(),
+                }
+                for f in sorted(folders)
+                if recursive or "/" not in f
+            ]
+            return 200, {"sha": m[2], "tree": entries, "truncated": False}, {}
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/contents/(.+)", path)
+        if m:
+            ref = query.get("ref", [""])[0]
+            name = unquote(m[2])
+            content = self.trees.get((m[1], ref), {}).get(name)
+            if content is None:
+                return not_found
+            encoded = base64.encodebytes(content).decode()  # GitHub wraps it at 60 columns too
+            return (
+                200,
+                {
+                    "type": "file",
+                    "encoding": "base64",
+                    "path": name,
+                    "name": name.rsplit("/", 1)[-1],
+                    "sha": _blob_sha(content),
+                    "size": len(content),
+                    "content": encoded,
+                },
+                {},
+            )
+        return None
+
     def _answer(self, path: str, query: dict) -> tuple[int, object, dict]:
+        git = self._git_answer(path, query)
+        if git is not None:
+            return git
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)(/files)?", path)
         if not m:
             return 404, {"message": "Not Found"}, {}
@@ -208,9 +285,37 @@ class GitHubStub:
             self.requests.append(Seen(path, dict(headers), status, seconds))
 
 
+def bundled_repository_files() -> dict[str, str]:
+    """The snapshot's contract front matter written back as documents (with a line of
+    placeholder prose), and the CI dependency file, by repository path."""
+    from ..repo.ci import CI_DEPENDENCIES_PATH
+    from ..repo.sources.snapshot import CONTRACTS_SNAPSHOT
+
+    data = json.loads(CONTRACTS_SNAPSHOT.read_text(encoding="utf-8"))
+    files = {
+        d["path"]: "---\n"
+        + yaml.safe_dump(d["front_matter"], sort_keys=False)
+        + "---\n\n# Placeholder prose\n"
+        for d in data["documents"]
+    }
+    ci = CONTRACTS_SNAPSHOT.parent / data["ci_dependencies"]["file"]
+    files[CI_DEPENDENCIES_PATH] = ci.read_text(encoding="utf-8")
+    return files
+
+
+def _blob_sha(content: bytes) -> str:
+    """Git's blob id, as the trees and contents endpoints report it."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
 def corpus_pr(record: dict) -> tuple[dict, list[dict]]:
-    """Split a corpus record into the pull payload and its files, adding blob SHAs as GitHub does."""
+    """Split a corpus record into the pull payload and its files, adding blob SHAs as GitHub does.
+
+    The corpus comes from git history and has no descriptions: ``body`` is
+    ``null``, as GitHub sends for an empty one, unless the record has one.
+    """
     pull = {k: v for k, v in record.items() if k != "files"}
+    pull.setdefault("body", None)
     files = []
     for entry in record["files"]:
         sha = hashlib.sha1(f"{record['head']['sha']}:{entry['filename']}".encode()).hexdigest()

@@ -192,6 +192,10 @@ class GitHubClient:
         except ValueError:
             raise NetworkError(f"{what}: GitHub sent malformed JSON") from None
 
+    def get_json(self, url: str, what: str):
+        """One GET on the API's host through the cache (ETag revalidation), as parsed JSON."""
+        return self._json(self._get(url, what), what)
+
     # -- a whole pull request ----------------------------------------------
 
     def _pull_urls(self, repo: str, number: int) -> tuple[str, str]:

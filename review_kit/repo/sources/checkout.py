@@ -1,0 +1,62 @@
+"""Contracts and the CI map from a vllm-omni checkout (``--repo-dir``), as its files are now.
+
+A document whose front matter is malformed is left out with a one-line notice
+naming it; the rest still count.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ...errors import ReviewKitError
+from ..ci import CI_DEPENDENCIES_PATH, parse_ci_dependencies
+from ..contracts import CONTRACTS_DIR, contract_from_document, is_contract_path
+from ..model import RepositoryData
+
+
+def _head(repo_dir: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(repo_dir), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def from_checkout(repo_dir: str | Path, repo: str = "vllm-project/vllm-omni") -> RepositoryData:
+    root = Path(repo_dir)
+    folder = root / CONTRACTS_DIR
+    if not folder.is_dir():
+        raise ReviewKitError(
+            f"--repo-dir {repo_dir}: no {CONTRACTS_DIR}/ (not a vllm-omni checkout?)"
+        )
+    commit = _head(root)
+    contracts, notices = [], []
+    for path in sorted(folder.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        if not is_contract_path(rel):
+            continue
+        try:
+            contract = contract_from_document(path.read_text(encoding="utf-8"), rel, commit)
+        except (ReviewKitError, UnicodeDecodeError, OSError) as exc:
+            notices.append(f"Contract left out: {exc}")
+            continue
+        if contract is not None:
+            contracts.append(contract)
+    ci = None
+    ci_file = root / CI_DEPENDENCIES_PATH
+    if ci_file.is_file():
+        try:
+            ci = parse_ci_dependencies(
+                ci_file.read_text(encoding="utf-8"), CI_DEPENDENCIES_PATH, commit
+            )
+        except ReviewKitError as exc:
+            notices.append(f"CI jobs not shown: {exc}")
+    else:
+        notices.append(f"CI jobs not shown: the checkout has no {CI_DEPENDENCIES_PATH}.")
+    return RepositoryData(tuple(contracts), ci, "checkout", repo, commit, notices)
