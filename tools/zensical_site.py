@@ -48,9 +48,9 @@ def _env_dumper() -> type[yaml.SafeDumper]:
     return Dumper
 
 
-def _focus_area_hook():
+def _focus_area_hook(project: Path):
     spec = importlib.util.spec_from_file_location(
-        "focus_area_pages", REPO / "hooks" / "focus_area_pages.py"
+        "focus_area_pages", project / "hooks" / "focus_area_pages.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -71,7 +71,7 @@ def stage(project: Path, stage_dir: Path) -> Path:
     config_file = stage_dir / "mkdocs.yml"
     with open(project / "mkdocs.yml", encoding="utf-8") as source:
         config = yaml.load(source, Loader=_env_loader())  # noqa: S506 - SafeLoader subclass
-    hook = _focus_area_hook()
+    hook = _focus_area_hook(project)
     # The hook's own functions, on a plain dict: the same nav entries and sources.
     hook.on_config({**config, "config_file_path": str(config_file)})
     for src_uri, content in hook.generate_area_sources(hook._state["areas"]).items():
