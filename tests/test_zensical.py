@@ -21,7 +21,7 @@ ZENSICAL_PYTHON = REPO / ".venv-zensical" / "bin" / "python"
 # Made by hooks/pr_pages.py, which Zensical does not run.
 HOOK_ONLY = ("prs/",)
 
-HEADING_ID = re.compile(r'<h[1-6][^>]*\bid="([^"]*)"')
+ANCHOR = re.compile(r'\bid="([^"]*)"')
 ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
 
 
@@ -29,15 +29,23 @@ def pages(site: Path) -> set[str]:
     return {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
 
 
-def heading_ids(page: Path) -> list[str]:
-    return HEADING_ID.findall(page.read_text(encoding="utf-8"))
+def article(page: Path) -> str:
+    match = ARTICLE.search(page.read_text(encoding="utf-8"))
+    assert match, f"{page}: no article"
+    return match.group(1)
+
+
+def anchors(page: Path) -> list[str]:
+    """Every id in the page's content, in order: headings, guide sections, checklist items.
+
+    Ids the theme itself uses (`__skip`, `__toc`, ...) start with two underscores and are left out.
+    """
+    return [i for i in ANCHOR.findall(article(page)) if not i.startswith("__")]
 
 
 def article_text(page: Path) -> str:
     """What a reader sees of the page's content: the article's text, whitespace normalised."""
-    match = ARTICLE.search(page.read_text(encoding="utf-8"))
-    assert match, f"{page}: no article"
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article(page))).split())
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +75,12 @@ def test_same_pages_but_the_hook_only_ones(built_site, zensical_site):
 
 
 def test_every_guide_section_anchor_is_present(built_site, zensical_site):
-    """Each page's heading anchors, the guide's `sec-*` ones included, are the same and in order."""
+    """Each page's anchors, the guide's `sec-*` ones included, are the same and in the same order."""
     guide = sorted(built_site.glob("expert/*/index.html"))
     assert len(guide) >= 6
-    assert any(i.startswith("sec-") for page in guide for i in heading_ids(page))
+    assert all(any(i.startswith("sec-") for i in anchors(page)) for page in guide)
     for page in sorted(pages(zensical_site)):
-        assert heading_ids(zensical_site / page) == heading_ids(built_site / page), page
+        assert anchors(zensical_site / page) == anchors(built_site / page), page
 
 
 def test_same_content_on_every_page(built_site, zensical_site):
