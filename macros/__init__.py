@@ -24,7 +24,9 @@ def define_env(env) -> None:
     catalog = build.catalog
 
     def here() -> str:
-        return env.page.file.src_uri
+        # Zensical's page object has no File, only the same docs-relative path.
+        page = env.page
+        return page.file.src_uri if hasattr(page, "file") else page.path
 
     @env.macro
     def cited_by(section_id: str) -> str:

@@ -31,6 +31,42 @@ def pytest_addoption(parser):
     )
 
 
+class SkipGuard:
+    """Tests never skip silently: a skipped layer (browser, PDF, workflows) is listed in a
+    loud summary, and under CI=true it fails the run, since CI must test every layer."""
+
+    def __init__(self) -> None:
+        self.skipped: list[tuple[str, str]] = []
+
+    def _record(self, report) -> None:
+        if report.skipped and not hasattr(report, "wasxfail"):
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report)
+            self.skipped.append((report.nodeid, reason.removeprefix("Skipped: ")))
+
+    def pytest_runtest_logreport(self, report) -> None:
+        self._record(report)
+
+    def pytest_collectreport(self, report) -> None:
+        self._record(report)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session) -> None:
+        if self.skipped and os.environ.get("CI") and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.skipped:
+            return
+        verdict = "a failure under CI=true" if os.environ.get("CI") else "not tested"
+        terminalreporter.section(f"{len(self.skipped)} SKIPPED: {verdict}", sep="!", red=True)
+        for nodeid, reason in self.skipped:
+            terminalreporter.write_line(f"SKIPPED {nodeid}: {reason}", red=True, bold=True)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(SkipGuard(), "skip-guard")
+
+
 @pytest.fixture
 def snapshot(request):
     """Compare text with tests/snapshots/<name>; --update-snapshots rewrites it."""

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from ..analysis import Review
 from ..catalog.loading import Catalog, load_catalog
 from ..errors import ReviewKitError
-from ..settings import Settings
+from ..settings import REPO_ROOT, Settings
 from .links import SiteLinks
 
 _ATTRIBUTE = "_review_kit_build"
@@ -41,22 +41,32 @@ class SiteBuild:
 
 def site_build(config: MkDocsConfig) -> SiteBuild:
     """This build's state, created on first use; bad settings or data are a ``PluginError``."""
-    state = getattr(config, _ATTRIBUTE, None)
+    state = getattr(config, _ATTRIBUTE, None) or _plain(config).get(_ATTRIBUTE)
     if state is None:
         _route_core_logs()
-        root = Path(config["config_file_path"]).parent
+        # Zensical runs the macros module with a plain dict that has no
+        # config_file_path and a docs_dir relative to the project.
+        path = config.get("config_file_path")
+        root = Path(path).parent if path else REPO_ROOT
         try:
             settings = Settings.load(
-                config["extra"].get("review_kit"), root, Path(config["docs_dir"])
+                config["extra"].get("review_kit"), root, root / config.get("docs_dir", "docs")
             )
             catalog = load_catalog(
                 settings.docs_dir, settings.framework, settings.focus_map, settings.root
             )
         except ReviewKitError as exc:
             raise PluginError(str(exc)) from None
-        state = SiteBuild(settings, catalog, config["use_directory_urls"])
-        setattr(config, _ATTRIBUTE, state)
+        state = SiteBuild(settings, catalog, config.get("use_directory_urls", True))
+        try:
+            setattr(config, _ATTRIBUTE, state)
+        except AttributeError:
+            _plain(config)[_ATTRIBUTE] = state
     return state
+
+
+def _plain(config) -> dict:
+    return config if type(config) is dict else {}
 
 
 def _route_core_logs() -> None:
