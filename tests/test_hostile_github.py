@@ -1,0 +1,264 @@
+"""Hostile servers, broken caches and odd input (issue 16): one class of attack per section.
+
+Every test runs against the stand-in GitHub on 127.0.0.1 or the review tool,
+and asserts what a user would see: one line, no traceback, no secret, no hang.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_github import REPO, TOKEN, client_for, make_pr, warm_cache
+
+from review_kit.pr.sources.github import fetch_with_fallback
+from review_kit.pr.sources.github_api import NetworkError
+from review_kit.testing.github_stub import Fault, GitHubStub
+
+KIT = Path(__file__).resolve().parent.parent
+TOOL = [sys.executable, str(KIT / "tools/review_pr.py")]
+
+
+@pytest.fixture
+def stub():
+    with GitHubStub() as server:
+        server.add_pr(REPO, *make_pr(7, 250))
+        yield server
+
+
+def cli(*args: str, api_url: str, cache: Path, **env: str) -> subprocess.CompletedProcess:
+    full_env = {
+        **os.environ,
+        "GITHUB_API_URL": api_url,
+        "GITHUB_TOKEN": TOKEN,
+        "REVIEW_CACHE_DIR": str(cache),
+        **env,
+    }
+    return subprocess.run(
+        [*TOOL, *args], capture_output=True, text=True, env=full_env, cwd=KIT, timeout=60
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess, status: int) -> str:
+    """The run failed with ``status`` and exactly one line on stderr, no traceback."""
+    assert result.returncode == status, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("review_pr.py: error: "), result.stderr
+    return lines[0]
+
+
+def within(seconds: float, action):
+    """Run ``action`` and fail (not hang) if it takes longer than ``seconds``."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = action()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds}s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def all_bytes_under(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+# -- 2. pagination that never ends ------------------------------------------------
+
+
+def incomplete_notice(pr) -> str:
+    return next(n for n in pr.notices if "incomplete" in n)
+
+
+@pytest.mark.parametrize("mode", ["cycle", "self-empty", "endless"])
+def test_live_pagination_stops_on_repeats_empty_pages_and_maxima(stub, tmp_path, mode):
+    """A cycle, an empty self-link or an endless chain ends early and is marked incomplete."""
+    stub.pagination = mode
+    pr = within(20, lambda: client_for(stub, tmp_path).fetch(REPO, 7))
+    pages = [r for r in stub.requests if "/files" in r.path]
+    assert len(pages) <= 30
+    if mode == "self-empty":
+        assert len(pages) == 1
+    names = [f.filename for f in pr.files]
+    assert len(names) == len(set(names)), "a file listed twice"
+    assert pr.truncated and "incomplete" in incomplete_notice(pr)
+
+
+def test_cached_link_cycle_is_replayed_once(stub, tmp_path):
+    """A Link cycle stored in the cache ends at the repeat while GitHub is down."""
+    stub.pagination = "cycle"
+    warm_cache(stub, tmp_path)
+    stub.pagination = "github"
+    stub.fail_next(*[Fault(502) for _ in range(4)])
+    pr = within(10, lambda: fetch_with_fallback(client_for(stub, tmp_path), REPO, 7))
+    assert pr.source == "cache" and len(pr.files) == 250
+    assert "incomplete" in incomplete_notice(pr)
+
+
+# -- 3. answers of the wrong shape or size ------------------------------------------
+
+DEEP = b"[" * 200_000 + b"]" * 200_000
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(Fault(200, body=DEEP), id="deep-pull"),
+        pytest.param(Fault(200, body=DEEP, path_contains="/files"), id="deep-files"),
+        pytest.param(Fault(200, body=b"[]"), id="pull-is-a-list"),
+        pytest.param(Fault(200, body=b'{"message": "x"}', path_contains="/files"), id="page-dict"),
+        pytest.param(Fault(200, body=b'[{"name": 1}]', path_contains="/files"), id="bad-row"),
+    ],
+)
+def test_bad_answer_never_replaces_the_good_cached_copy(stub, tmp_path, fault):
+    """A 200 of the wrong shape or depth falls back to, and keeps, the good cached copy."""
+    warm_cache(stub, tmp_path)
+    stub.fail_next(fault)
+    first = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
+    assert first.source == "cache" and "GitHub sent" in first.notices[0]
+    stub.fail_next(*[Fault(502) for _ in range(4)])
+    again = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
+    assert again.source == "cache" and len(again.files) == 250
+    assert again.files[0].filename == "vllm_omni/engine/f0.py"
+
+
+def test_deep_json_without_cache_is_one_line(stub, tmp_path):
+    stub.fail_next(Fault(200, body=DEEP))
+    with pytest.raises(NetworkError, match="malformed JSON"):
+        fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
+
+
+def test_gzip_bomb_is_cut_at_the_body_cap(stub, tmp_path):
+    """A small gzip body that inflates past the cap is refused before it is held in memory."""
+    bomb = b'{"number": 7, "pad": "' + b"0" * (48 << 20) + b'"}'
+    stub.fail_next(Fault(200, body=bomb, gzip=True))
+    client = client_for(stub, tmp_path, max_body=4 << 20)
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="larger than 4 MiB"):
+        fetch_with_fallback(client, REPO, 7)
+    assert time.monotonic() - started < 5
+
+
+def test_trickling_body_meets_a_total_deadline(stub, tmp_path):
+    """One byte every 50 ms never trips a per-read timeout; the total deadline stops it."""
+    body = json.dumps(make_pr(7, 1)[0]).encode()
+    stub.fail_next(Fault(200, body=body, trickle=0.05))
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="did not answer within 1s"):
+        fetch_with_fallback(client_for(stub, tmp_path, timeout=1.0, retries=0), REPO, 7)
+    assert time.monotonic() - started < 3
+
+
+# -- 4. headers and settings that crash ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "-1"},
+        {"Retry-After": "NaN"},
+        {"Retry-After": "1e999"},
+        {"Retry-After": "\u0663"},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "99999999999999999999"},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "-5"},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "\u0661\u0662\u0663"},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "\u00b2"},
+    ],
+)
+@pytest.mark.parametrize("status", [403, 429])
+def test_odd_rate_limit_headers_are_clamped_or_ignored(stub, tmp_path, headers, status):
+    """Negative, NaN, huge or non-ASCII waits never crash or stall the client."""
+    warm_cache(stub, tmp_path)
+    stub.fail_next(Fault(status, headers=headers))
+    pr = within(5, lambda: fetch_with_fallback(client_for(stub, tmp_path), REPO, 7))
+    assert pr.source in ("api", "cache") and len(pr.files) == 250
+
+
+# -- 6. broken or unusable caches ---------------------------------------------------
+
+
+def break_random(db: Path) -> None:
+    db.write_bytes(os.urandom(8192))
+
+
+def break_truncated(db: Path) -> None:
+    db.write_bytes(db.read_bytes()[:3000])
+
+
+def break_directory(db: Path) -> None:
+    db.unlink()
+    db.mkdir()
+    (db / "blocker").write_text("")
+
+
+@pytest.mark.parametrize("breakage", [break_random, break_truncated, break_directory])
+def test_broken_cache_is_moved_aside_with_one_line(stub, tmp_path, breakage):
+    """A cache SQLite cannot use is set aside with one warning; the run goes on without it."""
+    cache = tmp_path / "cache"
+    assert cli("--pr-number", "7", api_url=stub.url, cache=cache).returncode == 0
+    for leftover in cache.glob("github-http.sqlite-*"):
+        leftover.unlink()
+    breakage(cache / "github-http.sqlite")
+    result = cli("--pr-number", "7", "--format", "json", api_url=stub.url, cache=cache)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pr"]["source"] == "api"
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "cache" in warnings[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(cache.glob("github-http.sqlite.broken-*"))
+    again = cli("--pr-number", "7", api_url=stub.url, cache=cache)
+    assert again.returncode == 0 and "WARNING" not in again.stderr
+
+
+# -- 8. PR data that contradicts itself ----------------------------------------------
+
+
+def serve(stub, number: int, pull: dict, files: list[dict]) -> None:
+    stub.prs[(REPO, number)] = {"pull": pull, "files": files}
+
+
+@pytest.mark.parametrize(
+    ("change", "cause"),
+    [
+        ({"number": 20}, "PR #20"),
+        ({"number": True}, "number"),
+        ({"number": 0}, "number"),
+        ({"merged": "false"}, "merged"),
+        ({"user": "octo"}, "user"),
+        ({"additions": -1}, "additions"),
+        ({"head": {"sha": 5, "ref": "x"}}, "head.sha"),
+    ],
+)
+def test_self_contradicting_pull_is_rejected(stub, tmp_path, change, cause):
+    pull, files = make_pr(7, 3)
+    serve(stub, 7, {**pull, **change}, files)
+    with pytest.raises(NetworkError) as caught:
+        fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
+    assert cause in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_inconsistent_file_rows_are_shown_as_notices(stub, tmp_path):
+    pull, files = make_pr(7, 4, changed_files=2)
+    files[1]["previous_filename"] = "vllm_omni/diffusion/old.py"  # on a "modified" row
+    files.append(dict(files[0]))  # listed twice
+    serve(stub, 7, pull, files)
+    pr = client_for(stub, tmp_path).fetch(REPO, 7)
+    assert [f.filename for f in pr.files] == [f"vllm_omni/engine/f{i}.py" for i in range(4)]
+    assert pr.files[1].previous_filename is None
+    text = " ".join(pr.notices)
+    assert "listed 1 file twice" in text
+    assert "previous_filename" in text
+    assert "changed_files" in text and pr.changed_files == 4
