@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from test_github import REPO, TOKEN, client_for, make_pr, warm_cache
 
+from review_kit.errors import ReviewKitError
 from review_kit.pr.sources.github import fetch_with_fallback
 from review_kit.pr.sources.github_api import NetworkError
+from review_kit.settings import github_settings
 from review_kit.testing.github_stub import Fault, GitHubStub
 
 KIT = Path(__file__).resolve().parent.parent
@@ -74,6 +76,24 @@ def within(seconds: float, action):
 
 def all_bytes_under(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+# -- 1. credentials in GITHUB_API_URL ---------------------------------------------
+
+
+def test_credentials_in_api_url_are_refused_naming_the_host_only(stub, tmp_path):
+    """User info in GITHUB_API_URL is one line naming the host; the password goes nowhere."""
+    url = stub.url_with_credentials("alice", "s3cr3tPassw0rd")
+    with pytest.raises(ReviewKitError) as caught:
+        github_settings(tmp_path, {"GITHUB_API_URL": url})
+    message = str(caught.value)
+    assert "s3cr3tPassw0rd" not in message and "alice" not in message
+    assert "127.0.0.1" in message and "\n" not in message
+    result = cli("--pr-number", "7", api_url=url, cache=tmp_path / "cache")
+    line = one_line_error(result, 2)
+    assert "s3cr3tPassw0rd" not in result.stdout + result.stderr and "alice" not in line
+    assert b"s3cr3tPassw0rd" not in all_bytes_under(tmp_path)
+    assert stub.requests == []
 
 
 # -- 2. pagination that never ends ------------------------------------------------
@@ -185,6 +205,63 @@ def test_odd_rate_limit_headers_are_clamped_or_ignored(stub, tmp_path, headers, 
     stub.fail_next(Fault(status, headers=headers))
     pr = within(5, lambda: fetch_with_fallback(client_for(stub, tmp_path), REPO, 7))
     assert pr.source in ("api", "cache") and len(pr.files) == 250
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REVIEW_HTTP_TIMEOUT": "0"}, "REVIEW_HTTP_TIMEOUT: '0' must be"),
+        ({"REVIEW_HTTP_TIMEOUT": "nan"}, "REVIEW_HTTP_TIMEOUT: 'nan' "),
+        ({"REVIEW_HTTP_TIMEOUT": "inf"}, "REVIEW_HTTP_TIMEOUT: 'inf' "),
+        ({"REVIEW_HTTP_TIMEOUT": "\u0665"}, "is not a number"),
+        ({"REVIEW_HTTP_RETRIES": "\u00b2"}, "is not a whole number"),
+        ({"REVIEW_HTTP_RETRIES": "9" * 5000}, "REVIEW_HTTP_RETRIES: "),
+        ({"REVIEW_MAX_WAIT": "1e308"}, "REVIEW_MAX_WAIT: "),
+        ({"GITHUB_API_URL": "http://[::1"}, "GITHUB_API_URL: "),
+        ({"GITHUB_API_URL": "http://127.0.0.1:99999"}, "GITHUB_API_URL: "),
+        ({"GITHUB_API_URL": "http://exa mple.com"}, "GITHUB_API_URL: "),
+        ({"GITHUB_API_URL": "http:///path"}, "GITHUB_API_URL: "),
+    ],
+)
+def test_out_of_range_settings_are_one_line(tmp_path, env, message):
+    with pytest.raises(ReviewKitError) as caught:
+        github_settings(tmp_path, {"GITHUB_TOKEN": "x", **env})
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert len(str(caught.value)) < 300
+
+
+def test_api_url_surrounding_whitespace_is_trimmed(tmp_path):
+    settings = github_settings(tmp_path, {"GITHUB_API_URL": " http://127.0.0.1:8080/api/v3/\n"})
+    assert settings.api_url == "http://127.0.0.1:8080/api/v3"
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "9" * 5000, "\u0661\u0669", "19,\u00b2"])
+def test_review_prs_out_of_range_is_one_line(tmp_path, value):
+    result = cli(
+        "--files-from", "/dev/null", api_url="http://127.0.0.1:9", cache=tmp_path, REVIEW_PRS=value
+    )
+    line = one_line_error(result, 2)
+    assert "REVIEW_PRS" in line and len(line) < 200
+
+
+# -- 5. tokens ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token", ["ghp_first\nsecondHALFsecret", "ghp_\u00fcmlaut\u20acHALFsecret", "ghp_ HALFsecret"]
+)
+def test_token_with_impossible_characters_is_one_line_and_not_shown(stub, tmp_path, token):
+    result = cli("--pr-number", "7", api_url=stub.url, cache=tmp_path, GITHUB_TOKEN=token)
+    line = one_line_error(result, 2)
+    assert "GITHUB_TOKEN" in line and "HALFsecret" not in result.stderr + result.stdout
+    assert stub.requests == []
+
+
+def test_token_echoed_in_a_404_message_is_redacted(stub, tmp_path):
+    stub.echo_credentials = True
+    result = cli("--pr-number", "404", api_url=stub.url, cache=tmp_path)
+    line = one_line_error(result, 3)
+    assert TOKEN not in result.stderr and "***" in line
 
 
 # -- 6. broken or unusable caches ---------------------------------------------------
