@@ -300,6 +300,72 @@ def test_broken_cache_is_moved_aside_with_one_line(stub, tmp_path, breakage):
     assert again.returncode == 0 and "WARNING" not in again.stderr
 
 
+# -- 7. text that cannot be encoded ----------------------------------------------
+
+
+def test_lone_surrogates_are_escaped_not_fatal(stub, tmp_path):
+    pull, files = make_pr(8, 2)
+    pull["title"] = "broken \ud800 title"
+    files[0]["filename"] = "vllm_omni/engine/\udcff.py"
+    stub.add_pr(REPO, pull, files)
+    result = cli("--pr-number", "8", api_url=stub.url, cache=tmp_path / "c")
+    assert result.returncode == 0, result.stderr
+    assert "&lt;U\\+D800&gt;" in result.stdout and "&lt;U\\+DCFF&gt;" in result.stdout
+    out = tmp_path / "report.html"
+    for fmt in ("json", "md"):
+        exported = cli(
+            "--pr-number",
+            "8",
+            "--format",
+            fmt,
+            "--export",
+            str(out),
+            api_url=stub.url,
+            cache=tmp_path / "c",
+        )
+        assert exported.returncode == 0, exported.stderr
+        assert out.stat().st_size > 0
+        out.read_text(encoding="utf-8")
+
+
+def test_non_utf8_git_names_are_escaped(tmp_path):
+    repo = tmp_path / "repo"
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    (repo / "a.txt").write_text("a")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "checkout", "-qb", "topic"], check=True)
+    (repo / os.fsdecode(b"caf\xe9.py")).write_text("x")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run(
+        [
+            *git,
+            "commit",
+            "-qm",
+            "topic \udce9".encode("utf-8", "surrogateescape").decode("latin-1"),
+        ],
+        check=True,
+    )
+    result = cli(
+        "--git",
+        "main...topic",
+        "--repo-dir",
+        str(repo),
+        api_url="http://127.0.0.1:9",
+        cache=tmp_path / "c",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "caf&lt;U\\+DCE9&gt;" in result.stdout
+
+
+def test_failed_run_keeps_the_previous_export(stub, tmp_path):
+    out = tmp_path / "report.md"
+    out.write_text("previous report\n")
+    result = cli("--pr-number", "404", "--export", str(out), api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 3 and out.read_text() == "previous report\n"
+
+
 # -- 8. PR data that contradicts itself ----------------------------------------------
 
 
@@ -339,3 +405,55 @@ def test_inconsistent_file_rows_are_shown_as_notices(stub, tmp_path):
     assert "listed 1 file twice" in text
     assert "previous_filename" in text
     assert "changed_files" in text and pr.changed_files == 4
+
+
+# -- 9. invisible characters -----------------------------------------------------
+
+INVISIBLE = [
+    "\u061c",
+    "\U000e0041",
+    "\U000e0000",
+    "\U000e007f",
+    "\u00ad",
+    "\u3164",
+    "\u180e",
+    "\u034f",
+    "\ufff9",
+    "\u2066",
+    "\ufe0f",
+    "\u115f",
+    "\U0001d173",
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_are_shown_in_every_output(char):
+    from review_kit.output.escape import md_escape, terminal, visible
+
+    escape = f"<U+{ord(char):04X}>"
+    for render in (visible, md_escape, terminal):
+        shown = render(f"a{char}b")
+        assert shown == f"a{render(escape)}b" and char not in shown, render.__name__
+    assert escape in visible(char) and escape in terminal(char)
+
+
+def test_terminal_strips_server_escape_sequences(stub, tmp_path):
+    """ANSI and OSC sequences a server puts in a message never reach the terminal."""
+    stub.fail_next(
+        Fault(
+            404, body=json.dumps({"message": "\x1b]0;owned\x07\x1b[31mred\x1b[0m \u202e"}).encode()
+        )
+    )
+    result = cli("--pr-number", "7", api_url=stub.url, cache=tmp_path)
+    line = one_line_error(result, 3)
+    assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+    assert "owned" not in line and "red" in line
+
+
+def test_invisible_characters_in_the_cli_report(stub, tmp_path):
+    pull, files = make_pr(9, 1)
+    pull["title"] = "safe\U000e0041\u00adtitle"
+    stub.add_pr(REPO, pull, files)
+    result = cli("--pr-number", "9", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0
+    assert "safe&lt;U\\+E0041&gt;&lt;U\\+00AD&gt;title" in result.stdout

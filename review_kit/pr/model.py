@@ -146,11 +146,24 @@ def _problem(exc: ValidationError, what: str) -> str:
     return f"{what}: {key}: {error['msg']}" if key else f"{what}: {error['msg']}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: Any) -> Any:
+    """Lone surrogates (from JSON escapes or non-UTF-8 names) as ``<U+D800>``: pydantic
+    and every encoder refuse them, and the escape is how they are shown anyway."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: f"<U+{ord(m[0]):04X}>", value)
+    if isinstance(value, dict):
+        return {key: _encodable(item) for key, item in value.items()}
+    return value
+
+
 def check_pull(pr: Any, origin: str) -> PullRecord:
     if not isinstance(pr, dict):
         raise ReviewKitError(f"{origin}: not a pull request object (no 'number')")
     try:
-        return PullRecord.model_validate(pr)
+        return PullRecord.model_validate(_encodable(pr))
     except ValidationError as exc:
         raise ReviewKitError(f"{origin}: {_problem(exc, 'the pull request')}") from None
 
@@ -161,7 +174,7 @@ def check_file(entry: Any, origin: str) -> FileRecord:
     if not isinstance(entry, dict):
         raise ReviewKitError(f"{origin}: a file entry has no 'filename'")
     try:
-        return FileRecord.model_validate(entry)
+        return FileRecord.model_validate(_encodable(entry))
     except ValidationError as exc:
         raise ReviewKitError(f"{origin}: {_problem(exc, 'a file entry')}") from None
 

@@ -26,7 +26,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ... import __version__
-from ...errors import ReviewKitError
+from ...errors import ReviewKitError, strip_terminal_sequences
 from ..model import GITHUB_FILES_CAP, PullRequest, check_file, check_pull, pull_request_from_api
 from .http_cache import open_cached_session, stored_response
 
@@ -455,7 +455,8 @@ def _github_message(response: requests.Response) -> str:
         message = parse_json(response.content[:65536]).get("message")
     except (ValueError, AttributeError):
         return ""
-    text = "".join(c for c in str(message) if c.isprintable() or c.isspace())
+    text = strip_terminal_sequences(str(message))
+    text = "".join(c for c in text if c.isprintable() or c.isspace())
     return f": {' '.join(text.split())[:120]}" if message else ""
 
 
