@@ -457,3 +457,36 @@ def test_invisible_characters_in_the_cli_report(stub, tmp_path):
     result = cli("--pr-number", "9", api_url=stub.url, cache=tmp_path)
     assert result.returncode == 0
     assert "safe&lt;U\\+E0041&gt;&lt;U\\+00AD&gt;title" in result.stdout
+
+
+# -- 10. repository names ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "repo",
+    [
+        "../..",
+        "vllm-project/..",
+        "./.",
+        "a/b\n",
+        "-a/b",
+        "a/.",
+        "a/b/c",
+        "a/" + "b" * 101,
+        "a" * 40 + "/b",
+        "a/b c",
+        "a/b%2f",
+    ],
+)
+def test_repository_names_follow_githubs_rules(stub, tmp_path, repo):
+    result = cli("--pr-number", "7", f"--repo={repo}", api_url=stub.url, cache=tmp_path)
+    line = one_line_error(result, 2)
+    assert "OWNER/NAME" in line
+    assert stub.requests == []
+
+
+@pytest.mark.parametrize("repo", ["vllm-project/vllm-omni", "a/b.c", "A-1/_x.y-z", "o/.github"])
+def test_real_repository_names_are_accepted(repo):
+    from review_kit.pr.model import check_repo_name
+
+    assert check_repo_name(repo) == repo
