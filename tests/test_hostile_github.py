@@ -490,3 +490,51 @@ def test_real_repository_names_are_accepted(repo):
     from review_kit.pr.model import check_repo_name
 
     assert check_repo_name(repo) == repo
+
+
+# -- 11. --git ranges that are options --------------------------------------------
+
+
+def git_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    (repo / "a.txt").write_text("a")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    return repo
+
+
+@pytest.mark.parametrize(
+    "revisions", ["main...--output=x", "--output=x...main", "main...-p", "main...@{-1}--x=y"]
+)
+def test_git_range_sides_are_never_options(tmp_path, revisions):
+    repo = git_repo(tmp_path)
+    result = cli(
+        "--git",
+        revisions,
+        "--repo-dir",
+        str(repo),
+        api_url="http://127.0.0.1:9",
+        cache=tmp_path / "c",
+    )
+    assert result.returncode == 2, result.stderr
+    one_line_error(result, 2)
+    assert not (repo / "x").exists() and not (tmp_path / "x").exists()
+
+
+def test_every_git_call_ends_its_options(tmp_path, monkeypatch):
+    """Revisions follow --end-of-options in every git command the source runs."""
+    from review_kit.pr.sources import git_range
+
+    repo = git_repo(tmp_path)
+    calls = []
+    real = git_range._git
+
+    def spy(repo_dir, *args):
+        calls.append(args)
+        return real(repo_dir, *args)
+
+    monkeypatch.setattr(git_range, "_git", spy)
+    git_range.from_git("main...main", repo, REPO, None)
+    assert calls and all("--end-of-options" in args for args in calls), calls
