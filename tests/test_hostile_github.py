@@ -538,3 +538,30 @@ def test_every_git_call_ends_its_options(tmp_path, monkeypatch):
     monkeypatch.setattr(git_range, "_git", spy)
     git_range.from_git("main...main", repo, REPO, None)
     assert calls and all("--end-of-options" in args for args in calls), calls
+
+
+# -- 13. focus-map YAML aliases ------------------------------------------------------
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(LAUGHS, 2, id="billion-laughs"),
+        pytest.param("areas: &x\n  - *x\n", 2, id="recursive"),
+        pytest.param("version: 1\nbase: &b {risk: high}\nother: *b\n", 3, id="plain-alias"),
+    ],
+)
+def test_yaml_aliases_are_refused_with_file_and_line(tmp_path, text, line):
+    from review_kit.catalog.yaml_lines import load_yaml
+    from review_kit.errors import DataError
+
+    path = tmp_path / "focus-map.yml"
+    path.write_text(text)
+    with pytest.raises(DataError) as caught:
+        within(3, lambda: load_yaml(path, "docs/focus-map.yml"))
+    assert str(caught.value).startswith(f"docs/focus-map.yml:{line}:")
+    assert "alias" in str(caught.value)
