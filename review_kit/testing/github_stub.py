@@ -197,9 +197,7 @@ class GitHubStub:
                             headers["Content-Encoding"] = "gzip"
                         self._send(fault.status, body, headers, path, trickle=fault.trickle)
                         return
-                status, payload, extra = stub._answer(
-                    path, parse_qs(parts.query), self.headers
-                )
+                status, payload, extra = stub._answer(path, parse_qs(parts.query), self.headers)
                 body = json.dumps(payload).encode()
                 etag = '"' + hashlib.sha1(body).hexdigest() + '"'
                 headers = {"Content-Type": "application/json; charset=utf-8", **extra}
