@@ -19,6 +19,7 @@ from .analysis import analyse
 from .catalog.loading import load_catalog
 from .errors import ReviewKitError
 from .output import FORMATS, RenderOptions
+from .output.escape import terminal
 from .output.links import page_uri
 from .output.pdf import build_date
 from .pr.model import check_repo_name
@@ -131,7 +132,7 @@ def _chosen_source(args: argparse.Namespace):
 def _configure_logging() -> None:
     # Rate-limit waits and cache fallbacks are worth a line on stderr.
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
+    handler.setFormatter(_TerminalFormatter(f"{PROG}: %(levelname)s: %(message)s"))
     core = logging.getLogger("review_kit")
     core.handlers[:] = [handler]
     core.setLevel(logging.WARNING)
@@ -139,8 +140,14 @@ def _configure_logging() -> None:
 
 
 def _fail(code: ExitCode, message: object) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    # Messages quote servers, files and git: no escape sequence reaches the terminal.
+    print(f"{PROG}: error: {terminal(message)}", file=sys.stderr)
     return code.status
+
+
+class _TerminalFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal(super().format(record))
 
 
 def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
@@ -188,7 +195,10 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             _write_atomically(Path(args.export), report)
             print(f"{PROG}: wrote {args.export}", file=sys.stderr)
         else:
-            sys.stdout.write(report)
+            # A lone surrogate in PR text cannot be encoded; show it, never crash on it.
+            sys.stdout.flush()
+            sys.stdout.buffer.write(report.encode("utf-8", "backslashreplace"))
+            sys.stdout.buffer.flush()
     except PullRequestNotFound as exc:
         return _fail(EXIT_NOT_FOUND, exc)
     except NetworkError as exc:
@@ -196,7 +206,7 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
     except (UsageError, ReviewKitError) as exc:
         return _fail(EXIT_USAGE, exc)
     for notice in review.notices:
-        print(f"{PROG}: notice: {notice}", file=sys.stderr)
+        print(f"{PROG}: notice: {terminal(notice)}", file=sys.stderr)
     return EXIT_OK.status
 
 

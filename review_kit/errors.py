@@ -6,6 +6,19 @@ bug in the kit, never an answer to bad input.
 
 from __future__ import annotations
 
+import re
+
+# ANSI CSI and OSC sequences, and other ESC sequences, as a server might send.
+_TERMINAL_SEQUENCE = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9d[^\x07\x9c]*[\x07\x9c]?"
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b[@-Z\\-_]?"
+)
+
+
+def strip_terminal_sequences(text: str) -> str:
+    """``text`` without the escape sequences a terminal would act on (colours, titles, links)."""
+    return _TERMINAL_SEQUENCE.sub("", text)
+
 
 class ReviewKitError(Exception):
     """A failure a user can act on, described in one line."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import ReviewKitError
 from .pr.model import check_repo_name
-from .pr.sources.github_api import DEFAULT_API_URL, GitHubSettings
+from .pr.sources.github_api import DEFAULT_API_URL, GitHubSettings, host_of
 from .pr.sources.snapshot import DEFAULT_REPO
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +123,13 @@ def _kit_config(extra: Mapping[str, Any] | None) -> KitConfig:
         raise ReviewKitError(f"mkdocs.yml: {CONFIG_KEY}.{key}: {cause}") from None
 
 
+# ASCII digits only (str.isdigit also accepts "²" and Arabic-Indic digits), and
+# few enough that int() never meets Python's 4300-digit limit.
+_PR_NUMBER = re.compile(r"[0-9]{1,10}")
+# What an HTTP header value (and so a token) may hold: visible ASCII.
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+
+
 def parse_pr_numbers(value: str | Iterable[object], origin: str) -> list[int]:
     """``"19, 23"`` or ``[19, 23]`` -> ``[19, 23]``; anything else is a one-line error."""
     items = value.split(",") if isinstance(value, str) else list(value)
@@ -130,8 +138,8 @@ def parse_pr_numbers(value: str | Iterable[object], origin: str) -> list[int]:
         text = str(item).strip()
         if not text and isinstance(value, str):
             continue
-        if not text.isdigit() or int(text) <= 0:
-            raise ReviewKitError(f"{origin}: {text!r} is not a pull request number")
+        if not _PR_NUMBER.fullmatch(text) or int(text) <= 0:
+            raise ReviewKitError(f"{origin}: {text[:20]!r} is not a pull request number")
         if int(text) not in numbers:
             numbers.append(int(text))
     return numbers
@@ -142,7 +150,7 @@ def resolve_token(environ: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if environ is None else environ
     for name in ("GITHUB_TOKEN", "GH_TOKEN"):
         if env.get(name, "").strip():
-            return env[name].strip()
+            return _checked_token(env[name].strip(), name)
     gh = shutil.which("gh")
     if gh:
         try:
@@ -153,8 +161,53 @@ def resolve_token(environ: Mapping[str, str] | None = None) -> str | None:
             return None
         token = out.stdout.strip()
         if out.returncode == 0 and token:
-            return token
+            return _checked_token(token, "`gh auth token`")
     return None
+
+
+def _checked_token(token: str, origin: str) -> str:
+    # A token goes into an HTTP header: a newline there would be a header
+    # injection, a non-ASCII character a crash. The token itself is never shown.
+    if not _TOKEN.fullmatch(token):
+        raise ReviewKitError(
+            f"{origin}: the token holds characters a token cannot (space, control or non-ASCII); "
+            "it is not shown here"
+        )
+    return token
+
+
+# Bounds on the client's numbers: past these a value is a typo, not a choice.
+_LIMITS = {
+    "REVIEW_HTTP_TIMEOUT": (0.1, 600.0),
+    "REVIEW_MAX_WAIT": (0.0, 3600.0),
+    "REVIEW_HTTP_RETRIES": (0, 10),
+    "REVIEW_HTTP_BACKOFF": (0.0, 60.0),
+}
+
+
+def check_api_url(text: str) -> str:
+    """GITHUB_API_URL, trimmed and checked; errors name the host only, never user info."""
+    url = text.strip().rstrip("/")
+    shown = host_of(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ReviewKitError(
+            f"GITHUB_API_URL: not a valid URL (host {shown}; bad brackets or port)"
+        ) from None
+    if not url.isascii() or not url.isprintable() or " " in url:
+        raise ReviewKitError("GITHUB_API_URL: holds spaces, control or non-ASCII characters")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ReviewKitError(f"GITHUB_API_URL: {url[:80]!r} is not an http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise ReviewKitError(
+            f"GITHUB_API_URL: the URL for {shown} carries a user name or password; "
+            "remove them and put the token in GITHUB_TOKEN"
+        )
+    if port == 0 or parts.query or parts.fragment:
+        raise ReviewKitError(f"GITHUB_API_URL: {shown}: no port 0, query or fragment allowed")
+    return url
 
 
 def github_settings(
@@ -162,9 +215,7 @@ def github_settings(
 ) -> GitHubSettings:
     """The GitHub client's settings from ``GITHUB_*`` and ``REVIEW_*`` variables."""
     env = os.environ if environ is None else environ
-    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).netloc:
-        raise ReviewKitError(f"GITHUB_API_URL: {api_url!r} is not an http(s) URL")
+    api_url = check_api_url(env.get("GITHUB_API_URL") or DEFAULT_API_URL)
     return GitHubSettings(
         api_url=api_url,
         token=resolve_token(env),
@@ -180,13 +231,22 @@ def _number(env: Mapping[str, str], name: str, default: float, whole: bool = Fal
     text = (env.get(name) or "").strip()
     if not text:
         return default
-    try:
-        value = int(text) if whole else float(text)
-    except ValueError:
-        kind = "a whole number" if whole else "a number"
-        raise ReviewKitError(f"{name}: {text!r} is not {kind}") from None
+    shown = repr(text[:20])
+    kind = "a whole number" if whole else "a number"
+    # ASCII only: int() and float() also read "٣" and "²"-like digits.
+    pattern = (
+        r"-?[0-9]{1,9}"
+        if whole
+        else r"[-+]?([0-9]{1,12}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,3})?|[-+]?(nan|inf|infinity)"
+    )
+    if not re.fullmatch(pattern, text, re.IGNORECASE):
+        raise ReviewKitError(f"{name}: {shown} is not {kind}")
+    value = int(text) if whole else float(text)
     if not math.isfinite(value):
-        raise ReviewKitError(f"{name}: {text!r} must be a finite number")
+        raise ReviewKitError(f"{name}: {shown} must be a finite number")
     if value < 0:
-        raise ReviewKitError(f"{name}: {text!r} must not be negative")
+        raise ReviewKitError(f"{name}: {shown} must not be negative")
+    low, high = _LIMITS.get(name, (0, math.inf))
+    if not low <= value <= high:
+        raise ReviewKitError(f"{name}: {shown} must be between {low:g} and {high:g}")
     return value

@@ -41,7 +41,7 @@ def analyse(
         commands += [c for c in r.area.commands if c not in commands]
         reading += [s for s in r.area.guide_sections if s not in reading]
     notices = list(pr.notices) + (repo_review.notices if repo_review else [])
-    if pr.truncated:
+    if pr.changed_files > len(pr.files):
         notices.append(
             f"GitHub lists at most {GITHUB_FILES_CAP} files; this PR changed {pr.changed_files} "
             f"and {len(pr.files)} were listed, so areas and checks may be incomplete."

@@ -9,18 +9,44 @@ returns text that shows ``text`` literally, whatever ``text`` holds.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-# Characters that change how text reads without being visible: bidi controls
-# ("Trojan Source"), zero-width marks, and C0/C1 controls such as newline.
-_INVISIBLE = re.compile(
-    "[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+from ..errors import strip_terminal_sequences
+
+# Characters that change how text reads without being visible: controls (Cc),
+# format characters (Cf: bidi controls, zero-width marks, soft hyphen, tag
+# characters), lone surrogates (Cs, which no encoder accepts), unassigned code
+# points (Cn, including the reserved default-ignorables) and line/paragraph
+# separators. Unicode's other default-ignorables are letters or marks by
+# category, so they are listed (DerivedCoreProperties.txt).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
+_OTHER_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def _hidden(char: str) -> bool:
+    return unicodedata.category(char) in _HIDDEN_CATEGORIES or bool(_OTHER_IGNORABLE.match(char))
+
+
+def _escape(char: str) -> str:
+    return _NAMED.get(char) or f"<U+{ord(char):04X}>"
+
+
 def visible(text: object) -> str:
-    """Make every control or bidi character visible as an escape, so names read literally."""
-    return _INVISIBLE.sub(lambda m: _NAMED.get(m.group(), f"<U+{ord(m.group()):04X}>"), str(text))
+    """Make every invisible or unencodable character a visible escape, so text reads literally."""
+    text = str(text)
+    # str.isprintable is False for every hidden category (and for spaces other
+    # than " "), so most names skip the per-character pass.
+    if text.isprintable() and not _OTHER_IGNORABLE.search(text):
+        return text
+    return "".join(_escape(c) if _hidden(c) else c for c in text)
+
+
+def terminal(text: object) -> str:
+    """Text for a terminal: escape sequences removed, then every invisible character shown."""
+    return visible(strip_terminal_sequences(str(text)))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!|~<>&:{}])")

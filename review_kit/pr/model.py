@@ -9,8 +9,10 @@ untrusted text by whoever displays it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, get_args
+from dataclasses import asdict, dataclass, field, replace
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ReviewKitError
 
@@ -60,11 +62,14 @@ class PullRequest:
     # The PR's description as the author wrote it (Markdown, untrusted). None when
     # the source has none (a git range, a file list, the corpus); "" when empty.
     body: str | None = None
+    # The file list ended early (a repeated or empty page, or the page limit),
+    # whatever changed_files says: the list is known to be incomplete.
+    files_incomplete: bool = False
 
     @property
     def truncated(self) -> bool:
         """GitHub lists at most 3000 files; fewer than the PR changed means a partial list."""
-        return self.changed_files > len(self.files)
+        return self.files_incomplete or self.changed_files > len(self.files)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -72,98 +77,201 @@ class PullRequest:
         return data
 
 
-REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+# GitHub's rules: an owner is 1-39 letters, digits or hyphens (underscores
+# for managed users), not starting with a hyphen; a name is 1-100 letters,
+# digits, '.', '-' or '_', and never '.' or '..'. fullmatch, not '$', which
+# would let a trailing newline through.
+_OWNER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,38}")
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def check_repo_name(repo: str) -> str:
-    if not REPO_NAME.match(repo):
-        raise ReviewKitError(f"repository {repo!r} is not of the form OWNER/NAME")
+    owner, _, name = repo.partition("/")
+    if not (_OWNER.fullmatch(owner) and _NAME.fullmatch(name) and name not in (".", "..")):
+        shown = repr(repo[:120])
+        raise ReviewKitError(f"repository {shown} is not of the form OWNER/NAME GitHub allows")
     return repo
 
 
-def _text(value: Any, what: str, origin: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ReviewKitError(f"{origin}: {what} should be text, got {type(value).__name__}")
+class _Record(BaseModel):
+    """One API record, checked strictly: a string is not a number, "false" is not a boolean."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class _User(_Record):
+    login: str = ""
+
+
+class _Ref(_Record):
+    ref: str | None = None
+    sha: str | None = None
+
+
+class PullRecord(_Record):
+    """The fields of ``GET /repos/{repo}/pulls/{n}`` the kit reads."""
+
+    number: Annotated[int, Field(gt=0)] | None = None
+    title: str | None = None
+    user: _User | None = None
+    state: str | None = None
+    merged: bool | None = None
+    html_url: str | None = None
+    base: _Ref | None = None
+    head: _Ref | None = None
+    additions: Count | None = None
+    deletions: Count | None = None
+    changed_files: Count | None = None
+    # GitHub sends null for an empty description.
+    body: str | None = None
+
+
+class FileRecord(_Record):
+    """One row of ``GET /repos/{repo}/pulls/{n}/files``."""
+
+    filename: Annotated[str, Field(min_length=1)]
+    status: FileStatus | None = None
+    additions: Count | None = None
+    deletions: Count | None = None
+    previous_filename: str | None = None
+    sha: str | None = None
+    patch: str | None = None
+
+
+def _problem(exc: ValidationError, what: str) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "missing" and key == "filename":
+        return f"{what} has no 'filename'"
+    if error["type"] == "literal_error" and key == "status":
+        return f"unknown file status {error['input']!r}"[:160]
+    return f"{what}: {key}: {error['msg']}" if key else f"{what}: {error['msg']}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: Any) -> Any:
+    """Lone surrogates (from JSON escapes or non-UTF-8 names) as ``<U+D800>``: pydantic
+    and every encoder refuse them, and the escape is how they are shown anyway."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: f"<U+{ord(m[0]):04X}>", value)
+    if isinstance(value, dict):
+        return {key: _encodable(item) for key, item in value.items()}
     return value
 
 
-def _count(value: Any, what: str, origin: str) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ReviewKitError(f"{origin}: {what} should be a non-negative whole number")
-    return value
+def check_pull(pr: Any, origin: str) -> PullRecord:
+    if not isinstance(pr, dict):
+        raise ReviewKitError(f"{origin}: not a pull request object (no 'number')")
+    try:
+        return PullRecord.model_validate(_encodable(pr))
+    except ValidationError as exc:
+        raise ReviewKitError(f"{origin}: {_problem(exc, 'the pull request')}") from None
+
+
+def check_file(entry: Any, origin: str) -> FileRecord:
+    if isinstance(entry, str):
+        entry = {"filename": entry}
+    if not isinstance(entry, dict):
+        raise ReviewKitError(f"{origin}: a file entry has no 'filename'")
+    try:
+        return FileRecord.model_validate(_encodable(entry))
+    except ValidationError as exc:
+        raise ReviewKitError(f"{origin}: {_problem(exc, 'a file entry')}") from None
 
 
 def changed_file_from_api(entry: Any, origin: str) -> ChangedFile:
     """One entry of ``GET /pulls/{n}/files`` (or a bare path string)."""
-    if isinstance(entry, str):
-        return ChangedFile(filename=entry)
-    if (
-        not isinstance(entry, dict)
-        or not isinstance(entry.get("filename"), str)
-        or not entry["filename"]
-    ):
-        raise ReviewKitError(f"{origin}: a file entry has no 'filename'")
-    status = _text(entry.get("status") or "modified", "status", origin)
-    if status not in STATUSES:
-        raise ReviewKitError(f"{origin}: unknown file status {status!r}")
-    previous = entry.get("previous_filename")
+    record = check_file(entry, origin)
     return ChangedFile(
-        filename=entry["filename"],
-        status=status,
-        additions=_count(entry.get("additions"), "additions", origin),
-        deletions=_count(entry.get("deletions"), "deletions", origin),
-        previous_filename=_text(previous, "previous_filename", origin) or None,
-        sha=_text(entry.get("sha"), "sha", origin) or None,
-        patch=_text(entry.get("patch"), "patch", origin) or None,
+        filename=record.filename,
+        status=record.status or "modified",
+        additions=record.additions or 0,
+        deletions=record.deletions or 0,
+        previous_filename=record.previous_filename or None,
+        sha=record.sha or None,
+        patch=record.patch or None,
     )
+
+
+def _consistent_files(parsed: list[ChangedFile], notices: list[str]) -> list[ChangedFile]:
+    """Rows as GitHub means them: each file once, a previous name only on a rename or copy."""
+    seen: set[str] = set()
+    rows: list[ChangedFile] = []
+    twice = stray = 0
+    for row in parsed:
+        if row.filename in seen:
+            twice += 1
+            continue
+        seen.add(row.filename)
+        if row.previous_filename and row.status not in ("renamed", "copied"):
+            stray += 1
+            row = replace(row, previous_filename=None)
+        rows.append(row)
+    if twice:
+        notices.append(
+            f"The file list listed {twice} file{'s' if twice > 1 else ''} twice; "
+            "each is shown once."
+        )
+    if stray:
+        notices.append(
+            f"{stray} file row{'s' if stray > 1 else ''} named a previous_filename without being "
+            "a rename or copy; the previous name was ignored."
+        )
+    return rows
 
 
 def pull_request_from_api(
-    pr: Any, files: list[Any], repo: str, origin: str, source: str = "api"
+    pr: Any,
+    files: list[Any],
+    repo: str,
+    origin: str,
+    source: str = "api",
+    number: int | None = None,
 ) -> PullRequest:
-    """Build a ``PullRequest`` from the API's pull and files payloads.
+    """Build a ``PullRequest`` from the API's pull and files payloads, checked strictly.
 
+    ``number`` is the PR that was asked for: an answer about another is refused.
     Only a local file may describe a change that has no number yet.
     """
-    number = pr.get("number") if isinstance(pr, dict) else None
-    if not isinstance(pr, dict) or not (
-        isinstance(number, int) or (number is None and source == "file")
-    ):
+    record = check_pull(pr, origin)
+    if record.number is None and source != "file":
         raise ReviewKitError(f"{origin}: not a pull request object (no 'number')")
-
-    def ref(key: str, part: str) -> str:
-        value = pr.get(key) or {}
-        return _text(value.get(part) if isinstance(value, dict) else None, f"{key}.{part}", origin)
-
-    user = pr.get("user") or {}
-    parsed = [changed_file_from_api(entry, origin) for entry in files]
+    if number is not None and record.number != number:
+        raise ReviewKitError(f"{origin}: the answer is about PR #{record.number}, not #{number}")
+    notices: list[str] = []
+    parsed = _consistent_files([changed_file_from_api(entry, origin) for entry in files], notices)
+    changed = record.changed_files if record.changed_files is not None else len(parsed)
+    if changed < len(parsed):
+        notices.append(
+            f"GitHub gave changed_files as {changed} but listed {len(parsed)} files; "
+            "the listed count is shown."
+        )
+        changed = len(parsed)
+    base, head = record.base or _Ref(), record.head or _Ref()
     return PullRequest(
-        number=number,
+        number=record.number,
         repo=repo,
-        title=_text(pr.get("title"), "title", origin),
-        author=_text(user.get("login") if isinstance(user, dict) else None, "user.login", origin),
-        state=_text(pr.get("state") or "open", "state", origin),
-        merged=bool(pr.get("merged")),
-        html_url=_text(pr.get("html_url"), "html_url", origin),
-        base_ref=ref("base", "ref"),
-        base_sha=ref("base", "sha"),
-        head_ref=ref("head", "ref"),
-        head_sha=ref("head", "sha"),
-        additions=_count(pr.get("additions"), "additions", origin),
-        deletions=_count(pr.get("deletions"), "deletions", origin),
-        changed_files=_count(pr.get("changed_files"), "changed_files", origin) or len(parsed),
+        title=record.title or "",
+        author=record.user.login if record.user else "",
+        state=record.state or "open",
+        merged=bool(record.merged),
+        html_url=record.html_url or "",
+        base_ref=base.ref or "",
+        base_sha=base.sha or "",
+        head_ref=head.ref or "",
+        head_sha=head.sha or "",
+        additions=record.additions or 0,
+        deletions=record.deletions or 0,
+        changed_files=changed,
         files=parsed,
         source=source,
-        body=_body(pr, source, origin),
+        # Only GitHub's own answers are known to carry the body: there null
+        # means "empty"; other sources may simply not know it.
+        body=(record.body or "") if source in ("api", "cache") else record.body,
+        notices=notices,
     )
-
-
-def _body(pr: dict, source: str, origin: str) -> str | None:
-    """GitHub sends ``null`` for an empty description; other sources may not know it at all."""
-    if source in ("api", "cache"):
-        return _text(pr.get("body"), "body", origin)
-    return _text(pr["body"], "body", origin) if pr.get("body") is not None else None

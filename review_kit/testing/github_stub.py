@@ -6,11 +6,17 @@ most 100 files linked with ``Link: rel="next"``, at most 3000 files in all,
 strong ETags answered with 304 (which do not count against the rate limit),
 rate-limit headers, and ``Retry-After``. Faults are scripted per request so
 tests can stage 401s, 404s, rate limits, 502s, slow answers and bad JSON.
+
+It can also misbehave the way a hostile or broken server would: pagination
+that cycles, links to itself or never ends (``pagination``), 404 messages that
+echo the caller's credentials (``echo_credentials``), gzip bombs and bodies
+trickled a byte at a time (``Fault.gzip``, ``Fault.trickle``).
 """
 
 from __future__ import annotations
 
 import base64
+import gzip as gzip_codec
 import hashlib
 import json
 import re
@@ -40,6 +46,8 @@ class Fault:
     delay: float = 0.0
     drop: bool = False
     path_contains: str = ""  # only for requests whose path contains this
+    gzip: bool = False  # send the body gzip-compressed (Content-Encoding: gzip)
+    trickle: float = 0.0  # seconds between single bytes of the body
 
 
 @dataclass
@@ -62,6 +70,12 @@ class GitHubStub:
         self.faults: deque[Fault] = deque()
         self.requests: list[Seen] = []
         self.remaining = RATE_LIMIT
+        # "github" (as documented), "cycle" (the last page links back to page 1),
+        # "self-empty" (every page empty, linking to itself) or "endless" (page
+        # n+1 always exists and repeats page 1).
+        self.pagination = "github"
+        # 404 answers quote the Authorization header back, as a careless proxy might.
+        self.echo_credentials = False
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -76,6 +90,11 @@ class GitHubStub:
     def url(self) -> str:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}{self.prefix}"
+
+    def url_with_credentials(self, user: str, password: str) -> str:
+        """The API URL with user info in it, as someone might paste into GITHUB_API_URL."""
+        host, port = self.server.server_address[:2]
+        return f"http://{user}:{password}@{host}:{port}{self.prefix}"
 
     def add_pr(self, repo: str, pull: dict, files: list[dict]) -> None:
         self.prs[(repo, pull["number"])] = {"pull": pull, "files": files}
@@ -165,7 +184,7 @@ class GitHubStub:
             )
         return None
 
-    def _answer(self, path: str, query: dict) -> tuple[int, object, dict]:
+    def _answer(self, path: str, query: dict, headers=None) -> tuple[int, object, dict]:
         git = self._git_answer(path, query)
         if git is not None:
             return git
@@ -174,9 +193,14 @@ class GitHubStub:
             return 404, {"message": "Not Found"}, {}
         entry = self.prs.get((m[1], int(m[2])))
         if entry is None:
+            message = "Not Found"
+            if self.echo_credentials and headers is not None:
+                message += f" (you sent {headers.get('Authorization')})"
+                if (headers.get("Authorization") or "").startswith("Basic "):
+                    message += f" = {base64.b64decode(headers['Authorization'][6:]).decode()}"
             return (
                 404,
-                {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"},
+                {"message": message, "documentation_url": "https://docs.github.com/rest"},
                 {},
             )
         if not m[3]:
@@ -188,6 +212,12 @@ class GitHubStub:
         last = max(1, -(-len(files) // per_page))
         links = []
         base = f"{self.url}/repos/{m[1]}/pulls/{m[2]}/files?per_page={per_page}"
+        if self.pagination == "cycle" and page == last:
+            return 200, chunk, {"Link": f'<{base}&page=1>; rel="next"'}
+        if self.pagination == "self-empty":
+            return 200, [], {"Link": f'<{base}&page={page}>; rel="next"'}
+        if self.pagination == "endless":
+            return 200, files[:per_page], {"Link": f'<{base}&page={page + 1}>; rel="next"'}
         if page < last:
             links.append(f'<{base}&page={page + 1}>; rel="next"')
             links.append(f'<{base}&page={last}>; rel="last"')
@@ -237,14 +267,13 @@ class GitHubStub:
                             if fault.body is not None
                             else json.dumps({"message": "fault"}).encode()
                         )
-                        self._send(
-                            fault.status,
-                            body,
-                            {"Content-Type": "application/json", **fault.headers},
-                            path,
-                        )
+                        headers = {"Content-Type": "application/json", **fault.headers}
+                        if fault.gzip:
+                            body = gzip_codec.compress(body, compresslevel=9)
+                            headers["Content-Encoding"] = "gzip"
+                        self._send(fault.status, body, headers, path, trickle=fault.trickle)
                         return
-                status, payload, extra = stub._answer(path, parse_qs(parts.query))
+                status, payload, extra = stub._answer(path, parse_qs(parts.query), self.headers)
                 body = json.dumps(payload).encode()
                 etag = '"' + hashlib.sha1(body).hexdigest() + '"'
                 headers = {"Content-Type": "application/json; charset=utf-8", **extra}
@@ -255,7 +284,9 @@ class GitHubStub:
                         return
                 self._send(status, body, headers, path)
 
-            def _send(self, status: int, body: bytes, headers: dict, path: str):
+            def _send(
+                self, status: int, body: bytes, headers: dict, path: str, trickle: float = 0.0
+            ):
                 with stub.lock:
                     if status != 304:
                         stub.remaining = max(0, stub.remaining - 1)
@@ -275,8 +306,16 @@ class GitHubStub:
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if body:
-                    self.wfile.write(body)
+                try:
+                    if trickle:
+                        for byte in body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(trickle)
+                    elif body:
+                        self.wfile.write(body)
+                except OSError:  # the client gave up: that is what trickling tests
+                    self.close_connection = True
 
         return Handler
 

@@ -19,7 +19,9 @@ from ...errors import ReviewKitError
 from ..model import ChangedFile, PullRequest
 from .base import SourceContext
 
-RANGE = re.compile(r"^(?!-)[^\s.][^\s]*?\.\.\.[^\s.][^\s]*$")
+RANGE = re.compile(r"(?!-)[^\s.][^\s]*?\.\.\.(?!-)[^\s.][^\s]*")
+# Ends git's options in every call, so no revision is ever read as one (git 2.24+).
+END_OF_OPTIONS = "--end-of-options"
 
 # git's one-letter statuses -> GitHub's words.
 _STATUS = {
@@ -52,22 +54,34 @@ def from_git(
     revision_range: str, repo_dir: str | Path, repo: str, number: int | None
 ) -> PullRequest:
     """Changed files of ``BASE...HEAD``: statuses, renames, line counts and hunks."""
-    if not RANGE.match(revision_range):
+    if not RANGE.fullmatch(revision_range):
         raise ReviewKitError(f"--git {revision_range!r}: expected a three-dot range BASE...HEAD")
     root = Path(repo_dir)
     base, head = revision_range.split("...", 1)
-    status_out = _git(root, "diff", "--name-status", "-M", "-z", revision_range)
-    numstat_out = _git(root, "diff", "--numstat", "-M", "-z", revision_range)
-    patches = parse_patches(_git(root, "diff", "-M", "--no-color", "--no-ext-diff", revision_range))
+    end = END_OF_OPTIONS
+    status_out = _git(root, "diff", "--name-status", "-M", "-z", end, revision_range, "--")
+    numstat_out = _git(root, "diff", "--numstat", "-M", "-z", end, revision_range, "--")
+    patches = parse_patches(
+        _git(root, "diff", "-M", "--no-color", "--no-ext-diff", end, revision_range, "--")
+    )
     counts = _parse_numstat(numstat_out)
     files = []
     for status, path, previous in _parse_name_status(status_out):
         added, deleted = counts.get(path, (0, 0))
         files.append(ChangedFile(path, status, added, deleted, previous, patch=patches.get(path)))
-    head_sha = _git(root, "rev-parse", head).decode().strip()
-    base_sha = _git(root, "merge-base", base, head).decode().strip()
-    subject = _git(root, "log", "-1", "--format=%s", head).decode("utf-8", "replace").strip()
-    author = _git(root, "log", "-1", "--format=%an", head).decode("utf-8", "replace").strip()
+    head_sha = _git(root, "rev-parse", "--verify", end, f"{head}^{{commit}}").decode().strip()
+    base_sha = _git(root, "merge-base", end, base, head).decode().strip()
+    # surrogateescape: a non-UTF-8 subject or name is escaped visibly, not guessed at.
+    subject = (
+        _git(root, "log", "-1", "--format=%s", end, head, "--")
+        .decode("utf-8", "surrogateescape")
+        .strip()
+    )
+    author = (
+        _git(root, "log", "-1", "--format=%an", end, head, "--")
+        .decode("utf-8", "surrogateescape")
+        .strip()
+    )
     return PullRequest(
         number=number,
         repo=repo,

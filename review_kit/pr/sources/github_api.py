@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -22,8 +26,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ... import __version__
-from ...errors import ReviewKitError
-from ..model import GITHUB_FILES_CAP, PullRequest, pull_request_from_api
+from ...errors import ReviewKitError, strip_terminal_sequences
+from ..model import GITHUB_FILES_CAP, PullRequest, check_file, check_pull, pull_request_from_api
 from .http_cache import open_cached_session, stored_response
 
 log = logging.getLogger("review_kit.github")
@@ -31,6 +35,15 @@ log = logging.getLogger("review_kit.github")
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PER_PAGE = 100  # GitHub's maximum for the files endpoint
+MAX_PAGES = GITHUB_FILES_CAP // PER_PAGE  # 30 pages of 100: all GitHub ever lists
+# Largest decoded body accepted: a files page of 100 rows with patches is a few
+# MB; anything near this is a fault (or a gzip bomb), not data.
+MAX_BODY = 64 << 20
+# GitHub's answers nest a few levels deep; json's C parser recurses per level.
+MAX_JSON_DEPTH = 32
+# The longest wait a rate-limit header can ask for before it is read as nonsense.
+_SECONDS = re.compile(r"[0-9]{1,12}")
+_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
 class PullRequestNotFound(ReviewKitError):
@@ -52,6 +65,8 @@ class GitHubSettings:
     # Longest wait for a rate-limit reset or Retry-After before falling back to
     # the cache: a build should not hang for the rest of the hour.
     max_wait: float = 10.0
+    # Largest decoded answer, in bytes.
+    max_body: int = MAX_BODY
 
 
 @dataclass
@@ -68,6 +83,131 @@ def redact(text: str, token: str | None) -> str:
     return text.replace(token, "***") if token else text
 
 
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL, without any user info: what messages may name."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "the API host"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{port}" if port else host or "the API host"
+
+
+class BodyTooLarge(requests.exceptions.RequestException):
+    pass
+
+
+class DeadlinePassed(requests.exceptions.Timeout):
+    pass
+
+
+class _BoundedAdapter(HTTPAdapter):
+    """Reads every body itself: at most ``max_body`` decoded bytes, done by a deadline.
+
+    urllib3's read timeout is per ``recv``: a server trickling a byte a second
+    never trips it. A timer shuts the socket down when the whole answer is not
+    in by the deadline; decoding in chunks stops a gzip bomb at the cap.
+    """
+
+    def __init__(self, deadline: float, max_body: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.deadline, self.max_body = deadline, max_body
+
+    def send(self, request, stream=False, timeout=None, **kwargs):
+        started = time.monotonic()
+        response = super().send(request, stream=True, timeout=timeout, **kwargs)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
+            response.close()
+            raise BodyTooLarge(f"larger than {self.max_body >> 20} MiB")
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            _shutdown(response)
+
+        timer = threading.Timer(max(0.0, self.deadline - (time.monotonic() - started)), cut)
+        timer.daemon = True
+        timer.start()
+        chunks, size = [], 0
+        try:
+            for chunk in response.raw.stream(65536, decode_content=True):
+                size += len(chunk)
+                if size > self.max_body:
+                    raise BodyTooLarge(f"larger than {self.max_body >> 20} MiB")
+                chunks.append(chunk)
+        except BodyTooLarge:
+            response.close()
+            raise
+        except Exception as exc:
+            response.close()
+            if expired.is_set():
+                raise DeadlinePassed("deadline passed") from None
+            raise requests.exceptions.ConnectionError(str(exc)) from None
+        finally:
+            timer.cancel()
+        if expired.is_set():
+            raise DeadlinePassed("deadline passed")
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        return response
+
+
+def _shutdown(response: requests.Response) -> None:
+    import socket
+
+    try:
+        sock = response.raw.connection.sock  # urllib3 2: the HTTPConnection's socket
+        sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError):
+        response.raw.close()
+
+
+def parse_json(content: bytes) -> Any:
+    """JSON no deeper than ``MAX_JSON_DEPTH``; ``ValueError`` for anything else."""
+    depth = 0
+    # Strings are skipped whole by the regex, so only real brackets count; the
+    # scan runs in C and stops a 200,000-deep answer before json recurses into it.
+    for token in _JSON_TOKENS.finditer(content):
+        if token[0] in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH}")
+        elif token[0] in (b"]", b"}"):
+            depth -= 1
+    try:
+        return json.loads(content)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def valid_answer(url: str, content: bytes) -> bool:
+    """Whether ``content`` has the shape GitHub gives ``url``: what the cache may keep."""
+    try:
+        data = parse_json(content)
+        path = urlsplit(url).path
+        # Repository data (contracts, CI map) read through the same cache.
+        if "/git/trees/" in path:
+            return isinstance(data, dict) and isinstance(data.get("tree"), list)
+        if "/contents/" in path:
+            return isinstance(data, dict) and isinstance(data.get("content"), str)
+        if path.endswith("/files"):
+            if not isinstance(data, list):
+                return False
+            for entry in data:
+                check_file(entry, url)
+        else:
+            record = check_pull(data, url)
+            if str(record.number) != urlsplit(url).path.rsplit("/", 1)[-1]:
+                return False
+    except (ValueError, ReviewKitError):
+        return False
+    return True
+
+
 class GitHubClient:
     """A small client for the two endpoints the kit needs."""
 
@@ -80,7 +220,7 @@ class GitHubClient:
             raise ReviewKitError(
                 f"REVIEW_CACHE_DIR {settings.cache_dir}: cannot create ({exc.strerror})"
             ) from None
-        self.session = open_cached_session(settings.cache_dir)
+        self.session = open_cached_session(settings.cache_dir, valid_answer)
         retry = Retry(
             total=settings.retries,
             connect=settings.retries,
@@ -92,7 +232,9 @@ class GitHubClient:
             respect_retry_after_header=False,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
+        adapter = _BoundedAdapter(
+            settings.timeout, settings.max_body, max_retries=retry, pool_maxsize=16
+        )
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.headers.update(
@@ -111,26 +253,25 @@ class GitHubClient:
     # -- one request -------------------------------------------------------
 
     def _wait_for_rate_limit(self, response: requests.Response) -> float | None:
-        """Seconds to wait before retrying a rate-limited response, or None to give up."""
+        """Seconds to wait before retrying a rate-limited response, or None to give up.
+
+        Header values are the server's: only ASCII digits count, a negative wait
+        is no wait, and anything longer than ``max_wait`` means fall back.
+        """
         headers = response.headers
         if response.status_code not in (403, 429):
             return None
         wait: float | None = None
         if "Retry-After" in headers:
-            try:
-                wait = float(headers["Retry-After"])
-            except ValueError:
-                wait = None
+            wait = _seconds(headers["Retry-After"])
         elif headers.get("X-RateLimit-Remaining") == "0" and "X-RateLimit-Reset" in headers:
-            try:
-                wait = max(0.0, float(headers["X-RateLimit-Reset"]) - time.time()) + 1
-            except ValueError:
-                wait = None
+            reset = _seconds(headers["X-RateLimit-Reset"])
+            wait = None if reset is None else max(0.0, reset - time.time()) + 1
         elif response.status_code == 429:
             wait = 1.0
-        if wait is None or wait > self.settings.max_wait:
+        if wait is None or not math.isfinite(wait) or wait > self.settings.max_wait:
             return None
-        return wait
+        return max(0.0, wait)
 
     def _get(self, url: str, what: str) -> requests.Response:
         waits_left = 2  # rate-limit waits per request, each within max_wait
@@ -140,6 +281,8 @@ class GitHubClient:
             except requests.exceptions.RequestException as exc:
                 # After urllib3's retries a read timeout surfaces as a
                 # ConnectionError; the user needs to know it was slowness.
+                if isinstance(exc, BodyTooLarge):
+                    raise NetworkError(f"{what}: GitHub sent an answer {exc}") from None
                 if isinstance(exc, requests.exceptions.Timeout) or "Read timed out" in str(exc):
                     raise NetworkError(
                         f"{what}: GitHub did not answer within {self.settings.timeout:g}s"
@@ -159,13 +302,13 @@ class GitHubClient:
             time.sleep(wait)
 
     def _host(self) -> str:
-        return urlsplit(self.settings.api_url).netloc or self.settings.api_url
+        return host_of(self.settings.api_url)
 
     def _checked(self, response: requests.Response, what: str) -> requests.Response:
         status = response.status_code
         if status == 200:
             return response
-        message = _github_message(response)
+        message = redact(_github_message(response), self.settings.token)
         if status == 404:
             raise PullRequestNotFound(f"{what}: not found on {self._host()} (404{message})")
         if status == 401:
@@ -177,10 +320,10 @@ class GitHubClient:
             or "Retry-After" in response.headers
             or status == 429
         ):
-            reset = response.headers.get("X-RateLimit-Reset")
+            reset = _seconds(response.headers.get("X-RateLimit-Reset", ""))
             when = ""
-            if reset and reset.isdigit():
-                when = f", resets at {datetime.fromtimestamp(int(reset), UTC):%H:%M:%S} UTC"
+            if reset is not None and time.time() - 86400 < reset < time.time() + 86400:
+                when = f", resets at {datetime.fromtimestamp(reset, UTC):%H:%M:%S} UTC"
             raise NetworkError(f"{what}: GitHub rate limit exhausted ({status}{when})")
         if status == 403:
             raise NetworkError(f"{what}: GitHub refused access (403{message})")
@@ -188,7 +331,7 @@ class GitHubClient:
 
     def _json(self, response: requests.Response, what: str):
         try:
-            return response.json()
+            return parse_json(response.content)
         except ValueError:
             raise NetworkError(f"{what}: GitHub sent malformed JSON") from None
 
@@ -207,17 +350,57 @@ class GitHubClient:
         what = f"PR #{number} of {repo}"
         pull_url, files_url = self._pull_urls(repo, number)
         pull = self._json(self._get(pull_url, what), what)
-        files: list = []
-        url: str | None = files_url
-        while url and len(files) < GITHUB_FILES_CAP:
+
+        def page(url: str):
             response = self._get(url, what)
-            page = self._json(response, what)
-            if not isinstance(page, list):
+            rows = self._json(response, what)
+            if not isinstance(rows, list):
                 raise NetworkError(f"{what}: GitHub sent a files page that is not a list")
-            files.extend(page)
-            url = self._next_url(response, what)
-        pr = pull_request_from_api(pull, files[:GITHUB_FILES_CAP], repo, what, source="api")
+            return rows, response
+
+        files, ended_early = self._walk(files_url, page, what)
+        pr = self._pull_request(pull, files, repo, number, what, "api", ended_early)
         pr.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return pr
+
+    def _walk(self, first_url: str, page, what: str) -> tuple[list, str | None]:
+        """Every row of a paginated list, and why it ended early (None if it did not).
+
+        Live or from the cache, a walk stops at a URL it has already visited, at
+        an empty page, and at GitHub's documented maxima (30 pages, 3000 files).
+        """
+        rows: list = []
+        visited: set[str] = set()
+        url: str | None = first_url
+        while url:
+            if url in visited:
+                return rows, "a next-page link pointed back to a page already read"
+            if len(visited) >= MAX_PAGES or len(rows) >= GITHUB_FILES_CAP:
+                return rows[:GITHUB_FILES_CAP], f"GitHub lists at most {MAX_PAGES} pages"
+            visited.add(url)
+            got = page(url)
+            if got is None:
+                return rows, "missing"
+            batch, response = got
+            url = self._next_url(response, what)
+            if not batch:
+                return rows, ("an empty page linked to another" if url else None)
+            rows.extend(batch)
+        return rows, None
+
+    def _pull_request(
+        self, pull, files, repo: str, number: int, what: str, source: str, ended_early
+    ) -> PullRequest:
+        try:
+            pr = pull_request_from_api(pull, files, repo, what, source=source, number=number)
+        except ReviewKitError as exc:
+            raise NetworkError(f"GitHub sent {exc}") from None
+        if ended_early:
+            pr.files_incomplete = True
+            pr.notices.append(
+                f"The file list is incomplete: {ended_early}, so the walk stopped after "
+                f"{len(pr.files)} files; areas and checks may be incomplete."
+            )
         return pr
 
     def _next_url(self, response: requests.Response, what: str) -> str | None:
@@ -241,22 +424,28 @@ class GitHubClient:
         pull_response = self._cached_response(pull_url)
         if pull_response is None:
             return None
-        files: list = []
-        url: str | None = files_url
-        while url:
+
+        def page(url: str):
             response = self._cached_response(url)
             if response is None:
                 return None
             try:
-                files.extend(json.loads(response.content))
+                rows = parse_json(response.content)
             except ValueError:
                 return None
-            url = self._next_url(response, what)
+            return (rows, response) if isinstance(rows, list) else None
+
         try:
-            pull = json.loads(pull_response.content)
-        except ValueError:
+            files, ended_early = self._walk(files_url, page, what)
+            pull = parse_json(pull_response.content)
+        except (ValueError, NetworkError):
             return None
-        pr = pull_request_from_api(pull, files[:GITHUB_FILES_CAP], repo, what, source="cache")
+        if ended_early == "missing":
+            return None
+        try:
+            pr = self._pull_request(pull, files, repo, number, what, "cache", ended_early)
+        except NetworkError:
+            return None
         pr.fetched_at = pull_response.created_at.astimezone(UTC).isoformat(timespec="seconds")
         return pr
 
@@ -264,12 +453,21 @@ class GitHubClient:
         return stored_response(self.session, url)
 
 
+def _seconds(text: str) -> float | None:
+    """A whole number of seconds from a header: ASCII digits only, else None."""
+    text = text.strip()
+    return float(text) if _SECONDS.fullmatch(text) else None
+
+
 def _github_message(response: requests.Response) -> str:
+    """GitHub's ``message``, flattened to one printable line (a server's text, not ours)."""
     try:
-        message = response.json().get("message")
+        message = parse_json(response.content[:65536]).get("message")
     except (ValueError, AttributeError):
         return ""
-    return f": {' '.join(str(message).split())[:120]}" if message else ""
+    text = strip_terminal_sequences(str(message))
+    text = "".join(c for c in text if c.isprintable() or c.isspace())
+    return f": {' '.join(text.split())[:120]}" if message else ""
 
 
 # Marker in urllib3's message -> what a user needs to read.

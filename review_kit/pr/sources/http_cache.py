@@ -2,38 +2,107 @@
 
 requests-cache stores each answer and revalidates it with its ETag, so an
 unchanged PR costs only 304s (free against GitHub's rate limit); the same
-store is what a build falls back on when GitHub cannot answer.
+store is what a build falls back on when GitHub cannot answer. A cache SQLite
+cannot use is moved aside with one warning, and the run goes on without it.
 """
 
 from __future__ import annotations
 
-import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
 import requests_cache
 
+log = logging.getLogger("review_kit.github")
 
-class _JsonOnlyCache(requests_cache.SQLiteCache):
-    """An HTTP cache that keeps its last good copy when GitHub sends a broken body.
+DB_NAME = "github-http"
+# What may be kept: (url, body) -> whether it has the shape GitHub gives that URL.
+Validator = Callable[[str, bytes], bool]
 
-    requests-cache's ``filter_fn`` would delete the stored entry instead,
-    losing exactly the copy a later fallback needs.
+
+class _ValidatedCache(requests_cache.SQLiteCache):
+    """An HTTP cache that keeps its last good copy when GitHub sends a bad body.
+
+    Only a body of the right shape replaces what is stored: requests-cache's
+    ``filter_fn`` would delete the stored entry instead, losing exactly the copy
+    a later fallback needs. A database error mid-run costs the cache, not the run.
     """
 
+    def __init__(self, db_path: str, validate: Validator, **kwargs) -> None:
+        self.validate = validate
+        super().__init__(db_path, **kwargs)
+
     def save_response(self, response, cache_key=None, expires=None):
-        try:
-            json.loads(response.content)
-        except ValueError:
+        if not self.validate(response.url, response.content):
             return
-        super().save_response(response, cache_key, expires)
+        try:
+            super().save_response(response, cache_key, expires)
+        except sqlite3.Error as exc:
+            log.warning("HTTP cache %s: cannot store an answer (%s)", self.db_path, exc)
+
+    def get_response(self, key, default=None):
+        try:
+            return super().get_response(key, default)
+        except sqlite3.Error:
+            return default
 
 
-def open_cached_session(cache_dir: Path) -> requests_cache.CachedSession:
+def _open(cache_dir: Path, validate: Validator) -> requests_cache.BaseCache:
+    # Losing the last writes of a crashed build only costs a refetch;
+    # without fast_save every response waits for an fsync.
+    backend = _ValidatedCache(str(cache_dir / DB_NAME), validate, fast_save=True, wal=True)
+    with backend.responses.connection(commit=True) as connection:
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(verdict)
+        connection.execute("CREATE TABLE IF NOT EXISTS rk_probe (x)")
+        connection.execute("DROP TABLE rk_probe")
+    return backend
+
+
+def _move_aside(database: Path) -> Path | None:
+    aside = database.with_name(f"{database.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        database.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+    except OSError:
+        return None
+    return aside
+
+
+def open_backend(cache_dir: Path, validate: Validator) -> requests_cache.BaseCache:
+    """The SQLite cache; else, after moving a broken one aside, a fresh one; else memory."""
+    database = cache_dir / f"{DB_NAME}.sqlite"
+    try:
+        return _open(cache_dir, validate)
+    except (sqlite3.Error, OSError) as exc:
+        cause = " ".join(str(exc).split()) or type(exc).__name__
+    aside = _move_aside(database) if database.exists() else None
+    if aside is not None:
+        try:
+            backend = _open(cache_dir, validate)
+        except (sqlite3.Error, OSError):
+            pass
+        else:
+            log.warning(
+                "HTTP cache %s is unusable (%s); moved it to %s and started a new one",
+                database,
+                cause,
+                aside.name,
+            )
+            return backend
+    log.warning("HTTP cache %s is unusable (%s); working without a cache", database, cause)
+    return requests_cache.BaseCache()
+
+
+def open_cached_session(cache_dir: Path, validate: Validator) -> requests_cache.CachedSession:
     return requests_cache.CachedSession(
-        # Losing the last writes of a crashed build only costs a refetch;
-        # without fast_save every response waits for an fsync.
-        backend=_JsonOnlyCache(str(cache_dir / "github-http"), fast_save=True, wal=True),
+        backend=open_backend(cache_dir, validate),
         # Store everything, but revalidate on every use: an ETag request
         # answered 304 is free against the primary rate limit.
         expire_after=requests_cache.EXPIRE_IMMEDIATELY,
