@@ -88,6 +88,11 @@ def define_env(env) -> None:
         return docs_tables.render_text_sample(catalog, number, lines)
 
     @env.macro
+    def data_notice(which: str) -> str:
+        """A data notice ("cache" or "snapshot") worded exactly as the code words it."""
+        return docs_tables.render_notice(which)
+
+    @env.macro
     def output_formats_table() -> str:
         """The review tool's --format values, from its registry of outputs."""
         return docs_tables.render_formats(FORMATS.values())

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import ReviewKitError
 from .pr.model import check_repo_name
+from .pr.sources.github import DEFAULT_NOTICE_LEVEL, NOTICE_LEVELS
 from .pr.sources.github_api import DEFAULT_API_URL, GitHubSettings, host_of
 from .pr.sources.snapshot import DEFAULT_REPO
 
@@ -224,7 +225,16 @@ def github_settings(
         max_wait=_number(env, "REVIEW_MAX_WAIT", 10.0),
         retries=int(_number(env, "REVIEW_HTTP_RETRIES", 3, whole=True)),
         backoff=_number(env, "REVIEW_HTTP_BACKOFF", 0.5),
+        notice_level=_notice_level(env),
     )
+
+
+def _notice_level(env: Mapping[str, str]) -> str:
+    text = (env.get("REVIEW_NOTICE_LEVEL") or DEFAULT_NOTICE_LEVEL).strip().lower()
+    if text not in NOTICE_LEVELS:
+        choices = " or ".join(NOTICE_LEVELS)
+        raise ReviewKitError(f"REVIEW_NOTICE_LEVEL: {text[:20]!r} is not {choices}")
+    return text
 
 
 def _number(env: Mapping[str, str], name: str, default: float, whole: bool = False) -> float:

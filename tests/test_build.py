@@ -200,3 +200,37 @@ def test_make_help_lists_every_target():
 
 def test_anchor_for():
     assert anchor_for("1.2") == "sec-1-2"
+
+
+def test_notice_level_decides_whether_a_strict_build_accepts_stale_data(tmp_path):
+    """The page always carries the fallback notice; REVIEW_NOTICE_LEVEL=warning fails --strict."""
+    from review_kit.pr.sources.github import SNAPSHOT_NOTICE
+
+    offline = {"REVIEW_PRS": "19", "GITHUB_API_URL": "http://127.0.0.1:9"}
+    ok = build_site(tmp_path / "a", prs="19", api_url="http://127.0.0.1:9", cache=tmp_path / "c")
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    page = (tmp_path / "a/prs/19/index.html").read_text(encoding="utf-8")
+    assert SNAPSHOT_NOTICE.split("(")[0] in page
+    assert "INFO" in ok.stderr and SNAPSHOT_NOTICE.split("(")[0] in ok.stderr
+    strict = build_site(
+        tmp_path / "b",
+        prs=offline["REVIEW_PRS"],
+        api_url=offline["GITHUB_API_URL"],
+        cache=tmp_path / "c",
+        REVIEW_NOTICE_LEVEL="warning",
+    )
+    assert strict.returncode != 0
+    assert "WARNING" in strict.stderr and "Traceback" not in strict.stderr
+
+
+def test_documented_notices_are_the_codes_own_words(tmp_path):
+    from review_kit.pr.sources.github import CACHE_NOTICE, SNAPSHOT_NOTICE
+
+    site = tmp_path / "site"
+    assert (
+        build_site(site, prs="19", api_url="http://127.0.0.1:9", cache=tmp_path / "c").returncode
+        == 0
+    )
+    page = html.unescape((site / "review-tool/index.html").read_text(encoding="utf-8"))
+    for template in (CACHE_NOTICE, SNAPSHOT_NOTICE):
+        assert template.format(reason="REASON", time="TIME", age="AGE") in page

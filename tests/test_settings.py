@@ -49,3 +49,11 @@ def test_environment_wins_over_mkdocs_yml():
 def test_non_finite_numbers_are_refused(value):
     with pytest.raises(ReviewKitError, match="must be a finite number"):
         Settings.load(EXTRA, Path("/kit"), environ={"REVIEW_HTTP_TIMEOUT": value})
+
+
+def test_notice_level_is_info_or_warning():
+    assert Settings.load(EXTRA, Path("/kit"), environ={}).github.notice_level == "info"
+    env = {"REVIEW_NOTICE_LEVEL": "Warning"}
+    assert Settings.load(EXTRA, Path("/kit"), environ=env).github.notice_level == "warning"
+    with pytest.raises(ReviewKitError, match="REVIEW_NOTICE_LEVEL: 'loud' is not info or warning"):
+        Settings.load(EXTRA, Path("/kit"), environ={"REVIEW_NOTICE_LEVEL": "loud"})

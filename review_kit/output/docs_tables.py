@@ -59,3 +59,12 @@ def render_repository_checks() -> str:
         else:
             rows.append(f"| {doc} | the contract's own front matter |")
     return "\n".join(rows) + "\n"
+
+
+def render_notice(which: str) -> str:
+    """One of the data notices, as the code words it, with its placeholders in capitals."""
+    from ..pr.sources.github import CACHE_NOTICE, SNAPSHOT_NOTICE
+
+    template = {"cache": CACHE_NOTICE, "snapshot": SNAPSHOT_NOTICE}[which]
+    shown = template.format(reason="REASON", time="TIME", age="AGE")
+    return f"```text\n{shown}\n```\n"

@@ -17,6 +17,21 @@ from .snapshot import DEFAULT_REPO, from_snapshot, snapshot_numbers
 
 log = logging.getLogger("review_kit.sources")
 
+# The notices a reader sees when data is not fresh. The documentation prints
+# these very templates (output/docs_tables.py), so the two cannot disagree.
+CACHE_NOTICE = (
+    "GitHub did not serve fresh data ({reason}). "
+    "Showing the cached copy downloaded at {time} ({age} old)."
+)
+SNAPSHOT_NOTICE = (
+    "GitHub could not be reached and nothing was cached ({reason}). "
+    "Showing the snapshot bundled with the kit, captured {time}."
+)
+# How a fallback is logged in a build: "info" keeps a strict build green (the
+# page carries the notice); "warning" makes `mkdocs build --strict` fail on it.
+NOTICE_LEVELS = {"info": logging.INFO, "warning": logging.WARNING}
+DEFAULT_NOTICE_LEVEL = "info"
+
 
 def fetch_with_fallback(client: GitHubClient, repo: str, number: int) -> PullRequest:
     """Live data if GitHub answers; else the cached copy with a visible notice; else an error."""
@@ -32,9 +47,11 @@ def fetch_with_fallback(client: GitHubClient, repo: str, number: int) -> PullReq
             ) from None
         client.log.from_cache_fallback += 1
         cached.notices.append(
-            f"GitHub did not serve fresh data ({redact(str(exc), client.settings.token)}). "
-            f"Showing the cached copy downloaded at {cached.fetched_at} "
-            f"({age_of(cached.fetched_at)} old)."
+            CACHE_NOTICE.format(
+                reason=redact(str(exc), client.settings.token),
+                time=cached.fetched_at,
+                age=age_of(cached.fetched_at),
+            )
         )
         return cached
 
@@ -47,12 +64,9 @@ def from_github(client: GitHubClient, repo: str, number: int) -> PullRequest:
         if repo != DEFAULT_REPO or number not in snapshot_numbers():
             raise
         pr = from_snapshot(number, repo)
-        pr.notices.append(
-            f"GitHub could not be reached and nothing was cached ({exc}). "
-            f"Showing the snapshot bundled with the kit, captured {pr.fetched_at}."
-        )
+        pr.notices.append(SNAPSHOT_NOTICE.format(reason=exc, time=pr.fetched_at))
     for notice in pr.notices:
-        log.info("PR #%d: %s", number, notice)
+        log.log(NOTICE_LEVELS[client.settings.notice_level], "PR #%d: %s", number, notice)
     return pr
 
 

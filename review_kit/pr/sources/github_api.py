@@ -67,6 +67,8 @@ class GitHubSettings:
     max_wait: float = 10.0
     # Largest decoded answer, in bytes.
     max_body: int = MAX_BODY
+    # Log level of a fallback notice ("info" or "warning"; see sources/github.py).
+    notice_level: str = "info"
 
 
 @dataclass
