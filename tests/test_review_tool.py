@@ -93,6 +93,33 @@ def test_hostile_markdown_report_is_inert(stub, tmp_path):
     assert PWNED not in report
 
 
+def test_job_summary_leads_with_what_to_look_at(stub, tmp_path):
+    result = run("--pr-number", "19", "--format", "summary", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout
+    assert summary.startswith("### Review kit: [vllm-project/vllm-omni\\#19]")
+    assert "**Effort " in summary and "**Needs attention**" in summary
+    assert "- Tests change with the source (§5.1)" in summary
+    # Read first: the scheduler before the package's __init__, each linked to its diff.
+    first = summary.split("**Read first**")[1].strip().splitlines()[0]
+    assert first.startswith("- [vllm\\_omni/core/sched/diffusion\\_scheduler\\.py](")
+    assert "/pull/19/files#diff-" in first
+    assert len(summary.splitlines()) < 60
+
+
+def test_hostile_job_summary_is_inert(stub, tmp_path):
+    """The summary is GitHub Markdown on the Checks tab: PR text must stay text there too."""
+    result = run("--pr-number", "666", "--format", "summary", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout
+    assert "<script>" not in summary and "](javascript:" not in summary
+    assert "{{" not in summary and "{%" not in summary and "```python" not in summary
+    assert "\u202e" not in summary and "\x1b" not in summary
+    assert PWNED not in summary
+    links = [part.split(")")[0] for part in summary.split("](")[1:]]
+    assert links and all(link.startswith("https://github.com/vllm-project/") for link in links)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -130,6 +130,12 @@ def test_pr_workflow_builds_and_uploads_the_page_and_pdf():
     ]
 
 
+def test_pr_workflow_writes_the_start_of_the_review_to_the_job_summary():
+    summary = next(s for s in steps(load(PR_WORKFLOW)) if "--format summary" in s.get("run", ""))
+    assert '>> "$GITHUB_STEP_SUMMARY"' in summary["run"]
+    assert summary["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+
+
 def test_pages_workflow_deploys_main_with_the_least_permissions():
     workflow = load(PAGES_WORKFLOW)
     assert workflow["on"]["push"]["branches"] == ["main"]

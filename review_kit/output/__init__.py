@@ -15,6 +15,7 @@ from ..catalog.loading import Catalog
 from .json_report import render_pr_json
 from .links import Links
 from .markdown import render_pr_markdown
+from .summary import render_pr_summary
 from .text import render_pr_text
 
 
@@ -61,6 +62,13 @@ FORMATS: dict[str, OutputFormat] = {
             "plain aligned text (the default on a terminal)",
         ),
         OutputFormat("json", ".json", False, lambda r, c, o: render_pr_json(r), "one JSON object"),
+        OutputFormat(
+            "summary",
+            ".md",
+            False,
+            lambda r, c, o: render_pr_summary(r, c, o.links),
+            "the start of the review as a short GitHub job summary",
+        ),
         OutputFormat("pdf", ".pdf", True, _pdf, "a printable checklist (needs Pango)"),
     )
 }

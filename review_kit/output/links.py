@@ -7,6 +7,7 @@ no module here re-implements ``use_directory_urls``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Protocol
 
@@ -39,3 +40,13 @@ def pull_request_url(pr: PullRequest) -> str:
     if pr.number is not None and pr.html_url and re.fullmatch(shape, pr.html_url):
         return pr.html_url
     return f"https://github.com/{pr.repo}/pull/{pr.number}"
+
+
+def diff_url(pr: PullRequest, path: str, line: int | None = None) -> str:
+    """A file (and a line of its new version) in the PR's "Files changed" view.
+
+    GitHub anchors each file by the SHA-256 of its path, and a new-side line
+    by ``R<line>`` after it.
+    """
+    anchor = "diff-" + hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{pull_request_url(pr)}/files#{anchor}" + (f"R{line}" if line else "")
