@@ -343,3 +343,26 @@ def test_guide_sections_are_numbered_once(page_texts):
 def test_section_cross_references_print_their_page(page_texts):
     """A "§2.1" link prints the page it points to, since paper cannot be clicked."""
     assert re.search(r"§2\.1 \(p\. \d+\)", "\n".join(page_texts))
+
+
+def test_print_document_of_a_huge_pr_is_bounded():
+    """3000 files with 3000-character names print as a summary, not a 9 MB document."""
+    from hostile import hostile_pr
+
+    from review_kit.analysis import analyse
+    from review_kit.output.pdf import PRINT_MAX_FILES, PRINT_MAX_NAME, render_pr_print_html
+    from review_kit.pr.model import pull_request_from_api
+    from review_kit.site.links import SiteLinks
+
+    pull, files = hostile_pr(total_files=3000)
+    for i, entry in enumerate(files[20:], 20):
+        entry["filename"] = f"vllm_omni/diffusion/{'y' * 3000}{i}.py"
+    pr = pull_request_from_api(pull, files, "vllm-project/vllm-omni", "test")
+    catalog = load_catalog()
+    html_text = render_pr_print_html(
+        analyse(pr, catalog), catalog, SiteLinks("prs/666/index.md"), "2026-11-29"
+    )
+    assert len(html_text) < 1_000_000
+    assert f"lists {PRINT_MAX_FILES} of the 3000 changed files" in html_text
+    assert "y" * (PRINT_MAX_NAME + 1) not in html_text
+    assert "rk-pr-data" not in html_text and "rk-review-export" not in html_text

@@ -56,14 +56,20 @@ def review_context(review: Review, catalog: Catalog) -> dict:
     }
 
 
-def render_pr_html(review: Review, catalog: Catalog, links: Links) -> str:
-    """The body of a per-PR page, every PR-controlled string escaped."""
+def render_pr_html(review: Review, catalog: Catalog, links: Links, interactive: bool = True) -> str:
+    """The body of a per-PR page, every PR-controlled string escaped.
+
+    ``interactive=False`` leaves out the data only the browser script reads
+    (tick state, the review export): paper has no use for it, and on a PR of
+    3000 long names it is most of the document's weight.
+    """
     return (
         html_environment()
         .get_template("pr_page.html.j2")
         .render(
             links=links,
-            review_export=render_review_export(review, catalog, links),
+            interactive=interactive,
+            review_export=render_review_export(review, catalog, links) if interactive else "",
             **review_context(review, catalog),
         )
     )
