@@ -12,6 +12,7 @@ from browser_helpers import (
     ARTIFACTS,
     COLOURS_JS,
     build_site,
+    build_site_with,
     contrast,
     launch,
     new_context,
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.browser
 ARCH = "framework/architecture/"
 FIRST_ITEM = "arch-engine-request-states"
 PR = 19
+# The index is built with several corpus PRs: 210 touches 13 areas in 186 files.
+INDEX_PRS = [19, 210, 23, 55, 6]
+PR_KEY = "rk:v1:pr:vllm-project/vllm-omni#19"
 ENGINE_FILE = "vllm_omni/engine/__init__.py"
 ENGINE_ITEMS = [
     "engine-arg-defaults",
@@ -53,11 +57,12 @@ def playwright_browser():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site with PR 19's page, built once for the module: (directory, served URL)."""
+    """The site with PR 19's page and a few others, built once for the module:
+    (directory, served URL)."""
     tmp = tmp_path_factory.mktemp("browser-site")
-    pull, files = pr_payload(PR)
+    payloads = [pr_payload(n) for n in INDEX_PRS]
     with serve(tmp / "site") as url:
-        build_site(tmp / "site", tmp / "cache", pull, files, url)
+        build_site_with(tmp / "site", tmp / "cache", payloads, url)
         yield tmp / "site", url
 
 
@@ -159,6 +164,47 @@ def test_tick_survives_reload_and_instant_navigation(page, site_url):
     page.wait_for_selector("article:not([data-stale]) .rk-toolbar")
     assert page.url.endswith("/framework/architecture/")
     assert box(page, FIRST_ITEM).is_checked()
+
+
+def test_pr_page_reached_by_clicking_keeps_its_data(page, site_url):
+    """Home, the Pull requests tab, the index, #19: all instant navigation. Material
+    re-creates every <script> in the content on such a swap, so data kept in one
+    was lost (and run as JavaScript)."""
+    console: list[str] = []
+
+    def log_error(msg):
+        # Requests to other hosts are aborted on purpose (new_context); those are fine.
+        if msg.type == "error" and "net::ERR_FAILED" not in msg.text:
+            console.append(msg.text)
+
+    page.on("console", log_error)
+    page.goto(site_url)
+    page.evaluate("window.__rkSamePage = true")
+    page.locator("a.md-tabs__link", has_text="Pull requests").click()
+    page.wait_for_url(re.compile(r"/prs/$"))
+    page.wait_for_selector(".rk-pr-index")
+    mark_stale(page)
+    page.locator(f'.rk-pr-index a[href$="/prs/{PR}/"]').first.click()
+    page.wait_for_url(re.compile(rf"/prs/{PR}/$"))
+    page.wait_for_selector("article:not([data-stale]) .rk-review")
+    assert page.evaluate("window.__rkSamePage") is True, "navigation was not instant"
+
+    box(page, "sched-budget").check()
+    record = page.evaluate(f"JSON.parse(localStorage.getItem('{PR_KEY}'))")
+    assert ENGINE_FILE in record["files"], record
+    assert record["items"]["sched-budget"], record
+
+    page.locator("button.rk-copy").click()
+    page.wait_for_selector(".rk-status >> text=Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR})" in copied
+
+    # An anchor jump on the swapped page, then away and back by the same route.
+    page.locator("a.rk-why").first.click()
+    page.go_back()
+    page.wait_for_selector("article .rk-review")
+    assert box(page, "sched-budget").is_checked()
+    assert not console, f"console errors: {console}"
 
 
 def test_ticks_reach_other_tabs(page, site_url):

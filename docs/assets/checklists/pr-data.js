@@ -32,9 +32,11 @@ export function parsePrData(text, attrs = {}) {
   };
 }
 
+/* The JSON is an attribute of .rk-pr, not a <script>: Material's instant
+   navigation re-creates every script in the content without its class or
+   type, so a page reached by a click lost it (review_kit pr_page.html.j2). */
 export function readPrData(prRoot) {
-  const script = prRoot.querySelector("script.rk-pr-data");
-  return parsePrData(script ? script.textContent : "", {
+  return parsePrData(prRoot.getAttribute("data-pr-json") || "", {
     number: prRoot.getAttribute("data-pr"),
     repo: prRoot.getAttribute("data-repo"),
     head: prRoot.getAttribute("data-head-sha"),

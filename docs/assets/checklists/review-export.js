@@ -18,8 +18,7 @@ export function parseReviewTemplate(text) {
 }
 
 export function readReviewTemplate(prRoot) {
-  const script = prRoot.querySelector("script.rk-review-export");
-  return script ? parseReviewTemplate(script.textContent) : "";
+  return parseReviewTemplate(prRoot.getAttribute("data-review-export") || "");
 }
 
 /* A code span whose fence is longer than any backtick run inside, so no file
