@@ -265,16 +265,41 @@ def test_reset_asks_then_clears(page, site_url):
     assert page.locator("input.rk-check:checked").count() == 0
 
 
+def outcome(page, item_id: str, state: str):
+    return page.locator(f'li.rk-item[data-item-id="{item_id}"] button.rk-outcome-{state}')
+
+
 def test_copy_and_download_review(page, site_url):
     open_page(page, site_url + f"prs/{PR}/")
     box(page, "sched-budget").check()
     box(page, "question-functionality-1").check()
+    # A problem with a note and an item that does not apply, by keyboard only.
+    box(page, "sched-free-on-finish").focus()
+    page.keyboard.press("Tab")  # past the guide link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Problem"
+    page.keyboard.press("Space")
+    problem = outcome(page, "sched-free-on-finish", "problem")
+    assert problem.get_attribute("aria-pressed") == "true"
+    # Marking a problem puts the cursor in its note.
+    page.keyboard.type("abort leaks blocks <!-- see free()")
+    outcome(page, "question-performance-2", "na").focus()
+    page.keyboard.press("Enter")
     note = "Looks good overall; please add a test for `abort`."
     page.locator("textarea.rk-note").fill(note)
-    # The note is saved with the PR and comes back after a reload.
+    total = page.locator("input.rk-check").count()
+    progress = f"2 of {total} ticked on this page, 1 problem, 1 not applicable"
+    assert page.locator(".rk-page-progress").inner_text() == progress
+    # The note, the problem and the n/a are saved with the PR and come back after a reload.
     page.reload()
     page.wait_for_selector(".rk-toolbar")
     assert page.locator("textarea.rk-note").input_value() == note
+    assert problem.get_attribute("aria-pressed") == "true"
+    assert (
+        page.locator("input.rk-problem-note").input_value() == "abort leaks blocks <!-- see free()"
+    )
+    assert outcome(page, "question-performance-2", "na").get_attribute("aria-pressed") == "true"
+    assert page.locator(".rk-page-progress").inner_text() == progress
 
     page.locator("button.rk-copy").click()
     page.wait_for_selector(".rk-status >> text=Copied")
@@ -282,16 +307,26 @@ def test_copy_and_download_review(page, site_url):
 
     assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR})" in copied
     assert "vllm-project/vllm-omni\\#19" in copied
-    assert "- [x] The token and request budgets per step are respected" in copied
-    assert "- [ ] Every path that finishes, aborts or preempts a request" in copied
-    assert "- [x] What problem does the PR solve" in copied
-    assert "**Scheduling**" in copied and "**Engine**" in copied
-    assert "### Key questions" in copied and "**Functionality**" in copied
+    # Plain text, never task boxes that GitHub would make clickable.
+    assert not re.search(r"^- \[[ x]\]", copied, re.MULTILINE)
+    assert f"2 of {total} items done, 1 with a problem, 1 not applicable" in copied
+    # Problems, then the checks that need attention, then the note, then the checklist.
+    lead, folded = copied.split("\n<details>\n", 1)
+    assert "### Problems\n\n- **Scheduling:** Every path that finishes" in lead
+    # A quoted line whose "<" cannot open a comment that hides the rest.
+    assert "\n  > abort leaks blocks &lt;!-- see free()\n" in lead
+    assert lead.index("### Problems") < lead.index("### Needs attention") < lead.index("### Note")
+    assert lead.rstrip().endswith(note)
+    assert "- ✓ done: The token and request budgets per step are respected" in folded
+    assert "- ✗ problem: Every path that finishes, aborts or preempts a request" in folded
+    assert "- · open: New or changed engine arguments" in folded
+    assert "- ✓ done: What problem does the PR solve" in folded
+    assert "- – n/a: Is peak memory per stage unchanged" in folded
+    assert "**Scheduling**" in folded and "**Engine**" in folded
+    assert "**Key questions**" in folded and "**Functionality**" in folded
     # Kit text keeps its code spans in the Markdown.
-    assert "(`.item()`, `.cpu()`, `.tolist()`)" in copied
-    assert copied.rstrip().endswith(note)
-    total = page.locator("input.rk-check").count()
-    assert f"2 of {total} items ticked" in copied
+    assert "(`.item()`, `.cpu()`, `.tolist()`)" in folded
+    assert folded.rstrip().endswith("</details>")
 
     with page.expect_download() as info:
         page.locator("button.rk-download").click()
@@ -363,7 +398,7 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         page.wait_for_selector(".rk-status >> text=Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert f"``{HOSTILE}`` added since `{short}`" in copied
-        assert "- [ ] New or changed engine arguments" in copied
+        assert "- · open: New or changed engine arguments" in copied
 
         # The reopened state is stored for the new head and survives a reload.
         page.reload()
