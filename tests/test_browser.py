@@ -207,6 +207,112 @@ def test_pr_page_reached_by_clicking_keeps_its_data(page, site_url):
     assert not console, f"console errors: {console}"
 
 
+# Words of the index's visible cells split over two lines; a break after a
+# hyphen or a slash is a fair one, so those end a word.
+SPLIT_WORDS_JS = """
+(table) => {
+  const split = [];
+  const walker = document.createTreeWalker(table.tBodies[0], NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest(".rk-offscreen")) continue;
+    for (const m of node.textContent.matchAll(/[^\\s\\/-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}
+"""
+
+
+def index_column(page, column: str) -> list[str]:
+    return page.locator(f".rk-pr-index tbody td.rk-col-{column}").all_inner_texts()
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_pr_index_reads_sorts_and_fits(playwright_browser, site_url, width, height):
+    context = new_context(playwright_browser, viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(site_url + "prs/")
+    page.wait_for_selector(".rk-pr-index button.rk-sort")
+    table = page.locator(".rk-pr-index table")
+    rows = page.locator(".rk-pr-index tbody tr")
+    assert rows.count() == len(INDEX_PRS)
+
+    # No word broken in the middle ("component s"), at either size.
+    assert table.evaluate(SPLIT_WORDS_JS) == []
+    # PR 210 touches over a dozen areas: its row shows the three riskiest and "+N",
+    # with the other N names kept for screen readers.
+    row_210 = rows.filter(has=page.locator('a[href$="/prs/210/"]'))
+    areas = row_210.locator("td.rk-col-areas")
+    more = areas.locator(".rk-more").text_content()
+    hidden = int(re.match(r"\+(\d+):", more).group(1))
+    assert hidden >= 10 and "Documentation and examples" in more
+    shown = areas.evaluate("(td) => td.firstChild.textContent")
+    assert shown.count(", ") == 2 and "Documentation" not in shown
+    assert row_210.bounding_box()["height"] < 150  # was about 300 px with all names
+    # The title links to the PR's page.
+    title = row_210.locator("td.rk-col-title a")
+    assert title.inner_text() == "docs: add FLUX 2 offline inference docs"
+    assert title.get_attribute("href").endswith("210/")
+
+    # Every row's risk and effort are in view: the table does not scroll sideways
+    # (Material lets a wide table scroll inside itself) and neither does the page.
+    assert table.evaluate("(t) => t.scrollWidth - t.clientWidth") <= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    right = min(
+        width, page.locator(".rk-pr-index").bounding_box()["x"] + table.bounding_box()["width"]
+    )
+    for column in ("risk", "effort", "pr", "title"):
+        for cell in page.locator(f".rk-pr-index tbody td.rk-col-{column}").all():
+            box_ = cell.bounding_box()
+            assert box_ and box_["x"] >= 0 and box_["x"] + box_["width"] <= right + 1, (
+                column,
+                box_,
+            )
+
+    # Sortable by number, title, files, risk and effort, from the keyboard too.
+    headers = page.locator(".rk-pr-index thead th:has(button.rk-sort)")
+    assert [t.split()[0] for t in headers.all_inner_texts()] == [
+        "PR",
+        "Title",
+        "Files",
+        "Risk",
+        "Effort",
+    ]
+    files_button = page.locator(".rk-pr-index th.rk-col-files button")
+    files_button.focus()
+    page.keyboard.press("Enter")
+    files = [int(t.split()[-1]) for t in index_column(page, "files")]
+    assert files == sorted(files, reverse=True) and files[0] == 186
+    assert page.locator(".rk-pr-index th.rk-col-files").get_attribute("aria-sort") == "descending"
+    page.keyboard.press("Enter")
+    files = [int(t.split()[-1]) for t in index_column(page, "files")]
+    assert files == sorted(files)
+    assert page.locator(".rk-pr-index th.rk-col-files").get_attribute("aria-sort") == "ascending"
+    page.locator(".rk-pr-index th.rk-col-pr button").click()
+    numbers = [int(t.lstrip("#")) for t in index_column(page, "pr")]
+    assert numbers == sorted(INDEX_PRS, reverse=True)
+    assert page.locator(".rk-pr-index th.rk-col-files").get_attribute("aria-sort") is None
+    page.locator(".rk-pr-index th.rk-col-title button").click()
+    titles = [t.lower() for t in index_column(page, "title")]
+    assert titles == sorted(titles)
+    page.locator(".rk-pr-index th.rk-col-risk button").click()
+    ranks = {"critical": 2, "high": 1, "normal": 0}
+    risks = [ranks[t.strip()] for t in index_column(page, "risk")]
+    assert risks == sorted(risks, reverse=True)
+    page.locator(".rk-pr-index th.rk-col-effort button").click()
+    efforts = [int(t.split("/")[0]) for t in index_column(page, "effort")]
+    assert efforts == sorted(efforts, reverse=True)
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
 def test_ticks_reach_other_tabs(page, site_url):
     open_page(page, site_url + ARCH)
     other = page.context.new_page()
