@@ -309,6 +309,18 @@ def test_pr_index_reads_sorts_and_fits(playwright_browser, site_url, width, heig
     page.locator(".rk-pr-index th.rk-col-effort button").click()
     efforts = [int(t.split("/")[0]) for t in index_column(page, "effort")]
     assert efforts == sorted(efforts, reverse=True)
+
+    # Screenshots to look at, in both palettes, sorted by risk.
+    ARTIFACTS.mkdir(exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.reload()
+        page.wait_for_selector(".rk-pr-index button.rk-sort")
+        page.screenshot(
+            path=str(ARTIFACTS / f"pr-index-{scheme}-{width}x{height}.png"),
+            full_page=True,
+            animations="disabled",
+        )
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
 
@@ -524,24 +536,32 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         assert not errors, f"JavaScript errors: {errors}"
 
 
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pr_page_reads_in_both_schemes(playwright_browser, site_url, scheme):
-    context = new_context(playwright_browser, color_scheme=scheme)
+def test_pr_page_reads_in_both_schemes(playwright_browser, site_url, scheme, width, height):
+    context = new_context(
+        playwright_browser, color_scheme=scheme, viewport={"width": width, "height": height}
+    )
     page = context.new_page()
     open_page(page, site_url + f"prs/{PR}/")
     body_scheme = page.locator("body").get_attribute("data-md-color-scheme")
     assert body_scheme == ("slate" if scheme == "dark" else "default")
     box(page, "sched-budget").check()
     page.locator("textarea.rk-note").fill("Screenshot note.")
+    outcome(page, "sched-free-on-finish", "problem").click()
+    page.locator("input.rk-problem-note").fill("abort path leaks blocks")
+    outcome(page, "question-performance-2", "na").click()
 
     # Text the script adds must stay readable on the scheme's own backgrounds.
-    for selector in (".rk-page-progress", ".rk-btn", ".rk-progress-text", ".rk-note"):
+    selectors = (".rk-page-progress", ".rk-btn", ".rk-progress-text", ".rk-note")
+    selectors += (".rk-outcome[aria-pressed='true']", ".rk-problem-note")
+    for selector in selectors:
         colours = page.locator(selector).first.evaluate(COLOURS_JS)
         ratio = contrast(tuple(colours["fg"]), tuple(colours["bg"]))
         assert ratio >= 4.5, f"{selector} contrast {ratio:.2f} in {scheme}"
 
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"pr-{PR}-{scheme}.png"
+    shot = ARTIFACTS / f"pr-{PR}-{scheme}-{width}x{height}.png"
     page.screenshot(path=str(shot), full_page=True, animations="disabled")
     context.close()
     assert shot.stat().st_size > 20_000
