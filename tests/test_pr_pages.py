@@ -194,7 +194,7 @@ def test_pr_data_cannot_leave_its_attribute(hostile_site):
     assert set(HOSTILE_NAMES) <= set(data["files"])
     assert "<script>alert(1)</script>.py" in data["files"]
     template = json.loads(parser.root["data-review-export"])["template"]
-    assert "\0tick:" in template
+    assert "\0state:" in template
 
 
 def test_pr_page_content_has_no_inline_script(hostile_site):
