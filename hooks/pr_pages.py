@@ -78,7 +78,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(str(exc)) from None
     build.reviews = {page_uri(r.pr.number): r for r in reviews}
     build.index = reviews
-    files.append(File.generated(config, INDEX_URI, content=f"# Pull requests\n\n{SLOT}\n"))
+    # The index has no headings to list, and its table needs the width the
+    # empty table of contents would take.
+    index = f"---\nhide:\n  - toc\n---\n\n# Pull requests\n\n{SLOT}\n"
+    files.append(File.generated(config, INDEX_URI, content=index))
     for review in reviews:
         number = review.pr.number
         files.append(

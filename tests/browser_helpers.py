@@ -92,12 +92,20 @@ def build_site(site_dir: Path, cache_dir: Path, pull: dict, files: list[dict], u
     `url` is where the site is served: Material's instant navigation only takes over
     links whose host and port match the sitemap, which is written from SITE_URL.
     """
+    build_site_with(site_dir, cache_dir, [(pull, files)], url)
+
+
+def build_site_with(
+    site_dir: Path, cache_dir: Path, payloads: list[tuple[dict, list[dict]]], url: str
+) -> None:
+    """`build_site` with several PR pages, in the order given (the index lists them so)."""
     with GitHubStub() as stub:
-        stub.add_pr(REPO_NAME, pull, files)
+        for pull, files in payloads:
+            stub.add_pr(REPO_NAME, pull, files)
         # Empty tokens: nothing from the developer's environment reaches the stub.
         done = mkdocs_build(
             site_dir,
-            prs=str(pull["number"]),
+            prs=",".join(str(pull["number"]) for pull, _ in payloads),
             api_url=stub.url,
             cache=cache_dir,
             SITE_URL=url,

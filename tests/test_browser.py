@@ -12,6 +12,7 @@ from browser_helpers import (
     ARTIFACTS,
     COLOURS_JS,
     build_site,
+    build_site_with,
     contrast,
     launch,
     new_context,
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.browser
 ARCH = "framework/architecture/"
 FIRST_ITEM = "arch-engine-request-states"
 PR = 19
+# The index is built with several corpus PRs: 210 touches 13 areas in 186 files.
+INDEX_PRS = [19, 210, 23, 55, 6]
+PR_KEY = "rk:v1:pr:vllm-project/vllm-omni#19"
 ENGINE_FILE = "vllm_omni/engine/__init__.py"
 ENGINE_ITEMS = [
     "engine-arg-defaults",
@@ -53,11 +57,12 @@ def playwright_browser():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site with PR 19's page, built once for the module: (directory, served URL)."""
+    """The site with PR 19's page and a few others, built once for the module:
+    (directory, served URL)."""
     tmp = tmp_path_factory.mktemp("browser-site")
-    pull, files = pr_payload(PR)
+    payloads = [pr_payload(n) for n in INDEX_PRS]
     with serve(tmp / "site") as url:
-        build_site(tmp / "site", tmp / "cache", pull, files, url)
+        build_site_with(tmp / "site", tmp / "cache", payloads, url)
         yield tmp / "site", url
 
 
@@ -161,6 +166,165 @@ def test_tick_survives_reload_and_instant_navigation(page, site_url):
     assert box(page, FIRST_ITEM).is_checked()
 
 
+def test_pr_page_reached_by_clicking_keeps_its_data(page, site_url):
+    """Home, the Pull requests tab, the index, #19: all instant navigation. Material
+    re-creates every <script> in the content on such a swap, so data kept in one
+    was lost (and run as JavaScript)."""
+    console: list[str] = []
+
+    def log_error(msg):
+        # Requests to other hosts are aborted on purpose (new_context); those are fine.
+        if msg.type == "error" and "net::ERR_FAILED" not in msg.text:
+            console.append(msg.text)
+
+    page.on("console", log_error)
+    page.goto(site_url)
+    page.evaluate("window.__rkSamePage = true")
+    page.locator("a.md-tabs__link", has_text="Pull requests").click()
+    page.wait_for_url(re.compile(r"/prs/$"))
+    page.wait_for_selector(".rk-pr-index")
+    mark_stale(page)
+    page.locator(f'.rk-pr-index a[href$="/prs/{PR}/"]').first.click()
+    page.wait_for_url(re.compile(rf"/prs/{PR}/$"))
+    page.wait_for_selector("article:not([data-stale]) .rk-review")
+    assert page.evaluate("window.__rkSamePage") is True, "navigation was not instant"
+
+    box(page, "sched-budget").check()
+    record = page.evaluate(f"JSON.parse(localStorage.getItem('{PR_KEY}'))")
+    assert ENGINE_FILE in record["files"], record
+    assert record["items"]["sched-budget"], record
+
+    page.locator("button.rk-copy").click()
+    page.wait_for_selector(".rk-status >> text=Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR})" in copied
+
+    # An anchor jump on the swapped page, then away and back by the same route.
+    page.locator("a.rk-why").first.click()
+    page.go_back()
+    page.wait_for_selector("article .rk-review")
+    assert box(page, "sched-budget").is_checked()
+    assert not console, f"console errors: {console}"
+
+
+# Words of the index's visible cells split over two lines; a break after a
+# hyphen or a slash is a fair one, so those end a word.
+SPLIT_WORDS_JS = """
+(table) => {
+  const split = [];
+  const walker = document.createTreeWalker(table.tBodies[0], NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest(".rk-offscreen")) continue;
+    for (const m of node.textContent.matchAll(/[^\\s\\/-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}
+"""
+
+
+def index_column(page, column: str) -> list[str]:
+    return page.locator(f".rk-pr-index tbody td.rk-col-{column}").all_inner_texts()
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_pr_index_reads_sorts_and_fits(playwright_browser, site_url, width, height):
+    context = new_context(playwright_browser, viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(site_url + "prs/")
+    page.wait_for_selector(".rk-pr-index button.rk-sort")
+    table = page.locator(".rk-pr-index table")
+    rows = page.locator(".rk-pr-index tbody tr")
+    assert rows.count() == len(INDEX_PRS)
+
+    # No word broken in the middle ("component s"), at either size.
+    assert table.evaluate(SPLIT_WORDS_JS) == []
+    # PR 210 touches over a dozen areas: its row shows the three riskiest and "+N",
+    # with the other N names kept for screen readers.
+    row_210 = rows.filter(has=page.locator('a[href$="/prs/210/"]'))
+    areas = row_210.locator("td.rk-col-areas")
+    more = areas.locator(".rk-more").text_content()
+    hidden = int(re.match(r"\+(\d+):", more).group(1))
+    assert hidden >= 10 and "Documentation and examples" in more
+    shown = areas.evaluate("(td) => td.firstChild.textContent")
+    assert shown.count(", ") == 2 and "Documentation" not in shown
+    assert row_210.bounding_box()["height"] < 150  # was about 300 px with all names
+    # The title links to the PR's page.
+    title = row_210.locator("td.rk-col-title a")
+    assert title.inner_text() == "docs: add FLUX 2 offline inference docs"
+    assert title.get_attribute("href").endswith("210/")
+
+    # Every row's risk and effort are in view: the table does not scroll sideways
+    # (Material lets a wide table scroll inside itself) and neither does the page.
+    assert table.evaluate("(t) => t.scrollWidth - t.clientWidth") <= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    right = min(
+        width, page.locator(".rk-pr-index").bounding_box()["x"] + table.bounding_box()["width"]
+    )
+    for column in ("risk", "effort", "pr", "title"):
+        for cell in page.locator(f".rk-pr-index tbody td.rk-col-{column}").all():
+            box_ = cell.bounding_box()
+            assert box_ and box_["x"] >= 0 and box_["x"] + box_["width"] <= right + 1, (
+                column,
+                box_,
+            )
+
+    # Sortable by number, title, files, risk and effort, from the keyboard too.
+    headers = page.locator(".rk-pr-index thead th:has(button.rk-sort)")
+    assert [t.split()[0] for t in headers.all_inner_texts()] == [
+        "PR",
+        "Title",
+        "Files",
+        "Risk",
+        "Effort",
+    ]
+    files_button = page.locator(".rk-pr-index th.rk-col-files button")
+    files_button.focus()
+    page.keyboard.press("Enter")
+    files = [int(t.split()[-1]) for t in index_column(page, "files")]
+    assert files == sorted(files, reverse=True) and files[0] == 186
+    assert page.locator(".rk-pr-index th.rk-col-files").get_attribute("aria-sort") == "descending"
+    page.keyboard.press("Enter")
+    files = [int(t.split()[-1]) for t in index_column(page, "files")]
+    assert files == sorted(files)
+    assert page.locator(".rk-pr-index th.rk-col-files").get_attribute("aria-sort") == "ascending"
+    page.locator(".rk-pr-index th.rk-col-pr button").click()
+    numbers = [int(t.lstrip("#")) for t in index_column(page, "pr")]
+    assert numbers == sorted(INDEX_PRS, reverse=True)
+    assert page.locator(".rk-pr-index th.rk-col-files").get_attribute("aria-sort") is None
+    page.locator(".rk-pr-index th.rk-col-title button").click()
+    titles = [t.lower() for t in index_column(page, "title")]
+    assert titles == sorted(titles)
+    page.locator(".rk-pr-index th.rk-col-risk button").click()
+    ranks = {"critical": 2, "high": 1, "normal": 0}
+    risks = [ranks[t.strip()] for t in index_column(page, "risk")]
+    assert risks == sorted(risks, reverse=True)
+    page.locator(".rk-pr-index th.rk-col-effort button").click()
+    efforts = [int(t.split("/")[0]) for t in index_column(page, "effort")]
+    assert efforts == sorted(efforts, reverse=True)
+
+    # Screenshots to look at, in both palettes, sorted by risk.
+    ARTIFACTS.mkdir(exist_ok=True)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.reload()
+        page.wait_for_selector(".rk-pr-index button.rk-sort")
+        page.screenshot(
+            path=str(ARTIFACTS / f"pr-index-{scheme}-{width}x{height}.png"),
+            full_page=True,
+            animations="disabled",
+        )
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
 def test_ticks_reach_other_tabs(page, site_url):
     open_page(page, site_url + ARCH)
     other = page.context.new_page()
@@ -219,16 +383,41 @@ def test_reset_asks_then_clears(page, site_url):
     assert page.locator("input.rk-check:checked").count() == 0
 
 
+def outcome(page, item_id: str, state: str):
+    return page.locator(f'li.rk-item[data-item-id="{item_id}"] button.rk-outcome-{state}')
+
+
 def test_copy_and_download_review(page, site_url):
     open_page(page, site_url + f"prs/{PR}/")
     box(page, "sched-budget").check()
     box(page, "question-functionality-1").check()
+    # A problem with a note and an item that does not apply, by keyboard only.
+    box(page, "sched-free-on-finish").focus()
+    page.keyboard.press("Tab")  # past the guide link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Problem"
+    page.keyboard.press("Space")
+    problem = outcome(page, "sched-free-on-finish", "problem")
+    assert problem.get_attribute("aria-pressed") == "true"
+    # Marking a problem puts the cursor in its note.
+    page.keyboard.type("abort leaks blocks <!-- see free()")
+    outcome(page, "question-performance-2", "na").focus()
+    page.keyboard.press("Enter")
     note = "Looks good overall; please add a test for `abort`."
     page.locator("textarea.rk-note").fill(note)
-    # The note is saved with the PR and comes back after a reload.
+    total = page.locator("input.rk-check").count()
+    progress = f"2 of {total} ticked on this page, 1 problem, 1 not applicable"
+    assert page.locator(".rk-page-progress").inner_text() == progress
+    # The note, the problem and the n/a are saved with the PR and come back after a reload.
     page.reload()
     page.wait_for_selector(".rk-toolbar")
     assert page.locator("textarea.rk-note").input_value() == note
+    assert problem.get_attribute("aria-pressed") == "true"
+    assert (
+        page.locator("input.rk-problem-note").input_value() == "abort leaks blocks <!-- see free()"
+    )
+    assert outcome(page, "question-performance-2", "na").get_attribute("aria-pressed") == "true"
+    assert page.locator(".rk-page-progress").inner_text() == progress
 
     page.locator("button.rk-copy").click()
     page.wait_for_selector(".rk-status >> text=Copied")
@@ -236,16 +425,26 @@ def test_copy_and_download_review(page, site_url):
 
     assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR})" in copied
     assert "vllm-project/vllm-omni\\#19" in copied
-    assert "- [x] The token and request budgets per step are respected" in copied
-    assert "- [ ] Every path that finishes, aborts or preempts a request" in copied
-    assert "- [x] What problem does the PR solve" in copied
-    assert "**Scheduling**" in copied and "**Engine**" in copied
-    assert "### Key questions" in copied and "**Functionality**" in copied
+    # Plain text, never task boxes that GitHub would make clickable.
+    assert not re.search(r"^- \[[ x]\]", copied, re.MULTILINE)
+    assert f"2 of {total} items done, 1 with a problem, 1 not applicable" in copied
+    # Problems, then the checks that need attention, then the note, then the checklist.
+    lead, folded = copied.split("\n<details>\n", 1)
+    assert "### Problems\n\n- **Scheduling:** Every path that finishes" in lead
+    # A quoted line whose "<" cannot open a comment that hides the rest.
+    assert "\n  > abort leaks blocks &lt;!-- see free()\n" in lead
+    assert lead.index("### Problems") < lead.index("### Needs attention") < lead.index("### Note")
+    assert lead.rstrip().endswith(note)
+    assert "- ✓ done: The token and request budgets per step are respected" in folded
+    assert "- ✗ problem: Every path that finishes, aborts or preempts a request" in folded
+    assert "- · open: New or changed engine arguments" in folded
+    assert "- ✓ done: What problem does the PR solve" in folded
+    assert "- – n/a: Is peak memory per stage unchanged" in folded
+    assert "**Scheduling**" in folded and "**Engine**" in folded
+    assert "**Key questions**" in folded and "**Functionality**" in folded
     # Kit text keeps its code spans in the Markdown.
-    assert "(`.item()`, `.cpu()`, `.tolist()`)" in copied
-    assert copied.rstrip().endswith(note)
-    total = page.locator("input.rk-check").count()
-    assert f"2 of {total} items ticked" in copied
+    assert "(`.item()`, `.cpu()`, `.tolist()`)" in folded
+    assert folded.rstrip().endswith("</details>")
 
     with page.expect_download() as info:
         page.locator("button.rk-download").click()
@@ -317,7 +516,7 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         page.wait_for_selector(".rk-status >> text=Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert f"``{HOSTILE}`` added since `{short}`" in copied
-        assert "- [ ] New or changed engine arguments" in copied
+        assert "- · open: New or changed engine arguments" in copied
 
         # The reopened state is stored for the new head and survives a reload.
         page.reload()
@@ -337,24 +536,32 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         assert not errors, f"JavaScript errors: {errors}"
 
 
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pr_page_reads_in_both_schemes(playwright_browser, site_url, scheme):
-    context = new_context(playwright_browser, color_scheme=scheme)
+def test_pr_page_reads_in_both_schemes(playwright_browser, site_url, scheme, width, height):
+    context = new_context(
+        playwright_browser, color_scheme=scheme, viewport={"width": width, "height": height}
+    )
     page = context.new_page()
     open_page(page, site_url + f"prs/{PR}/")
     body_scheme = page.locator("body").get_attribute("data-md-color-scheme")
     assert body_scheme == ("slate" if scheme == "dark" else "default")
     box(page, "sched-budget").check()
     page.locator("textarea.rk-note").fill("Screenshot note.")
+    outcome(page, "sched-free-on-finish", "problem").click()
+    page.locator("input.rk-problem-note").fill("abort path leaks blocks")
+    outcome(page, "question-performance-2", "na").click()
 
     # Text the script adds must stay readable on the scheme's own backgrounds.
-    for selector in (".rk-page-progress", ".rk-btn", ".rk-progress-text", ".rk-note"):
+    selectors = (".rk-page-progress", ".rk-btn", ".rk-progress-text", ".rk-note")
+    selectors += (".rk-outcome[aria-pressed='true']", ".rk-problem-note")
+    for selector in selectors:
         colours = page.locator(selector).first.evaluate(COLOURS_JS)
         ratio = contrast(tuple(colours["fg"]), tuple(colours["bg"]))
         assert ratio >= 4.5, f"{selector} contrast {ratio:.2f} in {scheme}"
 
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"pr-{PR}-{scheme}.png"
+    shot = ARTIFACTS / f"pr-{PR}-{scheme}-{width}x{height}.png"
     page.screenshot(path=str(shot), full_page=True, animations="disabled")
     context.close()
     assert shot.stat().st_size > 20_000

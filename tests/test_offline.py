@@ -180,7 +180,7 @@ def test_ticks_persist_from_file_urls(offline):
             with page.expect_download() as info:
                 page.locator("button.rk-download").click()
             review = Path(info.value.path()).read_text(encoding="utf-8")
-            assert "- [x] The token and request budgets per step are respected" in review
+            assert "- ✓ done: The token and request budgets per step are respected" in review
             assert "\u0000" not in review
             assert errors == []
         finally:

@@ -365,4 +365,4 @@ def test_print_document_of_a_huge_pr_is_bounded():
     assert len(html_text) < 1_000_000
     assert f"lists {PRINT_MAX_FILES} of the 3000 changed files" in html_text
     assert "y" * (PRINT_MAX_NAME + 1) not in html_text
-    assert "rk-pr-data" not in html_text and "rk-review-export" not in html_text
+    assert "data-pr-json" not in html_text and "data-review-export" not in html_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -169,9 +170,41 @@ def test_nothing_is_written_outside_site(hostile_site):
     assert sorted(p.name for p in (tmp / "site/prs").iterdir()) == ["666", "index.html"]
 
 
-def test_pr_data_json_cannot_close_its_script(hostile_site):
-    text = page_text(hostile_site)
-    start = text.index('<script type="application/json" class="rk-pr-data">')
-    body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
-    data = json.loads(body)
+class _PrRootAttributes(HTMLParser):
+    """The attributes of a page's div.rk-pr, and every inline <script> in the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root: dict[str, str | None] = {}
+        self.inline_scripts: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "div" and "rk-pr" in (found.get("class") or "").split():
+            self.root = found
+        if tag == "script" and "src" not in found:
+            self.inline_scripts.append(found)
+
+
+def test_pr_data_cannot_leave_its_attribute(hostile_site):
+    """The PR JSON and the review template sit in single-quoted attributes; names
+    with quotes, tags and Jinja stay inside them and parse back exactly."""
+    parser = _PrRootAttributes()
+    parser.feed(page_text(hostile_site))
+    data = json.loads(parser.root["data-pr-json"])
+    assert set(HOSTILE_NAMES) <= set(data["files"])
     assert "<script>alert(1)</script>.py" in data["files"]
+    template = json.loads(parser.root["data-review-export"])["template"]
+    assert "\0state:" in template
+
+
+def test_pr_page_content_has_no_inline_script(hostile_site):
+    """Material's instant navigation re-creates each <script> in the content as a
+    plain one (no class, no type), so a page reached by a click would lose data
+    kept in a script and run it as JavaScript: the content must hold none."""
+    text = page_text(hostile_site)
+    start = text.index("<article")
+    parser = _PrRootAttributes()
+    parser.feed(text[start : text.index("</article>", start)])
+    assert parser.root, "div.rk-pr not found in the content"
+    assert parser.inline_scripts == []

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..ages import age_of
 from ..analysis import Review
+from ..catalog.focus_map import RISK_ORDER
 from ..catalog.loading import Catalog, item_anchor
 from .escape import short_sha, visible
 from .links import Links, page_uri, pull_request_url
@@ -75,5 +76,14 @@ def render_pr_html(review: Review, catalog: Catalog, links: Links, interactive: 
     )
 
 
+def risk_rank(risk: str) -> int:
+    """A risk as a number that sorts riskier higher: normal 0, high 1, critical 2."""
+    return max(RISK_ORDER.values()) - RISK_ORDER[risk]
+
+
 def render_pr_index_html(reviews: list[Review], links: Links) -> str:
-    return html_environment().get_template("pr_index.html.j2").render(reviews=reviews, links=links)
+    return (
+        html_environment()
+        .get_template("pr_index.html.j2")
+        .render(reviews=reviews, links=links, risk_rank=risk_rank)
+    )

@@ -3,7 +3,8 @@
 Both come from templates that share one checklist partial
 (``_review_checklist.md.j2``); every PR-controlled value goes through
 ``md_escape``. The export is rendered at build time with a token where each
-tick belongs, and the browser only fills the tokens in (``FILL_TOKENS``).
+item's state, count or note belongs, and the browser only fills the tokens
+in (``FILL_TOKENS``).
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ from .templating import make_environment
 # Markers the browser replaces in the rendered export. NUL cannot come from
 # PR text: ``md_escape`` shows every control character as a visible escape.
 TOKEN = "\u0000"
+# Each is filled by docs/assets/checklists/review-export.js and nothing else.
 FILL_TOKENS = {
-    "tick": "x or a space, whether the item is ticked",
-    "reopened": "why a ticked item was reopened at a new head, or nothing",
-    "done": "how many items are ticked",
-    "total": "how many items there are",
-    "note": "the reviewer's note, or nothing",
+    "state": "the item's mark, plain text: `✓ done`, `✗ problem`, `– n/a` or `· open`",
+    "reopened": "why an open item was reopened at a new head, or nothing",
+    "count": "how many listed items are `done`, `problem`, `na`, `open`, or in all (`total`)",
+    "if": "starts a block kept only when `if:problems` (some item is a problem) or"
+    " `if:problem:ID` (item ID is) holds; blocks do not nest",
+    "end": "ends the block the last `if` started",
+    "problemnote": "the reviewer's note on a problem item as a one-line quote, or nothing",
+    "note": "the reviewer's note under a heading, or nothing",
 }
 
 
@@ -67,7 +72,7 @@ def render_pr_markdown(review: Review, catalog: Catalog, links: Links | None = N
             github_url=pull_request_url(review.pr),
             age=age_of(review.pr.fetched_at) if review.pr.fetched_at else None,
             guide_link=_guide_link(catalog, links),
-            tick=lambda item_id: " ",
+            mark=lambda item_id: "[ ]",
             reopened=lambda item_id: "",
         )
     )
@@ -84,7 +89,7 @@ def render_review_export(review: Review, catalog: Catalog, links: Links | None =
             catalog=catalog,
             github_url=pull_request_url(review.pr),
             guide_link=_guide_link(catalog, None),
-            tick=lambda item_id: token("tick", item_id),
+            mark=lambda item_id: token("state", item_id),
             reopened=lambda item_id: token("reopened", item_id),
         )
     )

@@ -88,10 +88,66 @@ test("prState starts empty and saves ticks and the note under the PR's key", () 
     files: PR.files,
     items: PR.items,
     ticked: ["x"],
+    problems: {},
+    na: [],
     reopened: {},
     note: "note",
     updated: clock(),
   });
+});
+
+test("prState keeps one outcome per item: done, a problem with its note, n/a or open", () => {
+  const storage = new MemoryStorage();
+  const state = prState(openStore(() => storage), PR, clock);
+  const saved = () => JSON.parse(storage.getItem("rk:v1:pr:o/r#19"));
+  state.setState("x", "problem");
+  state.setProblemNote("x", "leaks on abort");
+  assert.equal(state.stateOf("x"), "problem");
+  assert.equal(state.problemNote("x"), "leaks on abort");
+  assert.deepEqual(saved().problems, { x: "leaks on abort" });
+  state.setState("x", "na");
+  assert.equal(state.stateOf("x"), "na");
+  assert.equal(state.isTicked("x"), false);
+  assert.deepEqual([saved().problems, saved().na], [{}, ["x"]]);
+  state.setProblemNote("x", "ignored: not a problem any more");
+  assert.equal(state.problemNote("x"), "");
+  state.setTicked("x", true);
+  assert.equal(state.stateOf("x"), "done");
+  assert.deepEqual([saved().ticked, saved().na], [["x"], []]);
+  state.setState("x", "open");
+  state.setState("y", "bogus");
+  assert.deepEqual([state.stateOf("x"), state.stateOf("y")], ["open", "open"]);
+});
+
+test("prState reads a record written before problems and n/a existed", () => {
+  const old = { head_sha: "new", files: PR.files, items: PR.items, ticked: ["x"], reopened: {}, note: "n" };
+  const storage = new MemoryStorage({ "rk:v1:pr:o/r#19": JSON.stringify(old) });
+  const state = prState(openStore(() => storage), PR, clock);
+  assert.equal(state.stateOf("x"), "done");
+  assert.equal(state.stateOf("y"), "open");
+  state.setState("y", "problem");
+  assert.deepEqual(JSON.parse(storage.getItem("rk:v1:pr:o/r#19")).problems, { y: "" });
+});
+
+test("prState carries n/a like a tick and keeps problems at a new head", () => {
+  const items = { x: ["a.py"], y: ["a.py"], z: [], p: ["a.py"] };
+  const old = {
+    head_sha: "old",
+    files: { "a.py": "s1" },
+    items,
+    ticked: [],
+    na: ["x", "z"],
+    problems: { p: "wrong" },
+    reopened: {},
+  };
+  const storage = new MemoryStorage({ "rk:v1:pr:o/r#19": JSON.stringify(old) });
+  const state = prState(openStore(() => storage), { ...PR, items }, clock);
+  assert.deepEqual(state.migration, { from: "old", reopened: 1, carried: 1 });
+  assert.equal(state.stateOf("x"), "open");
+  assert.equal(state.reopened("x"), "reopened: a.py changed since old");
+  assert.equal(state.stateOf("z"), "na");
+  assert.equal(state.stateOf("p"), "problem");
+  assert.equal(state.problemNote("p"), "wrong");
 });
 
 test("prState carries ticks to a new head and reopens items whose files changed", () => {

@@ -7,6 +7,8 @@ import { carryText, pageProgressText, postCommand, progressText } from "../../do
 test("progress reads as ticked of total", () => {
   assert.equal(progressText(1, 3), "1 of 3 ticked");
   assert.equal(pageProgressText(0, 12), "0 of 12 ticked on this page");
+  assert.equal(pageProgressText(2, 12, 1, 3), "2 of 12 ticked on this page, 1 problem, 3 not applicable");
+  assert.equal(pageProgressText(2, 12, 2, 0), "2 of 12 ticked on this page, 2 problems");
 });
 
 test("carryText names the short head and both counts", () => {

@@ -1,9 +1,11 @@
 /* Interactive review checklists, the entry module: ticks persist in
    localStorage (per page, or per pull request and head commit), progress is
-   counted and announced, and PR pages export the review as GitHub Markdown.
+   counted and announced, and PR pages export the review as GitHub Markdown;
+   tables marked data-sortable (the PR index) sort by their columns.
    Without JavaScript the lists still read. The offline copy of the site loads
    this file bundled into one classic script (hooks/offline_site.py). */
 
+import { enhanceSortableTables } from "./sortable-table.js";
 import { PREFIX, openStore, siteRoot } from "./state.js";
 import { reloadPage, setUpPage } from "./ui.js";
 
@@ -15,6 +17,7 @@ const env = {
 let active = null;
 
 function init() {
+  enhanceSortableTables(document);
   const ctx = setUpPage(env);
   if (ctx) active = ctx;
 }

@@ -32,9 +32,11 @@ export function parsePrData(text, attrs = {}) {
   };
 }
 
+/* The JSON is an attribute of .rk-pr, not a <script>: Material's instant
+   navigation re-creates every script in the content without its class or
+   type, so a page reached by a click lost it (review_kit pr_page.html.j2). */
 export function readPrData(prRoot) {
-  const script = prRoot.querySelector("script.rk-pr-data");
-  return parsePrData(script ? script.textContent : "", {
+  return parsePrData(prRoot.getAttribute("data-pr-json") || "", {
     number: prRoot.getAttribute("data-pr"),
     repo: prRoot.getAttribute("data-repo"),
     head: prRoot.getAttribute("data-head-sha"),
@@ -81,30 +83,46 @@ export function describeReopen(entry, name) {
   return "reopened: " + parts.join("; ");
 }
 
+/* The outcomes a record keeps beside its ticks (`ticked`, the items done):
+   `problems` maps an item to the reviewer's short note, `na` lists the items
+   that do not apply. Records written before these existed have neither. */
+export function outcomes(record) {
+  const problems = {};
+  for (const [id, note] of Object.entries(objectOr(record.problems))) {
+    problems[id] = typeof note === "string" ? note : "";
+  }
+  const na = Array.isArray(record.na) ? record.na.filter((id) => typeof id === "string") : [];
+  return { problems, na };
+}
+
 /* A stored review (`record`, for another head) moved to the page's head `pr`:
-   ticks whose files did not change are kept, the others reopen with the files
-   that changed. `migration` counts both for the toolbar, or is null when
-   nothing was ticked. Reopen notes of items still unticked are kept. */
+   items done or not applicable whose files did not change are kept, the others
+   reopen with the files that changed. Problems stay problems: the reviewer
+   raised them and clears them. `migration` counts kept and reopened for the
+   toolbar, or is null when nothing was settled. Reopen notes of items still
+   open are kept. */
 export function carryOver(record, pr) {
   const old = { files: objectOr(record.files), items: objectOr(record.items) };
+  const { problems, na: oldNa } = outcomes(record);
   const oldReopened = objectOr(record.reopened);
+  const settled = [...record.ticked, ...oldNa];
   const reopened = {};
   for (const id of Object.keys(oldReopened)) {
-    if (!record.ticked.includes(id)) reopened[id] = oldReopened[id];
+    if (!settled.includes(id) && !own(problems, id)) reopened[id] = oldReopened[id];
   }
-  const ticked = [];
   let count = 0;
-  for (const id of record.ticked) {
-    const changed = changedFiles(id, old, pr);
-    if (changed.length) {
+  const keep = (ids) =>
+    ids.filter((id) => {
+      const changed = changedFiles(id, old, pr);
+      if (!changed.length) return true;
       reopened[id] = { since: record.head_sha, files: changed };
       count += 1;
-    } else {
-      ticked.push(id);
-    }
-  }
-  const migration = record.ticked.length
-    ? { from: record.head_sha, reopened: count, carried: ticked.length }
+      return false;
+    });
+  const ticked = keep(record.ticked);
+  const na = keep(oldNa);
+  const migration = settled.length
+    ? { from: record.head_sha, reopened: count, carried: ticked.length + na.length }
     : null;
   return {
     record: {
@@ -112,6 +130,8 @@ export function carryOver(record, pr) {
       files: pr.files,
       items: pr.items,
       ticked,
+      problems,
+      na,
       reopened,
       note: typeof record.note === "string" ? record.note : "",
     },

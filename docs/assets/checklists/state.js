@@ -2,7 +2,7 @@
    refuses), the ticks of an ordinary page, and the record of a PR review that
    follows the PR's head. Keys (rk:v1:...) must never change: they hold reviews. */
 
-import { carryOver, describeReopen, objectOr, own } from "./pr-data.js";
+import { carryOver, describeReopen, objectOr, outcomes, own } from "./pr-data.js";
 
 export const PREFIX = "rk:v1:";
 
@@ -100,10 +100,15 @@ export function pageState(store, path) {
   const prefix = PREFIX + path + ":";
   return {
     isTicked: (id) => store.get(prefix + id) === "1",
+    // Ordinary pages know only done and open.
+    stateOf(id) {
+      return this.isTicked(id) ? "done" : "open";
+    },
     setTicked(id, ticked) {
       if (ticked) store.set(prefix + id, "1");
       else store.remove(prefix + id);
     },
+    problemNote: () => "",
     reopened: () => null,
     reopenedEntry: () => null,
     reload() {
@@ -124,13 +129,23 @@ function isRecord(r) {
 }
 
 function emptyRecord(pr) {
-  return { head_sha: pr.head, files: pr.files, items: pr.items, ticked: [], reopened: {}, note: "" };
+  return { head_sha: pr.head, files: pr.files, items: pr.items, ticked: [], problems: {}, na: [], reopened: {}, note: "" };
+}
+
+export const STATES = ["done", "problem", "na", "open"];
+
+/* The record's outcome maps made whole: old records have only ticks. */
+function normalise(record) {
+  record.reopened = objectOr(record.reopened);
+  Object.assign(record, outcomes(record));
+  return record;
 }
 
 /* PR pages: one record per PR holding the latest reviewed head (its blob SHAs
-   and item triggers), the ticks, the reopen notes and the reviewer's note.
-   Opening a page built for another head carries the ticks over, reopening what
-   its files changed (pr-data.js carryOver). */
+   and item triggers), the outcome of each item (`ticked` for done, `problems`
+   with the reviewer's note, `na`; an item in none is open), the reopen notes
+   and the reviewer's note. Opening a page built for another head carries the
+   outcomes over, reopening what its files changed (pr-data.js carryOver). */
 export function prState(store, pr, now = () => new Date().toISOString()) {
   const key = prKey(pr);
   let record = store.getJSON(key);
@@ -146,19 +161,38 @@ export function prState(store, pr, now = () => new Date().toISOString()) {
     ({ record, migration } = carryOver(record, pr));
     save();
   }
-  if (!record) record = emptyRecord(pr);
-  record.reopened = objectOr(record.reopened);
+  record = normalise(record || emptyRecord(pr));
 
   return {
     pr,
     migration,
     isTicked: (id) => record.ticked.includes(id),
+    stateOf(id) {
+      if (record.ticked.includes(id)) return "done";
+      if (own(record.problems, id)) return "problem";
+      if (record.na.includes(id)) return "na";
+      return "open";
+    },
+    /* One outcome per item: setting one clears the others. Any outcome but
+       open means the item was looked at for this head, so its reopen note goes. */
+    setState(id, state) {
+      if (!STATES.includes(state) || this.stateOf(id) === state) return;
+      record.ticked = record.ticked.filter((x) => x !== id);
+      record.na = record.na.filter((x) => x !== id);
+      delete record.problems[id];
+      if (state === "done") record.ticked.push(id);
+      if (state === "na") record.na.push(id);
+      if (state === "problem") record.problems[id] = "";
+      if (state !== "open") delete record.reopened[id];
+      save();
+    },
     setTicked(id, ticked) {
-      const at = record.ticked.indexOf(id);
-      if (ticked && at < 0) record.ticked.push(id);
-      if (!ticked && at >= 0) record.ticked.splice(at, 1);
-      // Ticking a reopened item means it was looked at again for this head.
-      if (ticked) delete record.reopened[id];
+      this.setState(id, ticked ? "done" : "open");
+    },
+    problemNote: (id) => (own(record.problems, id) ? record.problems[id] : ""),
+    setProblemNote(id, text) {
+      if (!own(record.problems, id)) return;
+      record.problems[id] = String(text);
       save();
     },
     reopened(id) {
@@ -173,8 +207,7 @@ export function prState(store, pr, now = () => new Date().toISOString()) {
       // Another tab saved this PR: adopt its record when it is for this head.
       const fresh = store.getJSON(key);
       if (isRecord(fresh) && fresh.head_sha === pr.head) {
-        record = fresh;
-        record.reopened = objectOr(record.reopened);
+        record = normalise(fresh);
       } else if (!fresh) {
         record = emptyRecord(pr);
       }

@@ -12,8 +12,12 @@ export function progressText(done, total) {
   return done + " of " + total + " ticked";
 }
 
-export function pageProgressText(done, total) {
-  return progressText(done, total) + " on this page";
+/* The page's count, with problems and items not applicable when there are any. */
+export function pageProgressText(done, total, problems = 0, na = 0) {
+  let text = progressText(done, total) + " on this page";
+  if (problems) text += ", " + problems + (problems === 1 ? " problem" : " problems");
+  if (na) text += ", " + na + " not applicable";
+  return text;
 }
 
 export function carryText(migration) {
@@ -120,7 +124,10 @@ export function setUpPage(env) {
   }
 
   buildToolbar(ctx);
-  if (prRoot) buildReviewPanel(ctx, prRoot);
+  if (prRoot) {
+    for (const box of boxes) addOutcomeButtons(ctx, box);
+    buildReviewPanel(ctx, prRoot);
+  }
   apply(ctx);
 
   article.addEventListener("change", (event) => {
@@ -129,14 +136,89 @@ export function setUpPage(env) {
     const id = itemId(box);
     if (!id) return;
     state.setTicked(id, box.checked);
-    // An item listed twice on a page is one item: keep its boxes in step.
-    for (const other of boxes) {
-      if (other !== box && itemId(other) === id) other.checked = box.checked;
-    }
-    showReopened(ctx);
-    updateProgress(ctx);
+    // An item listed twice on a page is one item: apply() keeps its boxes in step.
+    apply(ctx);
   });
   return ctx;
+}
+
+/* -- outcomes beyond a tick (PR pages) --------------------------------------- */
+
+/* Two toggle buttons after each PR item's text: Problem (which opens a short
+   note that goes into the review) and N/A. The checkbox stays the way to mark
+   an item done; each control is a real button, so Tab and Space reach it. */
+function addOutcomeButtons(ctx, box) {
+  const li = box.closest("li.rk-item");
+  const label = box.closest("label");
+  if (!li || !label || li.querySelector(":scope > .rk-outcomes")) return;
+  const id = itemId(box);
+  if (!label.id) label.id = "rk-label-" + id + "-" + ctx.boxes.indexOf(box);
+  const group = el("span", { class: "rk-outcomes", role: "group", "aria-label": "Other outcomes" });
+  for (const [state, text, name] of [
+    ["problem", "Problem", "Mark as a problem"],
+    ["na", "N/A", "Mark as not applicable"],
+  ]) {
+    const button = el(
+      "button",
+      {
+        type: "button",
+        class: "rk-btn rk-outcome rk-outcome-" + state,
+        "aria-pressed": "false",
+        "aria-label": name,
+        "aria-describedby": label.id,
+        "data-state": state,
+      },
+      text
+    );
+    button.addEventListener("click", () => {
+      const next = ctx.state.stateOf(id) === state ? "open" : state;
+      ctx.state.setState(id, next);
+      apply(ctx);
+      // Marking a problem asks at once what the problem is.
+      if (next === "problem") {
+        const input = li.querySelector(":scope > .rk-problem > input");
+        if (input) input.focus();
+      }
+    });
+    group.appendChild(button);
+  }
+  const why = li.querySelector(":scope > a.rk-why");
+  (why || label).insertAdjacentElement("afterend", group);
+}
+
+/* The item's outcome on the page: the checkbox, the pressed buttons, a class
+   for the styles, and the note field of a problem. */
+function showOutcome(ctx, box) {
+  const id = itemId(box);
+  const state = ctx.state.stateOf(id);
+  box.checked = state === "done";
+  const li = box.closest("li.rk-item");
+  if (!li) return;
+  for (const name of ["problem", "na"]) li.classList.toggle("rk-state-" + name, state === name);
+  for (const button of li.querySelectorAll(":scope > .rk-outcomes > .rk-outcome")) {
+    button.setAttribute("aria-pressed", String(button.getAttribute("data-state") === state));
+  }
+  let wrap = li.querySelector(":scope > .rk-problem");
+  if (state !== "problem") {
+    if (wrap) wrap.remove();
+    return;
+  }
+  if (!wrap) {
+    wrap = el("p", { class: "rk-problem" });
+    const input = el("input", {
+      type: "text",
+      class: "rk-problem-note",
+      maxlength: "500",
+      placeholder: "What is wrong? (goes into the review)",
+      "aria-label": "Problem note",
+      "aria-describedby": box.closest("label").id,
+    });
+    input.addEventListener("input", () => ctx.state.setProblemNote(id, input.value));
+    wrap.appendChild(input);
+    li.querySelector(":scope > .rk-outcomes").insertAdjacentElement("afterend", wrap);
+  }
+  const input = wrap.querySelector("input");
+  if (document.activeElement !== input) input.value = ctx.state.problemNote(id);
 }
 
 /* Another tab saved ticks: show them here too, unless the page is gone. */
@@ -150,7 +232,10 @@ export function reloadPage(ctx) {
 }
 
 function apply(ctx) {
-  for (const box of ctx.boxes) box.checked = ctx.state.isTicked(itemId(box));
+  for (const box of ctx.boxes) {
+    if (ctx.state.pr) showOutcome(ctx, box);
+    else box.checked = ctx.state.isTicked(itemId(box));
+  }
   showReopened(ctx);
   updateProgress(ctx);
 }
@@ -159,7 +244,7 @@ function showReopened(ctx) {
   for (const box of ctx.boxes) {
     const li = box.closest("li.rk-item");
     if (!li) continue;
-    const text = box.checked ? null : ctx.state.reopened(itemId(box));
+    const text = ctx.state.stateOf(itemId(box)) === "open" ? ctx.state.reopened(itemId(box)) : null;
     let note = li.querySelector(":scope > .rk-reopened");
     if (!text) {
       if (note) note.remove();
@@ -186,7 +271,14 @@ function updateProgress(ctx) {
     section.progress.querySelector(".rk-progress-fill").style.width = (m ? (100 * n) / m : 0) + "%";
     section.progress.classList.toggle("rk-complete", n === m);
   }
-  const text = pageProgressText(done, ctx.boxes.length);
+  let problems = 0;
+  let na = 0;
+  for (const box of ctx.boxes) {
+    const state = ctx.state.stateOf(itemId(box));
+    if (state === "problem") problems += 1;
+    if (state === "na") na += 1;
+  }
+  const text = pageProgressText(done, ctx.boxes.length, problems, na);
   // Only a real change is written, so the live region announces nothing on load
   // beyond the first reading and never repeats itself.
   if (ctx.summary.textContent !== text) ctx.summary.textContent = text;
@@ -198,7 +290,7 @@ function buildToolbar(ctx) {
   bar.appendChild(ctx.summary);
   const reset = el("button", { type: "button", class: "rk-btn rk-reset" }, "Reset this page");
   reset.addEventListener("click", () => {
-    const what = ctx.state.pr ? "all ticks and the review note" : "all ticks";
+    const what = ctx.state.pr ? "all ticks, problems and the review note" : "all ticks";
     if (!window.confirm("Clear " + what + " on this page? This cannot be undone.")) return;
     ctx.state.reset();
     if (ctx.noteArea) ctx.noteArea.value = "";
