@@ -12,13 +12,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from review_kit.errors import ReviewKitError
-from review_kit.output.html import render_pr_html, render_pr_index_html
+from review_kit.output.escape import plain_label, visible
+from review_kit.output.html import page_headings, render_pr_html, render_pr_index_html
 from review_kit.output.links import INDEX_URI, page_uri
 from review_kit.output.pdf import PDF_DIR, build_date, pr_pdf_name, render_pr_pdf
 from review_kit.site.build import site_build
@@ -31,6 +35,7 @@ NAV_SECTION = "Pull requests"
 # page there makes a build quadratic in the number of PRs. Past this many,
 # only the index is in the navigation and it links to each page.
 MAX_PRS_IN_NAV = 50
+NAV_TITLE_LENGTH = 40
 # A marker no Markdown extension touches; replaced after conversion.
 SLOT = '<div class="rk-pr-slot"></div>'
 
@@ -54,13 +59,37 @@ def on_startup(command: str, dirty: bool) -> None:
     SERVE.active = command == "serve"
 
 
+# The page that explains PR pages lives in the same navigation section as
+# the pages themselves, not in a tab of its own.
+GUIDE_URI = "pr-pages.md"
+GUIDE_TITLE = "How PR pages work"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     numbers = site_build(config).settings.prs
     pages = [{f"#{n}": page_uri(n)} for n in numbers]
     if len(pages) > MAX_PRS_IN_NAV:
         pages = []
-    config["nav"].append({NAV_SECTION: [INDEX_URI, *pages]})
+    nav = [
+        entry
+        for entry in config["nav"]
+        if not (isinstance(entry, dict) and GUIDE_URI in entry.values())
+    ]
+    nav.append({NAV_SECTION: [INDEX_URI, {GUIDE_TITLE: GUIDE_URI}, *pages]})
+    config["nav"] = nav
     return config
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    # "#19" alone says nothing in the sidebar. The title is PR text, and MkDocs'
+    # theme templates neither escape it nor keep it escaped (striptags
+    # unescapes), so only a plain label of inert characters goes there.
+    build = site_build(config)
+    for page in nav.pages:
+        review = build.reviews.get(page.file.src_uri)
+        if review is not None:
+            page.title = f"#{review.pr.number} {plain_label(review.pr.title, NAV_TITLE_LENGTH)}"
+    return nav
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -105,9 +134,15 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         raise PluginError(f"{uri}: the PR page placeholder is missing or repeated")
     links = build.links(uri)
     if uri == INDEX_URI:
-        body = render_pr_index_html(build.index, links)
-    else:
-        body = render_pr_html(build.reviews[uri], build.catalog, links)
+        return html.replace(SLOT, render_pr_index_html(build.index, links))
+    review = build.reviews[uri]
+    body = render_pr_html(review, build.catalog, links)
+    # The page's Markdown holds no PR text, so its heading says only the
+    # number; the escaped title goes in here, after Markdown is done.
+    heading = f'<h1 id="pull-request-{review.pr.number}">Pull request #{review.pr.number}'
+    if heading in html:
+        html = html.replace(heading, f"{heading}: {escape(visible(review.pr.title))}", 1)
+    page.toc = get_toc(page_headings(body))
     return html.replace(SLOT, body)
 
 

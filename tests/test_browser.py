@@ -4,6 +4,7 @@ carry-over across head commits, review export and both colour schemes.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -565,3 +566,52 @@ def test_pr_page_reads_in_both_schemes(playwright_browser, site_url, scheme, wid
     page.screenshot(path=str(shot), full_page=True, animations="disabled")
     context.close()
     assert shot.stat().st_size > 20_000
+
+
+START_HERE_JS = """() => {
+  const top = (e) => e ? Math.round(e.getBoundingClientRect().top + scrollY) : null;
+  const start = document.querySelector('.rk-start');
+  return {
+    end: Math.round(start.getBoundingClientRect().bottom + scrollY),
+    firstLook: top(document.querySelector('.rk-first-finding, .rk-first-check')),
+    readFirst: top(document.querySelector('.rk-read-first li')),
+    toc: document.querySelectorAll('.md-nav--secondary a.md-nav__link').length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+@pytest.mark.parametrize("number", [19, 210])
+def test_start_here_is_the_first_screen(playwright_browser, site_url, number, width, height):
+    """Title, effort, what to look at and the files to read first, before any scrolling."""
+    results = {}
+    for scheme in ("light", "dark"):
+        context = new_context(
+            playwright_browser, color_scheme=scheme, viewport={"width": width, "height": height}
+        )
+        page = context.new_page()
+        open_page(page, site_url + f"prs/{number}/")
+        heading = page.locator("article h1").inner_text()
+        assert heading.startswith(f"Pull request #{number}: ") and len(heading) > 25
+        sizes = page.evaluate(START_HERE_JS)
+        # Something to look at is on the first screen, on a phone too.
+        assert sizes["firstLook"] is not None and sizes["firstLook"] < height, sizes
+        if width >= 1440:
+            assert sizes["readFirst"] < height and sizes["end"] < height * 1.2, sizes
+        assert sizes["toc"] >= 8, "the table of contents lists the page's sections"
+        # The toolbar with Copy stays on screen after scrolling far down.
+        page.mouse.wheel(0, 6000)
+        page.wait_for_timeout(200)
+        copy_top = page.locator("button.rk-copy-top").bounding_box()
+        assert copy_top is not None and 0 <= copy_top["y"] < height
+        page.evaluate("scrollTo(0, 0)")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(
+            path=str(ARTIFACTS / f"start-here-pr-{number}-{scheme}-{width}x{height}.png"),
+            animations="disabled",
+        )
+        results[scheme] = sizes
+        context.close()
+    (ARTIFACTS / f"start-here-pr-{number}-{width}x{height}.json").write_text(
+        json.dumps(results), encoding="utf-8"
+    )

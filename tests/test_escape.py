@@ -30,3 +30,14 @@ def test_visible_shows_controls_and_bidi():
 def test_short_sha_keeps_hex_and_shows_anything_else():
     assert short_sha("eb006f66e5ad96715b2e5690a90a6747087") == "eb006f6"
     assert short_sha("main\n<x>") == "main\\n<x>"
+
+
+def test_plain_label_keeps_only_inert_characters():
+    from review_kit.output.escape import plain_label
+
+    assert plain_label("[Core]Add scheduling components for vLLM-omni") == (
+        "[Core]Add scheduling components for vLLM-omni"
+    )
+    hostile = plain_label("</title><script>alert('x')</script>{{ 7*7 }}\u202e&amp;")
+    assert not set(hostile) & set("<>&'\"{}*\u202e")
+    assert len(plain_label("x" * 500)) == 60

@@ -13,6 +13,7 @@ from ..pr.model import GITHUB_FILES_CAP, PullRequest
 from ..repo.model import RepositoryData
 from .checks import run_checks
 from .classify import classify_files
+from .commands import without_covered
 from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
@@ -53,7 +54,7 @@ def analyse(
         items=items,
         checks=checks,
         effort=estimate_effort(pr, areas, checks),
-        commands=commands,
+        commands=without_covered(commands),
         reading=reading,
         notices=notices,
         repository=repo_review,

@@ -64,3 +64,14 @@ def md_escape(text: object) -> str:
 def short_sha(sha: str) -> str:
     """Seven hex digits of a commit, or a visible, shortened stand-in for anything else."""
     return sha[:7] if re.fullmatch(r"[0-9a-f]{7,64}", sha or "") else visible(sha)[:12]
+
+
+# What a label may keep when it must be safe in any context, escaped or not:
+# MkDocs' theme templates do not autoescape, and `striptags` unescapes.
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9 ._,:;()\[\]/+=@-]+")
+
+
+def plain_label(text: object, limit: int = 60) -> str:
+    """A short label made only of characters no HTML, Markdown or template reads as syntax."""
+    label = " ".join(_LABEL_UNSAFE.sub(" ", str(text)).split())
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"

@@ -286,6 +286,7 @@ function updateProgress(ctx) {
 
 function buildToolbar(ctx) {
   const bar = el("div", { class: "rk-toolbar", role: "group", "aria-label": "Checklist progress" });
+  ctx.bar = bar;
   ctx.summary = el("p", { class: "rk-page-progress", "aria-live": "polite", "aria-atomic": "true" });
   bar.appendChild(ctx.summary);
   const reset = el("button", { type: "button", class: "rk-btn rk-reset" }, "Reset this page");
@@ -331,11 +332,16 @@ function buildReviewPanel(ctx, prRoot) {
   const copy = el("button", { type: "button", class: "rk-btn rk-copy" }, "Copy review");
   const save = el("button", { type: "button", class: "rk-btn rk-download" }, "Download .md");
   const status = el("p", { class: "rk-status", role: "status" });
+  // The toolbar stays on screen while the reviewer scrolls (CSS sticky), so
+  // the review can be copied from anywhere on a long page, not only from here.
+  const barStatus = el("span", { class: "rk-status rk-status-top", "aria-hidden": "true" });
   const say = (text) => {
     // Emptying first makes a repeated message count as a change to announce.
     status.textContent = "";
+    barStatus.textContent = "";
     setTimeout(() => {
       status.textContent = text;
+      barStatus.textContent = text;
     }, 50);
   };
   // A page built before the review template existed has nothing to fill.
@@ -359,6 +365,15 @@ function buildReviewPanel(ctx, prRoot) {
   actions.appendChild(copy);
   actions.appendChild(save);
   actions.appendChild(status);
+  if (ctx.bar) {
+    const copyTop = el("button", { type: "button", class: "rk-btn rk-copy-top" }, "Copy review");
+    const saveTop = el("button", { type: "button", class: "rk-btn rk-download-top" }, "Download .md");
+    copyTop.addEventListener("click", () => copy.click());
+    saveTop.addEventListener("click", () => save.click());
+    ctx.bar.appendChild(copyTop);
+    ctx.bar.appendChild(saveTop);
+    ctx.bar.appendChild(barStatus);
+  }
   panel.appendChild(actions);
   const hint = el("p", { class: "rk-hint" });
   hint.appendChild(document.createTextNode("Post it with "));
