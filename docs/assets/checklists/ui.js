@@ -156,7 +156,7 @@ function addOutcomeButtons(ctx, box) {
   const group = el("span", { class: "rk-outcomes", role: "group", "aria-label": "Other outcomes" });
   for (const [state, text, name] of [
     ["problem", "Problem", "Mark as a problem"],
-    ["na", "N/A", "Mark as not applicable"],
+    ["na", "N/A", "N/A: mark as not applicable"],
   ]) {
     const button = el(
       "button",
