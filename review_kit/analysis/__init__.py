@@ -11,13 +11,25 @@ from ..pr.model import GITHUB_FILES_CAP, PullRequest
 from .checks import run_checks
 from .classify import classify_files
 from .effort import estimate_effort
-from .model import AreaReview, CheckResult, Effort, FileReview, ItemReview, Review
+from .model import (
+    AreaReview,
+    CheckResult,
+    Effort,
+    FileReview,
+    Finding,
+    ItemReview,
+    QuestionReview,
+    Review,
+)
+from .rules import scan
+from .triggers import review_items, review_questions
 
 
 def analyse(pr: PullRequest, catalog: Catalog) -> Review:
     """Everything a reviewer needs to know about one PR, from its file list."""
     file_reviews, areas = classify_files(pr, catalog.focus_map)
-    items = [ItemReview(item, r.area.id, r.files) for r in areas for item in r.area.items]
+    found = scan(pr, catalog)
+    items = review_items(areas, pr, found.findings)
     checks = run_checks(pr, catalog)
     commands: list[str] = []
     reading: list[str] = []
@@ -36,10 +48,13 @@ def analyse(pr: PullRequest, catalog: Catalog) -> Review:
         areas=areas,
         items=items,
         checks=checks,
-        effort=estimate_effort(pr, areas, checks),
+        effort=estimate_effort(pr, file_reviews, areas, found.findings),
         commands=commands,
         reading=reading,
         notices=notices,
+        findings=found.findings,
+        unread=found.unread,
+        questions=review_questions(catalog.focus_map, pr, areas, found.findings),
     )
 
 
@@ -48,7 +63,9 @@ __all__ = [
     "CheckResult",
     "Effort",
     "FileReview",
+    "Finding",
     "ItemReview",
+    "QuestionReview",
     "Review",
     "analyse",
 ]

@@ -140,11 +140,27 @@ def _swallowed(handler: ast.ExceptHandler) -> bool:
     return handler.type is None and not reraises
 
 
+_BROAD = {"Exception", "BaseException"}
+
+
+def _broad_and_continues(handler: ast.ExceptHandler) -> bool:
+    """``except Exception:`` (or broader) whose body neither raises nor returns.
+
+    Handlers that merely pass are the ``swallowed`` rule's, not this one's.
+    """
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    broad = handler.type is None or any(dotted(k) in _BROAD for k in kinds if k is not None)
+    if not broad or _swallowed(handler):
+        return False
+    return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
+
+
 def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AST]:
     """Nodes of one parsed fragment that the match selects, among those on added lines."""
     nodes = fragment.nodes
-    if match.handler == "swallowed":
-        yield from (h for h in nodes["handlers"] if _swallowed(h))
+    if match.handler:
+        test = _swallowed if match.handler == "swallowed" else _broad_and_continues
+        yield from (h for h in nodes["handlers"] if test(h))
         return
     candidates = nodes["calls"]
     if match.assigned_to:

@@ -63,8 +63,9 @@ class PythonMatch(Strict):
     # Methods called on any receiver (``x.item()``).
     methods: list[Identifier] = Field(default_factory=list)
     # ``swallowed``: an ``except`` whose body only passes, or a bare ``except:``
-    # that does not re-raise.
-    handler: Literal["swallowed"] | None = None
+    # that does not re-raise. ``broad``: ``except Exception`` (or
+    # ``BaseException``, or bare) whose body neither raises nor returns.
+    handler: Literal["swallowed", "broad"] | None = None
     # Only calls with at most this many arguments (``.cpu()`` but not ``.cpu(x)``).
     max_args: int | None = Field(default=None, ge=0)
     # Keywords that must be passed with exactly this literal value.

@@ -18,7 +18,7 @@ from ..ages import age_of
 from ..analysis import Review
 from ..catalog.loading import Catalog, item_anchor
 from .escape import short_sha, visible
-from .links import Links, page_uri, pull_request_url
+from .links import Links, diff_line_url, page_uri, pull_request_url
 from .markdown import render_review_export
 from .templating import make_environment
 
@@ -52,7 +52,13 @@ def review_context(review: Review, catalog: Catalog) -> dict:
         "age": age_of(pr.fetched_at) if pr.fetched_at else None,
         "item_html": _trusted_markdown,
         "pr_files": {f.filename: f.sha for f in pr.files},
-        "pr_items": {i.item.id: i.files for i in review.items},
+        "pr_items": {i.item.id: i.files for i in review.items if not i.folded},
+        # Per ticked box, a digest of the hunks that made it fire, and the
+        # same per file, so the browser reopens a box only when those hunks
+        # changed and can say in which file (docs/pr-pages.md, "Ticks").
+        "pr_hunks": {i.item.id: i.hunk_digest for i in review.items if not i.folded},
+        "pr_hunk_files": {i.item.id: i.hunks for i in review.items if not i.folded},
+        "diff_url": lambda f: diff_line_url(pr, f.file, f.line),
     }
 
 

@@ -7,6 +7,7 @@ no module here re-implements ``use_directory_urls``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Protocol
 
@@ -39,3 +40,14 @@ def pull_request_url(pr: PullRequest) -> str:
     if pr.number is not None and pr.html_url and re.fullmatch(shape, pr.html_url):
         return pr.html_url
     return f"https://github.com/{pr.repo}/pull/{pr.number}"
+
+
+def diff_line_url(pr: PullRequest, path: str, line: int) -> str:
+    """A line of the PR's "Files changed" view: GitHub anchors each file by the sha256 of its path.
+
+    Empty for a change that is not a pull request (a git range, a file list).
+    """
+    if pr.number is None:
+        return ""
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{pull_request_url(pr)}/files#diff-{digest}R{line}"
