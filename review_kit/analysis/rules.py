@@ -106,15 +106,30 @@ def _main_guard_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
+def _target_names(target: ast.AST) -> Iterator[str]:
+    """The names an assignment binds: ``x``, ``self.x``, the container of ``d[k]``.
+
+    A subscript's index is not a name being bound: in ``ts[req_id] = time.time()``
+    the value is a timestamp, not an id.
+    """
+    if isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Attribute):
+        yield target.attr
+    elif isinstance(target, ast.Subscript):
+        yield from _target_names(target.value)
+
+
 def _bound_values(bindings: list[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
     """(name, value) for assignments, keyword arguments and string-keyed dict entries."""
     for node in bindings:
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                for t in ast.walk(target):
-                    name = t.id if isinstance(t, ast.Name) else getattr(t, "attr", None)
-                    if isinstance(name, str):
-                        yield name, node.value
+                for name in _target_names(target):
+                    yield name, node.value
         elif isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
             name = dotted(node.target)
             if name:
@@ -331,6 +346,7 @@ def stage_memory_budget(rule: ContentRule, ctx: FileContext) -> list[Finding]:
         )
         stage_id = fields.get("stage_id")
         label = str(stage_id.value) if isinstance(stage_id, yaml.ScalarNode) else str(index)
+        # The share's own line first: it is the line to point at when it changed.
         lines = [_scalar_line(share)] + ([_scalar_line(devices)] if devices is not None else [])
         for name in names or ["(default)"]:
             per_device.setdefault(name, []).append((label, value, lines))
@@ -339,7 +355,10 @@ def stage_memory_budget(rule: ContentRule, ctx: FileContext) -> list[Finding]:
         total = sum(value for _, value, _ in shares)
         if total <= 1.0 + 1e-9:
             continue
-        added = sorted({n for *_, lines in shares for n in lines if n in ctx.diff.added})
+        shares_first = [lines[0] for *_, lines in shares] + [
+            n for *_, lines in shares for n in lines[1:]
+        ]
+        added = [n for n in shares_first if n in ctx.diff.added]
         if not added:
             continue  # the budget was already over before this change
         parts = " + ".join(f"{value:g} (stage {label})" for label, value, _ in shares)
