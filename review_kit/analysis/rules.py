@@ -398,16 +398,16 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     if not file.patch:
         result.unread = "GitHub gave no patch (binary, or too large to show)"
         return result
-    if not any(rule.may_fire(file.patch) for rule in rule_set.rules):
+    rules = rule_set.firing(file.patch)
+    if not rules:
         return result
     diff = parse_patch(file.patch)
     if diff.unreadable:
         result.unread = "its patch could not be parsed"
         return result
     ctx = FileContext(file, diff)
-    for rule in rule_set.rules:
-        if rule.may_fire(file.patch):
-            result.findings += engine_of(rule)(rule, ctx)
+    for rule in rules:
+        result.findings += engine_of(rule)(rule, ctx)
     if ctx._python is not None and ctx.python.unread:
         lines = sorted(ctx.python.unread)
         shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")

@@ -30,10 +30,13 @@ def _selected(
             if matcher.matches(f.filename)
             or (f.previous_filename and matcher.matches(f.previous_filename))
         ]
+        # Which patterns matched, for the reader: asked of a few files only,
+        # since a 3000-file PR would otherwise pay patterns x files.
+        shown = chosen[:20]
         why["paths"] = [
             p
             for p in trigger.paths
-            if not p.startswith("!") and any(path_set((p,)).matches(f.filename) for f in chosen)
+            if not p.startswith("!") and any(path_set((p,)).matches(f.filename) for f in shown)
         ]
     if trigger.status:
         chosen = [f for f in chosen if f.status in trigger.status]

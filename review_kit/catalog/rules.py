@@ -119,21 +119,6 @@ class ContentRule(Strict):
     # expression (its code only): the safe variant on the same line.
     unless: Regex | None = None
 
-    def may_fire(self, patch: str) -> bool:
-        """False when the raw patch (a superset of the added code) cannot hold a hit.
-
-        A cheap test that spares parsing the many files a rule cannot fire on.
-        """
-        if self.added is not None:
-            return compiled(self.added).search(patch) is not None
-        if self.yaml is not None:
-            return True
-        for match in self.python:
-            words = match.tokens()
-            if words is None or any(w in patch for w in words):
-                return True
-        return False
-
     @model_validator(mode="after")
     def _one_engine(self) -> ContentRule:
         engines = [self.added is not None, bool(self.python), self.yaml is not None]
@@ -175,11 +160,25 @@ class RuleSet:
             (path_set(tuple(r.paths)), path_set(tuple(r.exclude)) if r.exclude else None)
             for r in self.rules
         ]
+        self._prefilters = [_prefilter(r) for r in self.rules]
         self._subsets: dict[tuple[str, ...], RuleSet] = {}
         self._by_path: dict[str, RuleSet] = {}
 
     def __bool__(self) -> bool:
         return bool(self.rules)
+
+    def firing(self, patch: str) -> list[ContentRule]:
+        """The rules that may fire on this raw patch.
+
+        The raw patch holds every added line (and removed and context ones),
+        so a rule whose words or expression it lacks cannot fire: a cheap
+        test that spares parsing most files.
+        """
+        return [
+            rule
+            for rule, test in zip(self.rules, self._prefilters, strict=True)
+            if test is None or test.search(patch)
+        ]
 
     def for_path(self, path: str) -> RuleSet:
         known = self._by_path.get(path)
@@ -196,6 +195,21 @@ class RuleSet:
             subset = self._subsets[key] = RuleSet(chosen) if chosen else EMPTY_RULES
         self._by_path[path] = subset
         return subset
+
+
+def _prefilter(rule: ContentRule) -> re.Pattern | None:
+    """One expression a patch must match for the rule to have a chance; None: always read."""
+    if rule.added is not None:
+        return compiled(rule.added)
+    if rule.yaml is not None:
+        return None
+    words: list[str] = []
+    for match in rule.python:
+        tokens = match.tokens()
+        if tokens is None:
+            return None
+        words += tokens
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words))))
 
 
 EMPTY_RULES = RuleSet(())
