@@ -73,6 +73,11 @@ def define_env(env) -> None:
         return docs_tables.render_repository_checks()
 
     @env.macro
+    def content_rules_table() -> str:
+        """The content rules a PR page runs on added lines, from the focus map."""
+        return docs_tables.render_rules_table(catalog, here())
+
+    @env.macro
     def effort_rules() -> str:
         """The effort score's rules, from the constants the analysis applies."""
         return docs_tables.render_bullets(effort_rule_lines())

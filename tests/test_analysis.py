@@ -39,19 +39,21 @@ def check(review, check_id):
 
 
 def test_pr19_snapshot_review(catalog):
-    """PR 19 touches scheduling and the engine; items name the files that caused them."""
+    """PR 19 touches scheduling and the engine; items name the files that triggered them."""
     review = analyse(from_snapshot(19), catalog)
     assert [a.area.id for a in review.areas] == ["scheduling", "engine"]
     budget = next(i for i in review.items if i.item.id == "sched-budget")
     assert budget.files == [
-        "vllm_omni/core/sched/__init__.py",
         "vllm_omni/core/sched/diffusion_scheduler.py",
-        "vllm_omni/core/sched/output.py",
         "vllm_omni/core/sched/scheduler.py",
     ]
+    assert budget.trigger == {"paths": ["/vllm_omni/core/sched/*scheduler*.py"], "lines": 389}
     assert check(review, "tests-with-source").status == "attention"
+    assert [(f.rule, f.file, f.line) for f in review.findings] == [
+        ("broad-except-continues", "vllm_omni/core/sched/scheduler.py", 44)
+    ]
     assert review.effort.score == 4
-    assert review.effort.reasons[0] == "493 lines changed in 5 file(s): base score 3"
+    assert review.effort.reasons[0].startswith("493 of 493 changed lines count")
     assert "pytest tests -v -k sched" in review.commands
 
 
@@ -120,7 +122,24 @@ def test_effort_scales_and_caps(catalog):
     ]
     big = analyse(pr_of(*files), catalog)
     assert big.effort.score == 5
-    assert any(r.startswith("capped at 5") for r in big.effort.reasons)
+    many = files + [ChangedFile(f"vllm_omni/{d}/y.py", additions=900) for d in ("entrypoints",)]
+    assert analyse(pr_of(*many), catalog).effort.reasons[-1] == "capped at 5"
+
+
+def test_tiny_change_in_a_critical_area_is_small(catalog):
+    """Eleven lines in the scheduler are read with care, but they are still eleven lines."""
+    review = analyse(pr_of(ChangedFile("vllm_omni/core/sched/scheduler.py", additions=11)), catalog)
+    assert review.effort.score == 2
+
+
+def test_tests_and_docs_do_not_count_towards_effort(catalog):
+    files = [
+        ChangedFile("tests/test_big.py", additions=3000),
+        ChangedFile("docs/x.md", additions=900),
+    ]
+    review = analyse(pr_of(*files), catalog)
+    assert review.effort.score == 1
+    assert review.effort.reasons[0].startswith("0 of 3900 changed lines count")
 
 
 def test_truncated_list_adds_notice_and_effort(catalog):

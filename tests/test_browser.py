@@ -38,9 +38,15 @@ ENGINE_ITEMS = [
     "engine-output-per-modality",
 ]
 SCHED_ITEMS = ["sched-budget", "sched-free-on-finish", "sched-output-fields"]
+# Items fire by their triggers: the two scheduler-budget items are triggered by
+# the scheduler files, the output-fields item by output.py alone.
+CHANGED_FILE = "vllm_omni/core/sched/scheduler.py"
+REOPENED_ITEMS = ["sched-budget", "sched-free-on-finish"]
+KEPT_ITEMS = ["sched-output-fields"]
 # A file name built to break out of HTML or a Markdown code span if either were
-# written unescaped; its handler would set a flag the test looks for.
-HOSTILE = "vllm_omni/engine/`x`<img src=x onerror=window.__rkPwned=1>.py"
+# written unescaped; its handler would set a flag the test looks for. It also
+# matches the scheduler items' trigger, so it joins their files.
+HOSTILE = "vllm_omni/core/sched/`x`<img src=x onerror=window.__rkPwned=1>scheduler.py"
 
 
 @pytest.fixture(scope="module")
@@ -438,7 +444,7 @@ def test_copy_and_download_review(page, site_url):
     assert lead.rstrip().endswith(note)
     assert "- ✓ done: The token and request budgets per step are respected" in folded
     assert "- ✗ problem: Every path that finishes, aborts or preempts a request" in folded
-    assert "- · open: New or changed engine arguments" in folded
+    assert "- · open: New fields on the scheduler output are filled" in folded
     assert "- ✓ done: What problem does the PR solve" in folded
     assert "- – n/a: Is peak memory per stage unchanged" in folded
     assert "**Scheduling**" in folded and "**Engine**" in folded
@@ -476,6 +482,10 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         open_page(page, url + f"prs/{PR}/")
         for check in page.locator("input.rk-check").all():
             check.check()
+        questions = [
+            q.get_attribute("data-item-id")
+            for q in page.locator('li.rk-item[data-item-id^="question-"]').all()
+        ]
         total = page.locator("input.rk-check").count()
         assert (
             page.locator(".rk-page-progress").inner_text()
@@ -486,8 +496,9 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         new_head = "f" * 40
         pull["head"]["sha"] = new_head
         for entry in files:
-            if entry["filename"] == ENGINE_FILE:
+            if entry["filename"] == CHANGED_FILE:
                 entry["sha"] = "0" * 40
+                entry["patch"] = entry["patch"].replace("\n+", "\n+ ", 1)
         files.append({**files[-1], "filename": HOSTILE, "sha": "1" * 40, "status": "added"})
         pull["changed_files"] = len(files)
         build_site(site, tmp_path / "cache", pull, files, url)
@@ -496,19 +507,20 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         page.wait_for_selector(".rk-toolbar")
         assert page.locator(".rk-pr").get_attribute("data-head-sha") == new_head
         short = old_head[:7]
-        expected = f"reopened: {ENGINE_FILE} changed since {short}; {HOSTILE} added since {short}"
-        for item_id in ENGINE_ITEMS:
+        expected = f"reopened: {CHANGED_FILE} changed since {short}; {HOSTILE} added since {short}"
+        for item_id in REOPENED_ITEMS:
             assert not box(page, item_id).is_checked(), item_id
             note = page.locator(f'li.rk-item[data-item-id="{item_id}"] .rk-reopened')
             assert note.inner_text() == expected
-        for item_id in SCHED_ITEMS:
+        for item_id in KEPT_ITEMS:
             assert box(page, item_id).is_checked(), item_id
             assert page.locator(f'li.rk-item[data-item-id="{item_id}"] .rk-reopened').count() == 0
-        assert (
-            page.locator('li.rk-item[data-item-id^="question-"] input:not(:checked)').count() == 0
-        )
+        # Questions ticked at the old head stay ticked (the added file may make
+        # a new question relevant, which starts unticked).
+        for question in questions:
+            assert box(page, question).is_checked(), question
         carried = page.locator(".rk-carry").inner_text()
-        assert f"from head {short}" in carried and "4 reopened" in carried
+        assert f"from head {short}" in carried and "2 reopened" in carried
         # The hostile name stayed text: no element was made from it, no handler ran.
         assert page.locator("article img[src='x']").count() == 0
         assert page.evaluate("window.__rkPwned") is None
@@ -517,12 +529,12 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         page.wait_for_selector(".rk-status >> text=Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert f"``{HOSTILE}`` added since `{short}`" in copied
-        assert "- · open: New or changed engine arguments" in copied
+        assert "- · open: The token and request budgets per step" in copied
 
         # The reopened state is stored for the new head and survives a reload.
         page.reload()
         page.wait_for_selector(".rk-toolbar")
-        first = ENGINE_ITEMS[0]
+        first = REOPENED_ITEMS[0]
         assert page.locator(f'li.rk-item[data-item-id="{first}"] .rk-reopened').count() == 1
         assert page.locator(".rk-carry").count() == 0
         # Ticking it again clears the note: it was looked at for the new head.
@@ -532,7 +544,7 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
             "JSON.parse(localStorage.getItem('rk:v1:pr:vllm-project/vllm-omni#19'))"
         )
         assert record["head_sha"] == new_head
-        assert record["files"][ENGINE_FILE] == "0" * 40
+        assert record["files"][CHANGED_FILE] == "0" * 40
         context.close()
         assert not errors, f"JavaScript errors: {errors}"
 

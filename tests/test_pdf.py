@@ -285,7 +285,14 @@ def test_pr_pdf_has_the_checklist_to_tick(built):
     assert re.sub(r"\s+", "", PR_TITLE) in flat
     for name in PR_FILES:
         assert name in flat, name
-    for heading in ("Review effort", "Automated checks", "Checklist", "Files", "Notes"):
+    for heading in (
+        "Start here",
+        "review effort",
+        "Automated checks",
+        "Checklist",
+        "Files",
+        "Notes",
+    ):
         assert heading in text, heading
     assert text.count(BOX) >= 5
 

@@ -77,7 +77,7 @@ def test_pdf_export_prints_one_pr_without_the_handbook(stub, tmp_path):
     reader = PdfReader(out)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert 1 <= len(reader.pages) <= 20  # the handbook is 135 pages
-    assert "[Core]Add scheduling components" in text and "Review effort" in text
+    assert "[Core]Add scheduling components" in text and "of 5 review effort" in text
     assert "vllm_omni/core/sched/output.py" in text
 
 

@@ -17,7 +17,18 @@ from .commands import without_covered
 from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
-from .model import AreaReview, CheckResult, Effort, FileReview, ItemReview, Review
+from .model import (
+    AreaReview,
+    CheckResult,
+    Effort,
+    FileReview,
+    Finding,
+    ItemReview,
+    QuestionReview,
+    Review,
+)
+from .rules import scan
+from .triggers import review_items, review_questions
 
 
 def analyse(
@@ -33,7 +44,8 @@ def analyse(
     the contracts' review ages (default: today).
     """
     file_reviews, areas = classify_files(pr, catalog.focus_map)
-    items = [ItemReview(item, r.area.id, r.files) for r in areas for item in r.area.items]
+    found = scan(pr, catalog)
+    items = review_items(areas, pr, found.findings)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
     checks = run_checks(pr, catalog) + run_contract_checks(pr, repo_review)
     commands: list[str] = []
@@ -53,11 +65,14 @@ def analyse(
         areas=areas,
         items=items,
         checks=checks,
-        effort=estimate_effort(pr, areas, checks),
+        effort=estimate_effort(pr, file_reviews, areas, found.findings),
         commands=without_covered(commands),
         reading=reading,
         notices=notices,
         repository=repo_review,
+        findings=found.findings,
+        unread=found.unread,
+        questions=review_questions(catalog.focus_map, pr, areas, found.findings),
     )
 
 
@@ -66,7 +81,9 @@ __all__ = [
     "CheckResult",
     "Effort",
     "FileReview",
+    "Finding",
     "ItemReview",
+    "QuestionReview",
     "Review",
     "analyse",
 ]

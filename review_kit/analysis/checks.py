@@ -15,10 +15,12 @@ from ..catalog.paths import path_set
 from ..pr.model import ChangedFile, PullRequest
 from .model import CheckResult
 from .repository_policy import POLICY_CHECK_KINDS
+from .rules import scan
 
 CheckKind = Callable[[PullRequest, Catalog], Iterable[CheckResult]]
 
 NOT_APPLICABLE = "Does not apply: no file of this kind changed."
+NOT_READ = "Does not apply: no file this rule reads changed."
 
 
 def matching_files(
@@ -51,7 +53,7 @@ def evaluate_check(check: AutomatedCheck, files: list[ChangedFile]) -> CheckResu
 
     triggered = matching_files(files, check.when, check.when_status)
     if not triggered:
-        return result("pass", NOT_APPLICABLE, [])
+        return result("not-applicable", NOT_APPLICABLE, [])
     attention = f"{check.attention} ({len(triggered)} file(s): {sample(triggered)})"
     if not check.expect:
         return result("attention", attention, triggered)
@@ -72,7 +74,26 @@ def focus_map_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     return [evaluate_check(check, pr.files) for check in catalog.focus_map.checks]
 
 
-CHECK_KINDS: tuple[CheckKind, ...] = (focus_map_checks, *POLICY_CHECK_KINDS)
+def rule_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+    """One verdict per content rule: its findings, or pass over the files it read."""
+    found = scan(pr, catalog)
+    results = []
+    for rule in catalog.focus_map.rules:
+        hits = [f for f in found.findings if f.rule == rule.id]
+        read = found.read_by.get(rule.id, [])
+        if hits:
+            where = sample([f"{h.file}:{h.line}" for h in hits])
+            status, reason = "attention", f"{len(hits)} finding(s): {where}. {rule.message}"
+            files = sorted({h.file for h in hits})
+        elif read:
+            status, reason, files = "pass", f"Read {len(read)} file(s); nothing found.", read
+        else:
+            status, reason, files = "not-applicable", NOT_READ, []
+        results.append(CheckResult(rule.id, rule.title, rule.guide, status, reason, files))
+    return results
+
+
+CHECK_KINDS: tuple[CheckKind, ...] = (focus_map_checks, rule_checks, *POLICY_CHECK_KINDS)
 
 
 def run_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:

@@ -6,6 +6,7 @@ Plain frozen data, produced by ``analysis.analyse`` and read by every output
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,6 +15,7 @@ from ..catalog.framework import ChecklistItem
 from ..pr.model import ChangedFile, PullRequest
 from .contracts import RepositoryReview
 
+# "not-applicable": nothing of the kind the check reads changed.
 CheckStatus = Literal["pass", "attention", "not-applicable"]
 
 
@@ -31,12 +33,56 @@ class AreaReview:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A content rule's hit on one added line, with the guide section that explains it."""
+
+    rule: str
+    title: str
+    file: str
+    line: int  # in the new file
+    text: str  # the line as added; PR text, escaped by every output
+    guide: str
+    message: str
+    detail: str = ""  # what the rule measured, when a line alone does not say it
+    hunk: str = ""  # digest of the hunk holding the line (``diff.Hunk.digest``)
+
+
+@dataclass(frozen=True)
 class ItemReview:
-    """A checklist item on a PR page, with the files that put it there."""
+    """A checklist item on a PR page, with the files that put it there.
+
+    ``trigger`` says what matched (patterns, statuses, lines, rules), or is
+    None for a folded item, which has no trigger of its own and is shown only
+    under "also consider". ``hunks`` digests the hunks that triggered it, per
+    file, so a ticked item reopens only when those change.
+    """
 
     item: ChecklistItem
     area_id: str
     files: list[str]
+    trigger: dict | None = None
+    folded: bool = False
+    hunks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def hunk_digest(self) -> str:
+        return digest_of(self.hunks)
+
+
+def digest_of(per_file: dict[str, str]) -> str:
+    """One digest for several files' digests, independent of their order."""
+    joined = "\n".join(f"{name}\0{value}" for name, value in sorted(per_file.items()))
+    return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class QuestionReview:
+    """A key question the PR's changes make relevant."""
+
+    id: str
+    topic: str
+    text: str
+    trigger: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +118,10 @@ class Review:
     notices: list[str] = field(default_factory=list)
     # Contracts, suggested reviewers and CI jobs, when repository data was given.
     repository: RepositoryReview | None = None
+    findings: list[Finding] = field(default_factory=list)
+    # Files whose changes were not read by the content rules, with the reason.
+    unread: dict[str, str] = field(default_factory=dict)
+    questions: list[QuestionReview] = field(default_factory=list)
 
     @property
     def unmatched(self) -> list[str]:
@@ -86,4 +136,27 @@ class Review:
         return self.areas[0].area.risk if self.areas else "normal"
 
     def items_of(self, area_id: str) -> list[ItemReview]:
-        return [i for i in self.items if i.area_id == area_id]
+        """The area's items shown as boxes."""
+        return [i for i in self.items if i.area_id == area_id and not i.folded]
+
+    def folded_of(self, area_id: str) -> list[ItemReview]:
+        """The area's items shown only under "also consider"."""
+        return [i for i in self.items if i.area_id == area_id and i.folded]
+
+    def item_groups(self, area_id: str) -> list[tuple[list[str], list[ItemReview]]]:
+        """The area's boxes grouped by the files that triggered them, so each list shows once."""
+        groups: dict[tuple[str, ...], list[ItemReview]] = {}
+        for item in self.items_of(area_id):
+            groups.setdefault(tuple(item.files), []).append(item)
+        return [(list(files), items) for files, items in groups.items()]
+
+    @property
+    def boxes(self) -> int:
+        """Tickable boxes on the page: triggered items and relevant key questions."""
+        return sum(not i.folded for i in self.items) + len(self.questions)
+
+    def questions_by_topic(self) -> list[tuple[str, list[QuestionReview]]]:
+        topics: dict[str, list[QuestionReview]] = {}
+        for q in self.questions:
+            topics.setdefault(q.topic, []).append(q)
+        return list(topics.items())

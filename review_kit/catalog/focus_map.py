@@ -20,11 +20,18 @@ from pydantic import Field
 from ..pr.model import FileStatus
 from .framework import ChecklistItem, SectionId, Slug, Strict, Text
 from .paths import PathSet, compile_matcher, last_match_decisions
+from .rules import ContentRule, RuleSet, Trigger
 from .yaml_lines import YamlDocument, load_yaml, parse_as
 
 Risk = Literal["critical", "high", "normal"]
 IGNORE = "\0ignore"  # owner key of the ignore list; no area id can contain NUL
 RISK_ORDER: dict[str, int] = {"critical": 0, "high": 1, "normal": 2}
+
+
+class AreaItem(ChecklistItem):
+    """A focus area's checklist item; without a ``trigger`` it is folded under "also consider"."""
+
+    trigger: Trigger | None = None
 
 
 class FocusArea(Strict):
@@ -37,7 +44,7 @@ class FocusArea(Strict):
     paths: list[Text] = Field(min_length=1)
     guide_sections: list[SectionId] = Field(default_factory=list)
     framework_subsections: list[Slug] = Field(default_factory=list)
-    items: list[ChecklistItem] = Field(default_factory=list)
+    items: list[AreaItem] = Field(default_factory=list)
     commands: list[Text] = Field(default_factory=list)
     hints: list[Text] = Field(default_factory=list)
 
@@ -63,9 +70,23 @@ class AutomatedCheck(Strict):
     guide: SectionId
 
 
+class KeyQuestion(Strict):
+    """A question asked only of PRs its trigger selects; without one, of every PR."""
+
+    text: Text
+    trigger: Trigger | None = None
+
+
 class KeyQuestions(Strict):
     topic: Text
-    questions: list[Text] = Field(min_length=1)
+    questions: list[Text | KeyQuestion] = Field(min_length=1)
+
+    def entries(self) -> list[tuple[int, KeyQuestion]]:
+        """(1-based index, question); the index keeps tick ids stable when others are hidden."""
+        return [
+            (n, q if isinstance(q, KeyQuestion) else KeyQuestion(text=q))
+            for n, q in enumerate(self.questions, 1)
+        ]
 
 
 class FocusMapModel(Strict):
@@ -75,6 +96,7 @@ class FocusMapModel(Strict):
     areas: list[FocusArea] = Field(min_length=1)
     checks: list[AutomatedCheck] = Field(default_factory=list)
     key_questions: list[KeyQuestions] = Field(default_factory=list)
+    rules: list[ContentRule] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,16 +120,22 @@ class FocusMap:
     ignore: list[str]
     checks: list[AutomatedCheck] = field(default_factory=list)
     key_questions: list[KeyQuestions] = field(default_factory=list)
+    rules: list[ContentRule] = field(default_factory=list)
     _matcher: re.Pattern | None = field(default=None, repr=False)
     _owners: tuple[tuple[str, bool], ...] = field(default=(), repr=False)
     _area_ids: tuple[str, ...] = field(default=(), repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
+    rule_set: RuleSet = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.rule_set = RuleSet(self.rules)
         self._area_ids = tuple(a.id for a in self.areas)
         self._matcher, self._owners = compile_matcher(
             [(IGNORE, self.ignore)] + [(a.id, a.paths) for a in self.areas]
         )
+
+    def rule(self, rule_id: str) -> ContentRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
 
     def area(self, area_id: str) -> FocusArea | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -165,6 +193,17 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
     ]
     for i, check in enumerate(model.checks):
         groups += [(("checks", i, "when"), check.when), (("checks", i, "expect"), check.expect)]
+    for i, rule in enumerate(model.rules):
+        groups += [(("rules", i, "paths"), rule.paths), (("rules", i, "exclude"), rule.exclude)]
+    for a, area in enumerate(model.areas):
+        for i, item in enumerate(area.items):
+            if item.trigger:
+                groups.append((("areas", a, "items", i, "trigger", "paths"), item.trigger.paths))
+    for g, group in enumerate(model.key_questions):
+        for i, question in enumerate(group.questions):
+            if not isinstance(question, str) and question.trigger:
+                loc = ("key_questions", g, "questions", i, "trigger", "paths")
+                groups.append((loc, question.trigger.paths))
     for loc, patterns in groups:
         for j, pattern in enumerate(patterns):
             try:
@@ -185,7 +224,7 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
 
 
 def _check_unique_ids(doc: YamlDocument, model: FocusMapModel) -> None:
-    for key, entries in (("areas", model.areas), ("checks", model.checks)):
+    for key, entries in (("areas", model.areas), ("checks", model.checks), ("rules", model.rules)):
         seen: set[str] = set()
         for i, entry in enumerate(entries):
             if entry.id in seen:
@@ -202,7 +241,11 @@ def load_focus_map(
     _check_unique_ids(doc, model)
     _check_patterns(doc, model)
     focus_map = FocusMap(
-        list(model.areas), list(model.ignore), list(model.checks), list(model.key_questions)
+        list(model.areas),
+        list(model.ignore),
+        list(model.checks),
+        list(model.key_questions),
+        list(model.rules),
     )
     return focus_map, doc
 

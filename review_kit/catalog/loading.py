@@ -127,6 +127,33 @@ def _check_focus_map(
     for c, check in enumerate(focus_map.checks):
         if check.guide not in sections:
             raise doc.error(("checks", c, "guide"), f"no expert-guide section {check.guide!r}")
+    _check_rules_and_triggers(sections, focus_map, doc)
+
+
+def _check_rules_and_triggers(sections: dict, focus_map: FocusMap, doc: YamlDocument) -> None:
+    """Rules cite guide sections; triggers name rules and areas that exist."""
+    for r, rule in enumerate(focus_map.rules):
+        if rule.guide not in sections:
+            raise doc.error(("rules", r, "guide"), f"no expert-guide section {rule.guide!r}")
+    triggers = [
+        (("areas", a, "items", i, "trigger"), item.trigger)
+        for a, area in enumerate(focus_map.areas)
+        for i, item in enumerate(area.items)
+    ] + [
+        (("key_questions", g, "questions", q, "trigger"), question.trigger)
+        for g, group in enumerate(focus_map.key_questions)
+        for q, question in enumerate(group.questions)
+        if not isinstance(question, str)
+    ]
+    for loc, trigger in triggers:
+        if trigger is None:
+            continue
+        for n, rule_id in enumerate(trigger.rules):
+            if focus_map.rule(rule_id) is None:
+                raise doc.error((*loc, "rules", n), f"no content rule {rule_id!r}")
+        for n, area_id in enumerate(trigger.areas):
+            if focus_map.area(area_id) is None:
+                raise doc.error((*loc, "areas", n), f"no focus area {area_id!r}")
 
 
 def load_catalog(

@@ -24,6 +24,12 @@ def render_checks_table(catalog: Catalog, from_uri: str) -> str:
     )
 
 
+def render_rules_table(catalog: Catalog, from_uri: str) -> str:
+    return render_template(
+        "docs_rules.md.j2", rules=catalog.focus_map.rules, **common_context(catalog, from_uri)
+    )
+
+
 def render_bullets(lines: Iterable[str]) -> str:
     return "".join(f"- {line}\n" for line in lines)
 

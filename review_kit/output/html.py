@@ -87,7 +87,12 @@ def review_context(review: Review, catalog: Catalog) -> dict:
         "files_ordered": files_by_priority(review.files, catalog.focus_map),
         "files_shown": FILES_SHOWN,
         "diff_url": lambda path, line=None: diff_url(pr, path, line),
-        "pr_items": {i.item.id: i.files for i in review.items},
+        "pr_items": {i.item.id: i.files for i in review.items if not i.folded},
+        # Per ticked box, a digest of the hunks that made it fire, and the
+        # same per file, so the browser reopens a box only when those hunks
+        # changed and can say in which file (docs/pr-pages.md, "Ticks").
+        "pr_hunks": {i.item.id: i.hunk_digest for i in review.items if not i.folded},
+        "pr_hunk_files": {i.item.id: i.hunks for i in review.items if not i.folded},
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..analysis import Review
+from .links import diff_url
 
 
 def review_to_json(review: Review) -> dict:
@@ -55,8 +56,30 @@ def review_to_json(review: Review) -> dict:
                 "area": i.area_id,
                 "guide": i.item.guide,
                 "files": i.files,
+                "trigger": i.trigger,
+                "folded": i.folded,
+                **({"hunks": i.hunk_digest} if not i.folded else {}),
             }
             for i in review.items
+        ],
+        "findings": [
+            {
+                "rule": f.rule,
+                "title": f.title,
+                "file": f.file,
+                "line": f.line,
+                "text": f.text,
+                "guide": f.guide,
+                "url": diff_url(pr, f.file, f.line),
+                "message": f.message,
+                "detail": f.detail,
+            }
+            for f in review.findings
+        ],
+        "unread": review.unread,
+        "questions": [
+            {"id": q.id, "topic": q.topic, "text": q.text, "trigger": q.trigger}
+            for q in review.questions
         ],
         "checks": [
             {

@@ -46,7 +46,10 @@ def diff_url(pr: PullRequest, path: str, line: int | None = None) -> str:
     """A file (and a line of its new version) in the PR's "Files changed" view.
 
     GitHub anchors each file by the SHA-256 of its path, and a new-side line
-    by ``R<line>`` after it.
+    by ``R<line>`` after it. Empty for a change that is not a pull request
+    (a git range, a file list).
     """
-    anchor = "diff-" + hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{pull_request_url(pr)}/files#{anchor}" + (f"R{line}" if line else "")
+    if pr.number is None:
+        return ""
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{pull_request_url(pr)}/files#diff-{digest}" + (f"R{line}" if line else "")

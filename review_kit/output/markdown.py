@@ -17,7 +17,7 @@ from ..ages import age_of
 from ..analysis import Review
 from ..catalog.loading import Catalog
 from .escape import md_escape, short_sha
-from .links import Links, pull_request_url
+from .links import Links, diff_url, pull_request_url
 from .templating import make_environment
 
 # Markers the browser replaces in the rendered export. NUL cannot come from
@@ -91,5 +91,6 @@ def render_review_export(review: Review, catalog: Catalog, links: Links | None =
             guide_link=_guide_link(catalog, None),
             mark=lambda item_id: token("state", item_id),
             reopened=lambda item_id: token("reopened", item_id),
+            diff_url=lambda path, line=None: diff_url(review.pr, path, line),
         )
     )

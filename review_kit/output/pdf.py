@@ -78,10 +78,15 @@ def for_print(review: Review, focus_map) -> Review:
             names.append(f"and {len(i.files) - PRINT_MAX_ITEM_FILES} more")
         return replace(i, files=names)
 
+    unread = dict(list(review.unread.items())[:PRINT_MAX_ITEM_FILES])
+    if len(review.unread) > len(unread):
+        unread[f"and {len(review.unread) - len(unread)} more"] = "see the review page"
     return replace(
         review,
         files=[short_file(f) for f in files],
         items=[short_item(i) for i in review.items],
+        findings=[replace(f, file=shorten(f.file)) for f in review.findings[:PRINT_MAX_FILES]],
+        unread={shorten(name): why for name, why in unread.items()},
         notices=notices,
     )
 

@@ -1,0 +1,252 @@
+"""Added Python code read whole: the hunks of a diff parsed with the standard ``ast`` module.
+
+Why ``ast`` and not ast-grep or LibCST: it ships with Python (no native
+wheel, no version skew with the interpreter that runs the kit), it parses a
+hunk in microseconds, and its nodes carry start and end lines, which is all a
+rule needs to tie a multi-line call to the added lines it spans. Comments and
+strings are not nodes, so they cannot match; ``tokenize`` then blanks them out
+of the text that line rules and ``unless`` read.
+
+A hunk is a fragment, so it is parsed as one: dedented, with ``if True:``
+headers standing in for the blocks it starts inside, and split at its
+outermost statements when the whole does not parse. Added lines that no
+fragment parse can read are reported as unread, never guessed at.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .diff import DiffLine, FileDiff
+
+_BINDINGS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict)
+
+# How many leading lines of a fragment may be dropped to get past a statement
+# that began above the hunk (the tail of a call, the end of a docstring).
+_MAX_TRIMS = 6
+
+
+@dataclass
+class ParsedFragment:
+    """One parsed run of lines; what rules ask of it is computed once, on first use."""
+
+    tree: ast.Module
+    # Parsed line k (1-based) is new-file line numbers[k - 1]; header lines map to 0.
+    numbers: list[int]
+    text_lines: list[str]
+    added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
+
+    def touches_added(self, node: ast.AST) -> bool:
+        end = getattr(node, "end_lineno", None) or node.lineno
+        return any(k in self.added for k in range(node.lineno, end + 1))
+
+    def _spans_added(self, node: ast.AST) -> bool:
+        first = getattr(node, "lineno", None)
+        if first is None:
+            return True  # no position (an operator, a context): look inside
+        end = getattr(node, "end_lineno", None) or first
+        at = bisect_left(self._added_sorted, first)
+        return at < len(self._added_sorted) and self._added_sorted[at] <= end
+
+    @cached_property
+    def _added_sorted(self) -> list[int]:
+        return sorted(self.added)
+
+    @cached_property
+    def nodes(self) -> dict[str, list]:
+        """One walk: calls, handlers and name bindings that span an added line.
+
+        Subtrees that span no added line are not entered, so a small change in
+        a large hunk of context costs little.
+        """
+        calls, handlers, bindings = [], [], []
+        stack: list[ast.AST] = [self.tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, ast.ExceptHandler):
+                handlers.append(node)
+            elif isinstance(node, _BINDINGS):
+                bindings.append(node)
+            stack.extend(c for c in ast.iter_child_nodes(node) if self._spans_added(c))
+        calls.sort(key=lambda n: (n.lineno, n.col_offset))
+        return {"calls": calls, "handlers": handlers, "bindings": bindings}
+
+    @cached_property
+    def code(self) -> list[str]:
+        return _blank_comments_and_strings(self)
+
+    @cached_property
+    def statements(self) -> dict[int, tuple[int, int]]:
+        return _statement_spans(self)
+
+
+@dataclass
+class PythonView:
+    """What rules read of one Python file's diff."""
+
+    fragments: list[ParsedFragment] = field(default_factory=list)
+    added: dict[int, str] = field(default_factory=dict)
+    # New-file line -> (fragment, parsed line) where it was read.
+    where: dict[int, tuple[ParsedFragment, int]] = field(default_factory=dict)
+    unread: set[int] = field(default_factory=set)
+
+    def code(self, line: int) -> str | None:
+        """The line's code with comments and strings blanked, or None if it was not parsed."""
+        if line not in self.where:
+            return None
+        fragment, parsed = self.where[line]
+        return fragment.code[parsed - 1]
+
+    def statement_code(self, line: int) -> str:
+        """The code of the whole statement the line belongs to."""
+        if line not in self.where:
+            return ""
+        fragment, parsed = self.where[line]
+        first, last = fragment.statements.get(parsed, (parsed, parsed))
+        return "\n".join(fragment.code[first - 1 : last])
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+def _significant(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _try_parse(lines: list[DiffLine]) -> ParsedFragment | None:
+    """Parse a run of new-file lines as a fragment of a module, or None."""
+    indents = [_indent(line.text) for line in lines if _significant(line.text)]
+    if not indents:
+        return None
+    base, first = min(indents), indents[0]
+    # Blocks the fragment starts inside: one "if True:" per indentation level
+    # between the outermost line and the first, so later dedents land on them.
+    levels = sorted({i for i in indents if base <= i < first})
+    header = [" " * (level - base) + "if True:" for level in levels]
+    body = [
+        line.text[min(base, _indent(line.text)) :] if line.text.strip() else "" for line in lines
+    ]
+    source = "\n".join(header + body) + "\n"
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    numbers = [0] * len(header) + [line.number for line in lines]
+    return ParsedFragment(tree, numbers, header + body)
+
+
+def _fragments(lines: list[DiffLine]) -> list[tuple[list[DiffLine], ParsedFragment | None]]:
+    """The lines split into parsable fragments; runs that will not parse come back with None."""
+    whole = _try_parse(lines)
+    if whole is not None:
+        return [(lines, whole)]
+    indents = [_indent(line.text) for line in lines if _significant(line.text)]
+    if not indents:
+        return []
+    base = min(indents)
+    # Split where an outermost statement starts; closing brackets and
+    # decorators' targets stay with what precedes them.
+    chunks: list[list[DiffLine]] = [[]]
+    in_string = False
+    for line in lines:
+        starts = (
+            not in_string
+            and _significant(line.text)
+            and _indent(line.text) == base
+            and not line.text.lstrip().startswith(
+                (")", "]", "}", "else", "elif", "except", "finally")
+            )
+            and not (chunks[-1] and chunks[-1][-1].text.lstrip().startswith("@"))
+        )
+        if starts and chunks[-1]:
+            chunks.append([])
+        chunks[-1].append(line)
+        # Never split inside a triple-quoted string (a docstring's later lines
+        # sit at the statement's indentation).
+        if (line.text.count('"""') + line.text.count("'''")) % 2:
+            in_string = not in_string
+    results = []
+    for chunk in chunks:
+        parsed = None
+        for trim in range(min(_MAX_TRIMS, len(chunk))):
+            for end in (len(chunk), *range(len(chunk) - 1, max(trim, len(chunk) - 4), -1)):
+                parsed = _try_parse(chunk[trim:end])
+                if parsed is not None:
+                    if trim:
+                        results.append((chunk[:trim], None))
+                    results.append((chunk[trim:end], parsed))
+                    if end < len(chunk):
+                        results.append((chunk[end:], None))
+                    break
+            if parsed is not None:
+                break
+        if parsed is None:
+            results.append((chunk, None))
+    return results
+
+
+def _blank_comments_and_strings(fragment: ParsedFragment) -> list[str]:
+    """The fragment's lines with every comment and string literal replaced by spaces."""
+    rows = [list(text) for text in fragment.text_lines]
+    source = "\n".join(fragment.text_lines) + "\n"
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return fragment.text_lines
+    for token in tokens:
+        if token.type not in (tokenize.COMMENT, tokenize.STRING):
+            continue
+        (row, col), (end_row, end_col) = token.start, token.end
+        for r in range(row, end_row + 1):
+            if r - 1 >= len(rows):
+                break
+            start = col if r == row else 0
+            stop = end_col if r == end_row else len(rows[r - 1])
+            for c in range(start, min(stop, len(rows[r - 1]))):
+                rows[r - 1][c] = " "
+    return ["".join(row) for row in rows]
+
+
+def _statement_spans(fragment: ParsedFragment) -> dict[int, tuple[int, int]]:
+    """Parsed line -> the (first, last) parsed lines of its innermost statement."""
+    spans: dict[int, tuple[int, int]] = {}
+    # ast.walk goes outer to inner, so inner statements overwrite their parents.
+    for node in ast.walk(fragment.tree):
+        if not isinstance(node, ast.stmt):
+            continue
+        end = node.end_lineno or node.lineno
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.AST):
+            end = max(node.lineno, body[0].lineno - 1)  # a compound statement's header
+        for n in range(node.lineno, end + 1):
+            spans[n] = (node.lineno, end)
+    return spans
+
+
+def read_python(diff: FileDiff) -> PythonView:
+    """Parse every hunk of a Python file's diff, and note the added lines no parse could read."""
+    view = PythonView(added=dict(diff.added))
+    for hunk in diff.hunks:
+        for lines, fragment in _fragments(list(hunk.lines)):
+            if fragment is None:
+                view.unread.update(line.number for line in lines if line.added)
+                continue
+            fragment.added = frozenset(
+                k for k, number in enumerate(fragment.numbers, 1) if number in diff.added
+            )
+            view.fragments.append(fragment)
+            for k, number in enumerate(fragment.numbers, 1):
+                if number:
+                    view.where[number] = (fragment, k)
+    # Added lines that are blank or comments hold nothing to read.
+    view.unread = {n for n in view.unread if _significant(diff.added.get(n, ""))}
+    return view

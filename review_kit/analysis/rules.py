@@ -1,0 +1,435 @@
+"""Content rules applied to a PR's added lines: line patterns, Python structure, YAML configs.
+
+``scan`` is the one entry point: for each changed file it picks the rules
+whose paths claim it, reads its patch once (``diff.parse_patch``), and asks
+each engine. An engine is one function in ``ENGINES``; a new kind of rule is
+a function there and a key in ``catalog.rules.ContentRule``. Only added lines
+fire; context lines are read to see a statement whole.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import lru_cache
+
+import yaml
+
+from ..catalog.loading import Catalog
+from ..catalog.rules import ContentRule, PythonMatch, RuleSet, compiled
+from ..pr.model import ChangedFile, PullRequest
+from .diff import FileDiff, parse_patch
+from .model import Finding
+from .python_code import ParsedFragment, PythonView, read_python
+
+
+@dataclass
+class FileScan:
+    """What reading one file's patch found, and what it could not read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unread: str | None = None
+
+
+@dataclass
+class Scan:
+    findings: list[Finding]
+    unread: dict[str, str]  # file -> why its changes were not read
+    # rule id -> files the rule read (it applied to them and their patch was there)
+    read_by: dict[str, list[str]]
+
+
+# -- Python: structural matches ------------------------------------------------
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``torch.nn.functional.softmax`` for that attribute chain, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _same_literal(node: ast.AST, value: object) -> bool:
+    return (
+        isinstance(node, ast.Constant) and type(node.value) is type(value) and node.value == value
+    )
+
+
+def call_matches(match: PythonMatch, call: ast.Call) -> bool:
+    if match.calls:
+        name = dotted(call.func)
+        if name is None or not any(fnmatchcase(name, pattern) for pattern in match.calls):
+            return False
+    elif match.methods and not (
+        isinstance(call.func, ast.Attribute) and call.func.attr in match.methods
+    ):
+        return False
+    if match.max_args is not None and len(call.args) + len(call.keywords) > match.max_args:
+        return False
+    given = {kw.arg: kw.value for kw in call.keywords}
+    for key, value in match.keywords.items():
+        if key not in given or not _same_literal(given[key], value):
+            return False
+    if match.without_keywords and (
+        None in given or any(key in given for key in match.without_keywords)
+    ):
+        return False
+    for argument in match.arguments:
+        if argument.index >= len(call.args):
+            return False
+        node = call.args[argument.index]
+        if argument.name is not None and not (
+            isinstance(node, ast.Name) and node.id == argument.name
+        ):
+            return False
+        if argument.literal is not None and isinstance(node, ast.Constant) != argument.literal:
+            return False
+    return True
+
+
+def _main_guard_lines(tree: ast.Module) -> set[int]:
+    lines: set[int] = set()
+    for node in tree.body:
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.Compare)
+            and dotted(node.test.left) == "__name__"
+        ):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    """The names an assignment binds: ``x``, ``self.x``, the container of ``d[k]``.
+
+    A subscript's index is not a name being bound: in ``ts[req_id] = time.time()``
+    the value is a timestamp, not an id.
+    """
+    if isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Attribute):
+        yield target.attr
+    elif isinstance(target, ast.Subscript):
+        yield from _target_names(target.value)
+
+
+def _bound_values(bindings: list[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
+    """(name, value) for assignments, keyword arguments and string-keyed dict entries."""
+    for node in bindings:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in _target_names(target):
+                    yield name, node.value
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
+            name = dotted(node.target)
+            if name:
+                yield name.rsplit(".", 1)[-1], node.value
+        elif isinstance(node, ast.keyword) and node.arg:
+            yield node.arg, node.value
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    yield key.value, value
+
+
+def _swallowed(handler: ast.ExceptHandler) -> bool:
+    quiet = all(
+        isinstance(s, ast.Pass)
+        or (isinstance(s, ast.Expr) and _same_literal(s.value, ...))
+        or isinstance(s, ast.Continue)
+        for s in handler.body
+    )
+    if quiet:
+        return True
+    reraises = any(isinstance(n, ast.Raise) for s in handler.body for n in ast.walk(s))
+    return handler.type is None and not reraises
+
+
+_BROAD = {"Exception", "BaseException"}
+
+
+def _broad_and_continues(handler: ast.ExceptHandler) -> bool:
+    """``except Exception:`` (or broader) whose body neither raises nor returns.
+
+    Handlers that merely pass are the ``swallowed`` rule's, not this one's.
+    """
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    broad = handler.type is None or any(dotted(k) in _BROAD for k in kinds if k is not None)
+    if not broad or _swallowed(handler):
+        return False
+    return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
+
+
+def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AST]:
+    """Nodes of one parsed fragment that the match selects, among those on added lines."""
+    nodes = fragment.nodes
+    if match.handler:
+        test = _swallowed if match.handler == "swallowed" else _broad_and_continues
+        yield from (h for h in nodes["handlers"] if test(h))
+        return
+    candidates = nodes["calls"]
+    if match.assigned_to:
+        wanted = compiled(match.assigned_to)
+        inside = {
+            id(n)
+            for name, value in _bound_values(nodes["bindings"])
+            if wanted.search(name)
+            for n in ast.walk(value)
+        }
+        candidates = [c for c in candidates if id(c) in inside]
+    skip = _main_guard_lines(fragment.tree) if match.outside_main and candidates else set()
+    for node in candidates:
+        if node.lineno not in skip and call_matches(match, node):
+            yield node
+
+
+def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
+    """The new-file line to report for a node: its first line if added, else its first added line."""
+    if isinstance(node, ast.ExceptHandler):
+        # A handler is its header and its body, not whatever the body calls.
+        parsed = [node.lineno] + [s.lineno for s in node.body]
+    else:
+        parsed = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    for k in parsed:
+        number = numbers[k - 1] if 0 < k <= len(numbers) else 0
+        if number in added:
+            return number
+    return None
+
+
+# -- engines --------------------------------------------------------------------
+
+
+@dataclass
+class FileContext:
+    file: ChangedFile
+    diff: FileDiff
+    _python: PythonView | None = None
+
+    @property
+    def is_python(self) -> bool:
+        return self.file.filename.endswith((".py", ".pyi"))
+
+    @property
+    def python(self) -> PythonView:
+        if self._python is None:
+            self._python = read_python(self.diff)
+        return self._python
+
+
+def _finding(rule: ContentRule, ctx: FileContext, line: int, detail: str = "") -> Finding:
+    hunk = ctx.diff.hunk_of(line)
+    return Finding(
+        rule=rule.id,
+        title=rule.title,
+        file=ctx.file.filename,
+        line=line,
+        text=ctx.diff.added.get(line, ""),
+        guide=rule.guide,
+        message=rule.message,
+        detail=detail,
+        hunk=hunk.digest if hunk else "",
+    )
+
+
+def line_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
+    """``added``: a regular expression on each added line (its code only, in Python)."""
+    pattern = compiled(rule.added or "")
+    unless = compiled(rule.unless) if rule.unless else None
+    found = []
+    for number, text in ctx.diff.added.items():
+        if ctx.is_python:
+            code = ctx.python.code(number)
+            if code is None:
+                continue  # not parsed: never guess about comments or strings
+            statement = ctx.python.statement_code(number)
+        else:
+            code = statement = text
+        if pattern.search(code) and not (unless and unless.search(statement)):
+            found.append(_finding(rule, ctx, number))
+    return found
+
+
+def python_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
+    """``python``: structural matches on the parsed hunks; a hit must span an added line."""
+    if not ctx.is_python:
+        return []
+    view = ctx.python
+    unless = compiled(rule.unless) if rule.unless else None
+    lines: set[int] = set()
+    for fragment in view.fragments:
+        for match in rule.python:
+            for node in python_hits(match, fragment):
+                line = _span_line(node, fragment.numbers, view.added)
+                if line is None:
+                    continue
+                first = fragment.numbers[node.lineno - 1] or line
+                if unless and unless.search(view.statement_code(first)):
+                    continue
+                lines.add(line)
+    return [_finding(rule, ctx, line) for line in sorted(lines)]
+
+
+def _scalar_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _compose_prefix(text: str) -> yaml.Node | None:
+    """The YAML node tree of a file, or of its longest readable prefix."""
+    lines = text.splitlines()
+    for cut in range(6):
+        try:
+            return yaml.compose("\n".join(lines) + "\n", Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            # Drop back to the previous top-level line or list item: the tail
+            # of a partly shown file is where it breaks.
+            starts = [i for i, line in enumerate(lines) if line[:1].isalpha() or "- " in line[:8]]
+            if not starts or cut == 5:
+                return None
+            lines = lines[: starts[-1]] if starts[-1] > 0 else []
+            if not lines:
+                return None
+    return None
+
+
+def stage_memory_budget(rule: ContentRule, ctx: FileContext) -> list[Finding]:
+    """Stages on one device whose ``gpu_memory_utilization`` adds up to more than 1.0.
+
+    Reads the parsed file: all of it when the diff shows it all, else the
+    part from line 1 up to the first gap (more stages can only add to a sum,
+    so a sum over 1.0 in that part is already real).
+    """
+    if ctx.diff.complete:
+        text = "\n".join(line.text for line in ctx.diff.hunks[0].lines) + "\n"
+    else:
+        prefix = ctx.diff.text_from_start()
+        if prefix is None:
+            return []
+        text = prefix[0]
+    root = _compose_prefix(text)
+    top = _mapping(root)
+    stages = top.get("stage_args") or top.get("stages")
+    if not isinstance(stages, yaml.SequenceNode):
+        return []
+    per_device: dict[str, list[tuple[str, float, list[int]]]] = {}
+    for index, stage in enumerate(stages.value):
+        fields = _mapping(stage)
+        engine = _mapping(fields.get("engine_args"))
+        share = engine.get("gpu_memory_utilization")
+        if not isinstance(share, yaml.ScalarNode):
+            continue
+        try:
+            value = float(share.value)
+        except ValueError:
+            continue
+        devices = _mapping(fields.get("runtime")).get("devices")
+        names = (
+            [d.strip() for d in str(devices.value).split(",") if d.strip()]
+            if isinstance(devices, yaml.ScalarNode)
+            else ["(default)"]
+        )
+        stage_id = fields.get("stage_id")
+        label = str(stage_id.value) if isinstance(stage_id, yaml.ScalarNode) else str(index)
+        # The share's own line first: it is the line to point at when it changed.
+        lines = [_scalar_line(share)] + ([_scalar_line(devices)] if devices is not None else [])
+        for name in names or ["(default)"]:
+            per_device.setdefault(name, []).append((label, value, lines))
+    found = []
+    for device, shares in per_device.items():
+        total = sum(value for _, value, _ in shares)
+        if total <= 1.0 + 1e-9:
+            continue
+        shares_first = [lines[0] for *_, lines in shares] + [
+            n for *_, lines in shares for n in lines[1:]
+        ]
+        added = [n for n in shares_first if n in ctx.diff.added]
+        if not added:
+            continue  # the budget was already over before this change
+        parts = " + ".join(f"{value:g} (stage {label})" for label, value, _ in shares)
+        detail = f"device {device}: {parts} = {total:.2f}"
+        found.append(_finding(rule, ctx, added[0], detail))
+    return found
+
+
+def yaml_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
+    return YAML_CHECKS[rule.yaml](rule, ctx) if rule.yaml else []
+
+
+YAML_CHECKS: dict[str, Callable[[ContentRule, FileContext], list[Finding]]] = {
+    "stage-memory-budget": stage_memory_budget,
+}
+
+Engine = Callable[[ContentRule, FileContext], list[Finding]]
+
+
+def engine_of(rule: ContentRule) -> Engine:
+    if rule.added is not None:
+        return line_rule
+    if rule.python:
+        return python_rule
+    return yaml_rule
+
+
+# -- one file, one PR -----------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
+    """Findings of the given rules in one file (cached: checks and the review ask alike)."""
+    result = FileScan()
+    if file.status == "removed" or not rule_set:
+        return result
+    if not file.patch:
+        result.unread = "GitHub gave no patch (binary, or too large to show)"
+        return result
+    rules = rule_set.firing(file.patch)
+    if not rules:
+        return result
+    diff = parse_patch(file.patch)
+    if diff.unreadable:
+        result.unread = "its patch could not be parsed"
+        return result
+    ctx = FileContext(file, diff)
+    for rule in rules:
+        result.findings += engine_of(rule)(rule, ctx)
+    if ctx._python is not None and ctx.python.unread:
+        lines = sorted(ctx.python.unread)
+        shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
+        result.unread = f"added line(s) {shown} could not be parsed as Python and were not read"
+    return result
+
+
+def scan(pr: PullRequest, catalog: Catalog) -> Scan:
+    """Every rule of the focus map over every changed file of the PR."""
+    rule_set = catalog.focus_map.rule_set
+    findings: list[Finding] = []
+    unread: dict[str, str] = {}
+    read_by: dict[str, list[str]] = {}
+    for f in pr.files:
+        mine = rule_set.for_path(f.filename)
+        if not mine or f.status == "removed":
+            continue
+        result = scan_file(f, mine)
+        findings += result.findings
+        if result.unread:
+            unread[f.filename] = result.unread
+        if f.patch:
+            for rule in mine.rules:
+                read_by.setdefault(rule.id, []).append(f.filename)
+    return Scan(findings, unread, read_by)

@@ -1,0 +1,128 @@
+"""Which checklist items and key questions a PR makes relevant, and what made each fire.
+
+An item fires when its ``trigger`` selects files of its area (patterns,
+statuses, changed lines, content-rule findings); an item with no trigger of
+its own is folded under "also consider". Each fired item keeps a digest of
+the hunks that triggered it, so a ticked box reopens only when those change.
+"""
+
+from __future__ import annotations
+
+from ..catalog.focus_map import FocusMap
+from ..catalog.paths import path_set
+from ..catalog.rules import Trigger
+from ..pr.model import ChangedFile, PullRequest
+from .diff import parse_patch
+from .model import AreaReview, Finding, ItemReview, QuestionReview
+
+
+def _selected(
+    trigger: Trigger, files: list[ChangedFile], findings: list[Finding]
+) -> tuple[list[ChangedFile], dict, list[Finding]]:
+    """The files a trigger selects, what matched, and the findings behind it."""
+    why: dict = {}
+    chosen = files
+    if trigger.paths:
+        matcher = path_set(tuple(trigger.paths))
+        chosen = [
+            f
+            for f in chosen
+            if matcher.matches(f.filename)
+            or (f.previous_filename and matcher.matches(f.previous_filename))
+        ]
+        # Which patterns matched, for the reader: asked of a few files only,
+        # since a 3000-file PR would otherwise pay patterns x files.
+        shown = chosen[:20]
+        why["paths"] = [
+            p
+            for p in trigger.paths
+            if not p.startswith("!") and any(path_set((p,)).matches(f.filename) for f in shown)
+        ]
+    if trigger.status:
+        chosen = [f for f in chosen if f.status in trigger.status]
+        why["status"] = sorted({f.status for f in chosen})
+    hits: list[Finding] = []
+    if trigger.rules:
+        names = {f.filename for f in chosen}
+        hits = [h for h in findings if h.rule in trigger.rules and h.file in names]
+        with_hits = {h.file for h in hits}
+        chosen = [f for f in chosen if f.filename in with_hits]
+        why["rules"] = sorted({h.rule for h in hits})
+    if trigger.min_lines is not None:
+        lines = sum(f.additions + f.deletions for f in chosen)
+        if lines < trigger.min_lines:
+            return [], {}, []
+        why["lines"] = lines
+    return chosen, why, hits
+
+
+def file_digest(f: ChangedFile, lines: set[int] | None = None) -> str:
+    """Digest of a file's hunks (only those holding ``lines``, if given).
+
+    A hunk's digest ignores its header's line numbers, so a change above it
+    elsewhere in the file does not alter it. A file without a patch falls
+    back to its blob SHA.
+    """
+    diff = parse_patch(f.patch)
+    if not diff.hunks:
+        return f.sha or f"{f.status}:{f.additions}:{f.deletions}"
+    hunks = [
+        h.digest for h in diff.hunks if lines is None or any(h.first <= n <= h.last for n in lines)
+    ]
+    return ":".join(d[:12] for d in hunks)
+
+
+def review_items(
+    areas: list[AreaReview], pr: PullRequest, findings: list[Finding]
+) -> list[ItemReview]:
+    """Every item of every touched area: fired (with its trigger) or folded."""
+    by_name = {f.filename: f for f in pr.files}
+    items = []
+    for r in areas:
+        files = [by_name[name] for name in r.files if name in by_name]
+        for item in r.area.items:
+            if item.trigger is None:
+                items.append(ItemReview(item, r.area.id, r.files, None, True))
+                continue
+            chosen, why, hits = _selected(item.trigger, files, findings)
+            if not chosen:
+                continue
+            hunks = {}
+            for f in chosen:
+                lines = {h.line for h in hits if h.file == f.filename} if hits else None
+                hunks[f.filename] = file_digest(f, lines)
+            items.append(
+                ItemReview(item, r.area.id, [f.filename for f in chosen], why, False, hunks)
+            )
+    return items
+
+
+def review_questions(
+    focus_map: FocusMap, pr: PullRequest, areas: list[AreaReview], findings: list[Finding]
+) -> list[QuestionReview]:
+    """The key questions the PR's changes make relevant (all of those without a trigger)."""
+    touched = {r.area.id for r in areas}
+    reviewed = {name for r in areas for name in r.files}
+    files = [f for f in pr.files if f.filename in reviewed]
+    shown = []
+    for group in focus_map.key_questions:
+        for index, question in group.entries():
+            qid = f"question-{group.topic.lower()}-{index}"
+            trigger = question.trigger
+            if trigger is None:
+                shown.append(QuestionReview(qid, group.topic, question.text))
+                continue
+            why: dict = {}
+            if trigger.areas:
+                hit = sorted(touched & set(trigger.areas))
+                if not hit:
+                    continue
+                why["areas"] = hit
+            plain = trigger.model_copy(update={"areas": []})
+            if plain != Trigger():
+                chosen, more, _ = _selected(plain, files, findings)
+                if not chosen:
+                    continue
+                why.update(more)
+            shown.append(QuestionReview(qid, group.topic, question.text, why))
+    return shown

@@ -1,0 +1,215 @@
+"""Content rules and item triggers as the focus map declares them (``rules:``, ``trigger:``).
+
+A content rule names the paths it reads, what it looks for in a PR's *added*
+lines (a regular expression, a structural match on Python, or a check of a
+parsed YAML stage config) and the guide section that explains the hazard.
+The engines that apply them live in ``analysis.rules``; this module is only
+the validated shape, so a typo in a rule fails the build with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from ..pr.model import FileStatus
+from .framework import SectionId, Slug, Strict, Text
+from .paths import path_set
+
+
+def _valid_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {value!r} ({exc})") from None
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_valid_regex)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+DottedName = Annotated[str, Field(pattern=r"^[A-Za-z_*][A-Za-z0-9_.*]*$")]
+
+# YAML checks a rule may name; each is a function in ``analysis.rules``.
+YamlCheck = Literal["stage-memory-budget"]
+
+
+@cache
+def compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+class ArgumentMatch(Strict):
+    """A condition on one positional argument of a matched call."""
+
+    index: int = Field(ge=0)
+    # The argument is exactly this bare name (``torch`` in ``getattr(torch, x)``).
+    name: Identifier | None = None
+    # True: the argument is a literal constant; False: it is anything else.
+    literal: bool | None = None
+
+
+class PythonMatch(Strict):
+    """One structural match on Python code, read with the standard ``ast`` module.
+
+    Exactly one of ``calls``, ``methods`` or ``handler`` says what to look at;
+    the other keys narrow it down.
+    """
+
+    # Dotted names of called functions; ``*`` is a wildcard (``requests.*``).
+    calls: list[DottedName] = Field(default_factory=list)
+    # Methods called on any receiver (``x.item()``).
+    methods: list[Identifier] = Field(default_factory=list)
+    # ``swallowed``: an ``except`` whose body only passes, or a bare ``except:``
+    # that does not re-raise. ``broad``: ``except Exception`` (or
+    # ``BaseException``, or bare) whose body neither raises nor returns.
+    handler: Literal["swallowed", "broad"] | None = None
+    # Only calls with at most this many arguments (``.cpu()`` but not ``.cpu(x)``).
+    max_args: int | None = Field(default=None, ge=0)
+    # Keywords that must be passed with exactly this literal value.
+    keywords: dict[Identifier, bool | int | float | str | None] = Field(default_factory=dict)
+    # Fire only when none of these keywords is passed (nor ``**kwargs``).
+    without_keywords: list[Identifier] = Field(default_factory=list)
+    arguments: list[ArgumentMatch] = Field(default_factory=list)
+    # Fire only when the call's value is assigned to (or passed as) a name
+    # matching this expression: ``request_id = f"{time.time()}"``.
+    assigned_to: Regex | None = None
+    # Calls under ``if __name__ == "__main__":`` do not count.
+    outside_main: bool = False
+
+    def tokens(self) -> tuple[str, ...] | None:
+        """Words one of which a file's patch must hold for this match to fire (None: no filter)."""
+        if self.handler:
+            return ("except",)
+        if self.methods:
+            return tuple(self.methods)
+        words = [p.rsplit(".", 1)[-1] for p in self.calls]
+        if any("*" in w for w in words):
+            return tuple(self.keywords) or None
+        return tuple(words)
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> PythonMatch:
+        subjects = [bool(self.calls), bool(self.methods), self.handler is not None]
+        if sum(subjects) != 1:
+            raise ValueError("name exactly one of 'calls', 'methods' or 'handler'")
+        return self
+
+
+class ContentRule(Strict):
+    """A hazard found in the added lines of a diff, explained by a guide section."""
+
+    id: Slug
+    title: Text
+    # What the reviewer should ask or check when the rule fires.
+    message: Text
+    guide: SectionId
+    paths: list[Text] = Field(min_length=1)
+    exclude: list[Text] = Field(default_factory=list)
+    # A regular expression searched in each added line (in Python files, in its
+    # code only: comments and string literals are blanked first).
+    added: Regex | None = None
+    # Structural matches on Python, any of which fires.
+    python: list[PythonMatch] = Field(default_factory=list)
+    # A check of the parsed YAML file.
+    yaml: YamlCheck | None = None
+    # No finding when the whole statement around the hit matches this
+    # expression (its code only): the safe variant on the same line.
+    unless: Regex | None = None
+
+    @model_validator(mode="after")
+    def _one_engine(self) -> ContentRule:
+        engines = [self.added is not None, bool(self.python), self.yaml is not None]
+        if sum(engines) != 1:
+            raise ValueError("name exactly one of 'added', 'python' or 'yaml'")
+        if self.unless is not None and self.yaml is not None:
+            raise ValueError("'unless' applies to 'added' and 'python' rules only")
+        return self
+
+
+class Trigger(Strict):
+    """When a checklist item or key question applies. Every condition given must hold.
+
+    ``paths``, ``status`` and ``min_lines`` select the PR's files (within the
+    item's area); ``rules`` needs a finding of one of those rules in them;
+    ``areas`` (for key questions) needs the PR to touch one of those areas. A
+    trigger with no condition applies whenever its area is touched.
+    """
+
+    paths: list[Text] = Field(default_factory=list)
+    status: list[FileStatus] = Field(default_factory=list)
+    # Lines changed (added + removed) in the selected files, together.
+    min_lines: int | None = Field(default=None, ge=1)
+    rules: list[Slug] = Field(default_factory=list)
+    areas: list[Slug] = Field(default_factory=list)
+
+
+class RuleSet:
+    """Content rules with their compiled path matchers, asked per path.
+
+    Hashed by identity: the rules' findings per file are cached under it, and
+    ``for_path`` hands out one ``RuleSet`` per distinct selection, so equal
+    selections hit the same cache entries.
+    """
+
+    def __init__(self, rules: list[ContentRule] | tuple[ContentRule, ...]) -> None:
+        self.rules = tuple(rules)
+        self._matchers = [
+            (path_set(tuple(r.paths)), path_set(tuple(r.exclude)) if r.exclude else None)
+            for r in self.rules
+        ]
+        self._prefilters = [_prefilter(r) for r in self.rules]
+        self._subsets: dict[tuple[str, ...], RuleSet] = {}
+        self._by_path: dict[str, RuleSet] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def firing(self, patch: str) -> list[ContentRule]:
+        """The rules that may fire on this raw patch.
+
+        The raw patch holds every added line (and removed and context ones),
+        so a rule whose words or expression it lacks cannot fire: a cheap
+        test that spares parsing most files.
+        """
+        return [
+            rule
+            for rule, test in zip(self.rules, self._prefilters, strict=True)
+            if test is None or test.search(patch)
+        ]
+
+    def for_path(self, path: str) -> RuleSet:
+        known = self._by_path.get(path)
+        if known is not None:
+            return known
+        chosen = tuple(
+            rule
+            for rule, (paths, exclude) in zip(self.rules, self._matchers, strict=True)
+            if paths.matches(path) and not (exclude and exclude.matches(path))
+        )
+        key = tuple(r.id for r in chosen)
+        subset = self._subsets.get(key)
+        if subset is None:
+            subset = self._subsets[key] = RuleSet(chosen) if chosen else EMPTY_RULES
+        self._by_path[path] = subset
+        return subset
+
+
+def _prefilter(rule: ContentRule) -> re.Pattern | None:
+    """One expression a patch must match for the rule to have a chance; None: always read."""
+    if rule.added is not None:
+        return compiled(rule.added)
+    if rule.yaml is not None:
+        return None
+    words: list[str] = []
+    for match in rule.python:
+        tokens = match.tokens()
+        if tokens is None:
+            return None
+        words += tokens
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words))))
+
+
+EMPTY_RULES = RuleSet(())

@@ -1,0 +1,359 @@
+"""Content rules on added lines: each rule's hit, and the look-alikes that must not fire."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from textwrap import dedent
+
+import pytest
+
+from review_kit.analysis import analyse
+from review_kit.analysis.diff import parse_patch
+from review_kit.analysis.rules import scan
+from review_kit.catalog.loading import load_catalog
+from review_kit.output.json_report import review_to_json
+from review_kit.output.links import diff_url
+from review_kit.pr.model import ChangedFile, PullRequest
+from review_kit.pr.sources.git_range import from_git
+from review_kit.pr.sources.json_file import from_file
+
+REPO = "vllm-project/vllm-omni"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def patch_of(lines: list[tuple[str, str]]) -> str:
+    """A one-hunk patch from (marker, text) pairs; new files start at line 1."""
+    old = sum(m in " -" for m, _ in lines)
+    new = sum(m in " +" for m, _ in lines)
+    header = f"@@ -{1 if old else 0},{old} +1,{new} @@"
+    return "\n".join([header] + [m + t for m, t in lines])
+
+
+def added_file(path: str, code: str) -> ChangedFile:
+    lines = dedent(code).strip("\n").splitlines()
+    return ChangedFile(path, "added", len(lines), 0, patch=patch_of([("+", t) for t in lines]))
+
+
+def findings(catalog, *files: ChangedFile, rule: str | None = None):
+    pr = PullRequest(number=7, repo=REPO, files=list(files), changed_files=len(files))
+    found = scan(pr, catalog).findings
+    return [(f.rule, f.file, f.line) for f in found if rule is None or f.rule == rule]
+
+
+# rule -> (a library path it reads, code that must fire, the safe variant)
+CASES = {
+    "softmax-half-precision": (
+        "vllm_omni/model_executor/models/qwen/attn.py",
+        "probs = torch.softmax(scores, dim=-1)",
+        "probs = torch.softmax(scores, dim=-1, dtype=torch.float32)",
+    ),
+    "unsafe-deserialisation": (
+        "vllm_omni/distributed/payload.py",
+        "state = torch.load(path, weights_only=False)",
+        "state = torch.load(path, weights_only=True)",
+    ),
+    "host-sync-hot-path": (
+        "vllm_omni/worker/gpu_model_runner.py",
+        "n = logits.argmax(-1).item()",
+        "n = logits.argmax(-1).to('cpu', non_blocking=True)",
+    ),
+    "trust-remote-code-literal": (
+        "vllm_omni/entrypoints/utils.py",
+        "cfg = AutoConfig.from_pretrained(name, trust_remote_code=True)",
+        "cfg = AutoConfig.from_pretrained(name, trust_remote_code=args.trust_remote_code)",
+    ),
+    "http-without-timeout": (
+        "vllm_omni/entrypoints/media.py",
+        "r = requests.get(url)",
+        "r = requests.get(url, timeout=10)",
+    ),
+    "id-from-clock": (
+        "vllm_omni/entrypoints/omni.py",
+        'request_id = f"req-{time.time()}"',
+        "started_at[request_id] = time.time()",
+    ),
+    "dtype-from-string": (
+        "vllm_omni/entrypoints/serving.py",
+        "dtype = getattr(torch, request.dtype)",
+        'dtype = getattr(torch, "float16")',
+    ),
+    "swallowed-exception": (
+        "vllm_omni/engine/stage.py",
+        "try:\n    stop()\nexcept Exception:\n    pass",
+        "try:\n    stop()\nexcept Exception:\n    logger.exception('stop failed')\n    raise",
+    ),
+    "broad-except-continues": (
+        "vllm_omni/core/sched/scheduler.py",
+        "try:\n    step()\nexcept Exception:\n    logger.exception('step failed')",
+        "try:\n    step()\nexcept Exception:\n    logger.exception('step failed')\n    raise",
+    ),
+    "print-in-library": (
+        "vllm_omni/diffusion/loader.py",
+        'print(f"loaded {name}")',
+        'logger.info("loaded %s", name)',
+    ),
+    "cuda-only-device": (
+        "vllm_omni/diffusion/loader.py",
+        "x = x.cuda()",
+        "x = x.cuda() if current_platform.is_cuda() else x",
+    ),
+}
+
+
+def test_every_rule_has_cases(catalog):
+    assert set(CASES) | {"stage-memory-budget"} == {r.id for r in catalog.focus_map.rules}
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_rule_fires_on_an_added_line(catalog, rule):
+    path, hit, _ = CASES[rule]
+    code = "import torch\n\n\ndef f(x):\n" + "".join(f"    {line}\n" for line in hit.splitlines())
+    found = findings(catalog, added_file(path, code), rule=rule)
+    assert found == [(rule, path, 5 if "try" not in hit else 7)]
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_safe_variant_on_the_same_line_does_not_fire(catalog, rule):
+    path, _, safe = CASES[rule]
+    assert findings(catalog, added_file(path, safe), rule=rule) == []
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_comments_and_strings_do_not_fire(catalog, rule):
+    path, hit, _ = CASES[rule]
+    commented = "\n".join("# " + line for line in hit.splitlines())
+    quoted = 'def f():\n    """Do not:\n\n' + hit + '\n    """\n    text = ' + repr(hit)
+    assert findings(catalog, added_file(path, commented), rule=rule) == []
+    assert findings(catalog, added_file(path, quoted), rule=rule) == []
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+@pytest.mark.parametrize("folder", ["tests/engine", "examples/offline_inference"])
+def test_tests_and_examples_do_not_fire(catalog, rule, folder):
+    _, hit, _ = CASES[rule]
+    assert findings(catalog, added_file(f"{folder}/test_thing.py", hit), rule=rule) == []
+    assert findings(catalog, added_file(f"{folder}/thing.py", hit), rule=rule) == []
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_removed_lines_do_not_fire(catalog, rule):
+    path, hit, _ = CASES[rule]
+    lines = [(" ", "import torch")] + [("-", line) for line in hit.splitlines()]
+    lines.append(("+", "x = 1"))
+    f = ChangedFile(path, "modified", 1, len(hit.splitlines()), patch=patch_of(lines))
+    assert findings(catalog, f, rule=rule) == []
+
+
+def test_multi_line_call_is_read_whole(catalog):
+    """`timeout=` two lines down still counts; a hit reported at the call's first line."""
+    path = "vllm_omni/entrypoints/media.py"
+    unsafe = added_file(path, "r = requests.get(\n    url,\n    headers=h,\n)")
+    safe = added_file(path, "r = requests.get(\n    url,\n    timeout=5,\n)")
+    assert findings(catalog, unsafe, rule="http-without-timeout") == [
+        ("http-without-timeout", path, 1)
+    ]
+    assert findings(catalog, safe, rule="http-without-timeout") == []
+
+
+def test_hunk_inside_a_method_is_parsed_with_new_file_line_numbers(catalog):
+    """A hunk that starts inside a class body and dedents still parses; lines follow the header."""
+    patch = "\n".join(
+        [
+            "@@ -40,6 +40,7 @@ class Runner:",
+            "         for req in batch:",
+            "             self.step(req)",
+            "+            n = req.logits.item()",
+            "         return out",
+            " ",
+            "     def other(self):",
+            "         pass",
+            "@@ -90,2 +91,3 @@ class Runner:",
+            "     def last(self):",
+            "-        return 1",
+            "+        x = y.cpu()",
+            "+        return x.tolist()",
+        ]
+    )
+    f = ChangedFile("vllm_omni/worker/gpu_model_runner.py", "modified", 3, 1, patch=patch)
+    assert [line for *_, line in findings(catalog, f, rule="host-sync-hot-path")] == [42, 92, 93]
+
+
+def test_diff_maps_only_added_lines():
+    diff = parse_patch("@@ -10,3 +10,3 @@\n a\n-b\n+c\n d\n@@ -50,1 +50,3 @@\n e\n+f\n+g")
+    assert diff.added == {11: "c", 51: "f", 52: "g"}
+    assert [h.first for h in diff.hunks] == [10, 50]
+
+
+def test_hunk_digest_ignores_where_the_hunk_moved():
+    body = "\n x\n-a\n+b\n y"
+    assert (
+        parse_patch("@@ -3,3 +3,3 @@" + body).hunks[0].digest
+        == parse_patch("@@ -30,3 +33,3 @@" + body).hunks[0].digest
+    )
+
+
+def budget_config(gpu: tuple[float, float], devices: tuple[str, str]) -> str:
+    return dedent(
+        f"""\
+        stage_args:
+          - stage_id: 0
+            runtime:
+              devices: "{devices[0]}"
+            engine_args:
+              gpu_memory_utilization: {gpu[0]}
+          - stage_id: 1
+            runtime:
+              devices: "{devices[1]}"
+            engine_args:
+              # gpu_memory_utilization: 0.95 was too much
+              note: "gpu_memory_utilization: 0.9"
+              gpu_memory_utilization: {gpu[1]}
+        """
+    )
+
+
+STAGE_CONFIG = "vllm_omni/model_executor/stage_configs/qwen3_omni.yaml"
+
+
+def test_stage_memory_budget_reads_the_yaml(catalog):
+    over = added_file(STAGE_CONFIG, budget_config((0.6, 0.5), ("0", "0")))
+    found = scan(PullRequest(1, REPO, files=[over]), catalog).findings
+    assert [(f.rule, f.line) for f in found] == [("stage-memory-budget", 6)]
+    assert found[0].detail == "device 0: 0.6 (stage 0) + 0.5 (stage 1) = 1.10"
+
+
+@pytest.mark.parametrize(
+    "path, gpu, devices",
+    [
+        (STAGE_CONFIG, (0.6, 0.5), ("0", "1")),  # different devices
+        (STAGE_CONFIG, (0.5, 0.4), ("0", "0")),  # under budget; comment and string say 0.9
+        ("tests/e2e/stage_configs/qwen3_omni_ci.yaml", (0.6, 0.5), ("0", "0")),
+        ("examples/stage_configs/mine.yaml", (0.6, 0.5), ("0", "0")),
+    ],
+)
+def test_stage_memory_budget_look_alikes(catalog, path, gpu, devices):
+    assert findings(catalog, added_file(path, budget_config(gpu, devices))) == []
+
+
+def test_stage_memory_budget_ignores_a_budget_the_pr_did_not_change(catalog):
+    """Removed and context lines never fire: only a change to a share or device does."""
+    text = budget_config((0.6, 0.5), ("0", "0")).splitlines()
+    lines = [(" ", t) for t in text] + [("+", "extra: 1")]
+    f = ChangedFile(STAGE_CONFIG, "modified", 1, 0, patch=patch_of(lines))
+    assert findings(catalog, f) == []
+    removed = [(" ", t) for t in text[:5]] + [("-", "      gpu_memory_utilization: 0.4")]
+    removed += [("+", text[5])] + [(" ", t) for t in text[6:]]
+    assert findings(catalog, ChangedFile(STAGE_CONFIG, "modified", 1, 1, patch=patch_of(removed)))
+
+
+def test_file_without_patch_is_reported_unread(catalog):
+    pr = PullRequest(1, REPO, files=[ChangedFile("vllm_omni/worker/big.py", additions=9)])
+    review = analyse(pr, catalog)
+    assert "no patch" in review.unread["vllm_omni/worker/big.py"]
+
+
+def test_json_findings_and_items_contract(catalog):
+    f = added_file("vllm_omni/worker/gpu_model_runner.py", "n = x.item()\n")
+    review = analyse(PullRequest(19, REPO, files=[f], changed_files=1), catalog)
+    data = review_to_json(review)
+    assert data["findings"] == [
+        {
+            "rule": "host-sync-hot-path",
+            "title": "Host-device synchronisation in a hot path",
+            "file": f.filename,
+            "line": 1,
+            "text": "n = x.item()",
+            "guide": "4.1",
+            "url": diff_url(review.pr, f.filename, 1),
+            "message": data["findings"][0]["message"],
+            "detail": "",
+        }
+    ]
+    assert data["findings"][0]["url"].startswith(
+        "https://github.com/vllm-project/vllm-omni/pull/19/files#diff-"
+    )
+    assert data["findings"][0]["url"].endswith("R1")
+    hot = next(i for i in data["items"] if i["id"] == "engine-hot-path" or "worker" in i["area"])
+    assert set(hot) >= {"trigger", "folded"}
+
+
+def test_rule_triggered_item_digest_follows_only_its_hunks(catalog):
+    """A change elsewhere in the same file leaves the digest of a rule-triggered item alone."""
+
+    def pr_with(other: str) -> PullRequest:
+        patch = (
+            "@@ -1,2 +1,3 @@\n import torch\n+" + other + "\n x = 1\n"
+            "@@ -40,2 +41,3 @@\n def f(y):\n+    n = y.item()\n     return n"
+        )
+        f = ChangedFile("vllm_omni/engine/core.py", "modified", 2, 0, patch=patch)
+        return PullRequest(3, REPO, files=[f], changed_files=1)
+
+    def digest(pr):
+        return next(i for i in analyse(pr, catalog).items if i.item.id == "engine-hot-path")
+
+    first, second = digest(pr_with("import os")), digest(pr_with("import sys"))
+    assert first.trigger == {"rules": ["host-sync-hot-path"]}
+    assert first.hunk_digest == second.hunk_digest
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_git_range_and_files_from_give_the_same_findings(tmp_path, catalog):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.com")
+    git(repo, "config", "user.name", "T")
+    runner = repo / "vllm_omni/worker/gpu_model_runner.py"
+    runner.parent.mkdir(parents=True)
+    body = [f"def step_{i}(x):\n    return x\n\n" for i in range(30)]
+    runner.write_text("".join(body))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "feature")
+    body[2] = "def step_2(x):\n    # x.item() here would sync\n    return x.item()\n\n"
+    body[25] = "def step_25(x):\n    try:\n        x.go()\n    except Exception:\n        pass\n\n"
+    runner.write_text("".join(body))
+    (repo / "vllm_omni/worker/notes.py").write_text('print("not library?")\n')
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "head")
+
+    from_range = from_git("main...feature", repo, REPO, None)
+    # The same change as GitHub's files endpoint would list it: hunks from `git diff`.
+    entries = []
+    for f in from_range.files:
+        raw = subprocess.run(
+            ["git", "-C", str(repo), "diff", "main...feature", "--", f.filename],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        entries.append(
+            {
+                "filename": f.filename,
+                "status": f.status,
+                "additions": f.additions,
+                "deletions": f.deletions,
+                "patch": raw[raw.index("@@") :].rstrip("\n"),
+            }
+        )
+    listing = tmp_path / "files.json"
+    listing.write_text(json.dumps(entries))
+    from_listing = from_file(listing, REPO, None)
+
+    def seen(pr):
+        return [(f.rule, f.file, f.line, f.text) for f in analyse(pr, catalog).findings]
+
+    assert seen(from_range) == seen(from_listing)
+    assert {rule for rule, *_ in seen(from_range)} == {
+        "host-sync-hot-path",
+        "swallowed-exception",
+        "print-in-library",
+    }
