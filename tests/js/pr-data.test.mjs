@@ -6,7 +6,9 @@ import {
   carryOver,
   changedFiles,
   describeReopen,
+  nameKey,
   parsePrData,
+  trace,
 } from "../../docs/assets/checklists/pr-data.js";
 
 const head = (sha, files, items) => ({ head: sha, files, items });
@@ -27,12 +29,23 @@ test("parsePrData reads the page's JSON", () => {
     head: "abc",
     files: { "a.py": "1" },
     items: { x: ["a.py"] },
+    hunks: {},
+    hunkFiles: {},
   });
 });
 
 test("parsePrData falls back to the data- attributes when the JSON is corrupt", () => {
   const pr = parsePrData("{not json", { number: "7", repo: "o/r", head: "def" });
-  assert.deepEqual(pr, { number: "7", repo: "o/r", url: "", head: "def", files: {}, items: {} });
+  assert.deepEqual(pr, {
+    number: "7",
+    repo: "o/r",
+    url: "",
+    head: "def",
+    files: {},
+    items: {},
+    hunks: {},
+    hunkFiles: {},
+  });
 });
 
 test("parsePrData ignores a URL or maps of the wrong type", () => {
@@ -49,12 +62,40 @@ test("changedFiles names files added, removed, changed or unknown under either h
   const cur = head("2", { "a.py": "s9", "c.py": "s3", "d.py": "s4", "same.py": "s" }, {
     x: ["a.py", "c.py", "d.py", "same.py"],
   });
+  // The stored side keeps name keys, not names: a file that left the item is counted.
   assert.deepEqual(changedFiles("x", old, cur), [
     { file: "a.py", how: "changed" },
-    { file: "b.py", how: "removed" },
     { file: "c.py", how: "may have changed" },
     { file: "d.py", how: "added" },
+    { file: "1 file", how: "no longer in the change" },
   ]);
+});
+
+test("with hunk digests, only the hunks that fired an item reopen it", () => {
+  const old = { ...head("1", { "a.py": "s1" }, { x: ["a.py"] }), hunks: { x: "h1" }, hunkFiles: { x: { "a.py": "h1" } } };
+  // The file's blob changed (an edit elsewhere in it), its triggering hunks did not.
+  const same = { ...head("2", { "a.py": "s2" }, { x: ["a.py"] }), hunks: { x: "h1" }, hunkFiles: { x: { "a.py": "h1" } } };
+  assert.deepEqual(changedFiles("x", trace(old), same), []);
+  const moved = { ...same, hunks: { x: "h2" }, hunkFiles: { x: { "a.py": "h9", "b.py": "h3" } } };
+  assert.deepEqual(changedFiles("x", trace(old), moved), [
+    { file: "a.py", how: "changed" },
+    { file: "b.py", how: "added" },
+  ]);
+});
+
+test("a stored trace holds name keys and digests, never the names", () => {
+  const long = "vllm_omni/" + "x".repeat(3000) + ".py";
+  const stored = JSON.stringify(trace({ files: { [long]: "s" }, items: { i: [long] }, hunkFiles: { i: { [long]: "d" } } }));
+  assert.ok(!stored.includes("xxxx"));
+  assert.ok(stored.includes(nameKey(long)) && nameKey(long).length === 8);
+});
+
+test("a reopen note names at most a few files and counts the rest", () => {
+  const names = Array.from({ length: 40 }, (_, i) => `f${i}.py`);
+  const cur = head("2", Object.fromEntries(names.map((n) => [n, "new"])), { x: names });
+  const out = changedFiles("x", head("1", {}, {}), cur);
+  assert.equal(out.length, 6);
+  assert.deepEqual(out[5], { file: "35 more files", how: "changed or added" });
 });
 
 test("changedFiles is empty for an item whose files kept their blobs", () => {
@@ -98,7 +139,7 @@ test("carryOver keeps unchanged ticks, reopens the others and counts both", () =
     moved: { since: "old", files: [{ file: "b.py", how: "changed" }] },
   });
   assert.equal(next.head_sha, "new");
-  assert.equal(next.files, pr.files);
+  assert.deepEqual(next.files, { [nameKey("a.py")]: "s1", [nameKey("b.py")]: "s9" });
   assert.equal(next.note, "a note");
   assert.deepEqual(migration, { from: "old", reopened: 1, carried: 2 });
 });

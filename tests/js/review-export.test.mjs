@@ -125,8 +125,8 @@ test("the PR 19 page's template fills into the review the browser tests expect",
     review({
       ticked: ["sched-budget", "question-functionality-1"],
       problems: { "sched-free-on-finish": "abort path leaks blocks" },
-      na: ["question-performance-2"],
-      reopened: { "engine-arg-defaults": entry },
+      na: ["question-performance-1"],
+      reopened: { "sched-output-fields": entry },
       note,
     })
   );
@@ -151,13 +151,12 @@ test("the PR 19 page's template fills into the review the browser tests expect",
   assert.ok(text.includes("- ✓ done: The token and request budgets per step are respected"));
   assert.ok(text.includes("- ✗ problem: Every path that finishes, aborts or preempts a request"));
   assert.ok(text.includes("- ✓ done: What problem does the PR solve"));
-  assert.ok(text.includes("- – n/a: Is peak memory per stage unchanged"));
-  assert.ok(text.includes("**Scheduling**") && text.includes("**Engine**"));
+  assert.ok(text.includes("- – n/a: Does it change latency or throughput on the hot path"));
+  assert.ok(text.includes("**Scheduling**"));
   assert.ok(text.includes("**Key questions**") && text.includes("**Functionality**"));
-  assert.ok(text.includes("(`.item()`, `.cpu()`, `.tolist()`)"));
   assert.match(
     text,
-    /- · open: New or changed engine arguments .* \*\(reopened: `vllm_omni\/engine\/__init__\.py` changed since `eb006f6`\)\*\n/
+    /- · open: New fields on the scheduler output .* \*\(reopened: `vllm_omni\/engine\/__init__\.py` changed since `eb006f6`\)\*\n/
   );
   assert.ok(text.endsWith("?\n\n</details>\n"));
   // Without a problem or a note, neither heading appears.

@@ -10,6 +10,7 @@ import {
   prState,
   siteRoot,
 } from "../../docs/assets/checklists/state.js";
+import { trace } from "../../docs/assets/checklists/pr-data.js";
 import { MemoryStorage, RefusingStorage } from "./fakes.mjs";
 
 const PR = { number: "19", repo: "o/r", url: "", head: "new", files: { "a.py": "s2" }, items: { x: ["a.py"], y: [] } };
@@ -85,8 +86,7 @@ test("prState starts empty and saves ticks and the note under the PR's key", () 
   const record = JSON.parse(storage.getItem("rk:v1:pr:o/r#19"));
   assert.deepEqual(record, {
     head_sha: "new",
-    files: PR.files,
-    items: PR.items,
+    ...trace(PR),
     ticked: ["x"],
     problems: {},
     na: [],
@@ -94,6 +94,18 @@ test("prState starts empty and saves ticks and the note under the PR's key", () 
     note: "note",
     updated: clock(),
   });
+});
+
+test("a refused save is reported, and the work stays for the page", () => {
+  const full = new MemoryStorage();
+  const store = openStore(() => full);
+  full.setItem = () => {
+    throw new Error("QuotaExceededError");
+  };
+  const state = prState(store, PR, clock);
+  state.setTicked("x", true);
+  assert.equal(store.failed, true);
+  assert.equal(state.stateOf("x"), "done");
 });
 
 test("prState keeps one outcome per item: done, a problem with its note, n/a or open", () => {

@@ -29,7 +29,45 @@ export function parsePrData(text, attrs = {}) {
     head: String(data.head_sha || attrs.head || ""),
     files: objectOr(data.files),
     items: objectOr(data.items),
+    // Per item, a digest of the hunks that made it fire, and per file within it
+    // (review_kit triggers.py): a ticked item reopens only when these change.
+    hunks: objectOr(data.hunks),
+    hunkFiles: objectOr(data.hunk_files),
   };
+}
+
+/* A short, stable key for a file name (FNV-1a, 32 bits). Stored records key
+   files by it, not by name: a 3000-file PR with long names made a record of
+   millions of characters, past the browser's storage quota. */
+export function nameKey(name) {
+  let h = 0x811c9dc5;
+  const text = String(name);
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+const TRACE_VERSION = 2;
+
+/* What a stored review remembers of the head it was made at: blob SHAs and
+   item triggers keyed by name keys, and the hunk digests. Old records (keyed
+   by names) are converted on the way in. */
+export function trace(source) {
+  if (source && source.trace === TRACE_VERSION) return source;
+  const files = {};
+  for (const [name, sha] of Object.entries(objectOr(source && source.files))) files[nameKey(name)] = sha;
+  const items = {};
+  for (const [id, names] of Object.entries(objectOr(source && source.items))) {
+    items[id] = (Array.isArray(names) ? names : []).map(nameKey);
+  }
+  const hunkFiles = {};
+  for (const [id, perFile] of Object.entries(objectOr(source && (source.hunkFiles || source.hunk_files)))) {
+    hunkFiles[id] = {};
+    for (const [name, digest] of Object.entries(objectOr(perFile))) hunkFiles[id][nameKey(name)] = digest;
+  }
+  return { trace: TRACE_VERSION, files, items, hunks: { ...objectOr(source && source.hunks) }, hunkFiles };
 }
 
 /* The JSON is an attribute of .rk-pr, not a <script>: Material's instant
@@ -43,29 +81,63 @@ export function readPrData(prRoot) {
   });
 }
 
-/* Why a ticked item must be looked at again after the head moved: each file
-   that triggers it (under either head) and is new, gone, or has another blob.
-   An unknown blob (null) cannot be ruled out, so it counts too. */
+// A reopen note names at most this many files; the rest are counted.
+export const NAMED_FILES = 5;
+
+/* Why a ticked item must be looked at again after the head moved. When both
+   heads have hunk digests for it, only a change to the hunks that fired it
+   counts (a change elsewhere in the same file does not); otherwise each file
+   that triggers it and is new, gone, or has another blob. An unknown blob
+   (null) cannot be ruled out, so it counts too. `old` is a stored trace (or
+   anything trace() accepts); `cur` is the page's PR, which knows the names. */
 export function changedFiles(id, old, cur) {
-  const names = [];
-  for (const list of [old.items[id], cur.items[id]]) {
-    for (const name of Array.isArray(list) ? list : []) {
-      if (!names.includes(name)) names.push(name);
-    }
-  }
+  const before = trace(old);
   const out = [];
+  const gone = (keys) => {
+    if (keys.length) out.push({ file: keys.length === 1 ? "1 file" : `${keys.length} files`, how: "no longer in the change" });
+  };
+  if (own(before.hunks, id) && own(objectOr(cur.hunks), id)) {
+    if (before.hunks[id] === cur.hunks[id]) return [];
+    const had = objectOr(before.hunkFiles[id]);
+    const now = objectOr(objectOr(cur.hunkFiles)[id]);
+    const seen = new Set();
+    for (const [name, digest] of Object.entries(now)) {
+      const key = nameKey(name);
+      seen.add(key);
+      if (!own(had, key)) out.push({ file: name, how: "added" });
+      else if (had[key] !== digest) out.push({ file: name, how: "changed" });
+    }
+    gone(Object.keys(had).filter((key) => !seen.has(key)));
+    return capped(out);
+  }
+  const names = Array.isArray(cur.items[id]) ? cur.items[id] : [];
+  const seen = new Set();
   for (const name of names) {
-    const had = own(old.files, name);
+    const key = nameKey(name);
+    seen.add(key);
+    const had = own(before.files, key);
     const has = own(cur.files, name);
     let how = null;
     if (!had && has) how = "added";
     else if (had && !has) how = "removed";
     else if (!had && !has) how = null;
-    else if (old.files[name] == null || cur.files[name] == null) how = "may have changed";
-    else if (old.files[name] !== cur.files[name]) how = "changed";
+    else if (before.files[key] == null || cur.files[name] == null) how = "may have changed";
+    else if (before.files[key] !== cur.files[name]) how = "changed";
     if (how) out.push({ file: name, how });
   }
-  return out;
+  const oldKeys = Array.isArray(before.items[id]) ? before.items[id] : [];
+  gone(oldKeys.filter((key) => !seen.has(key)));
+  return capped(out);
+}
+
+// Changed files first: they are the reason to look again; then new ones.
+const ORDER = ["changed", "may have changed", "added", "removed", "no longer in the change"];
+
+function capped(found) {
+  const out = [...found].sort((a, b) => ORDER.indexOf(a.how) - ORDER.indexOf(b.how));
+  if (out.length <= NAMED_FILES + 1) return out;
+  const rest = out.length - NAMED_FILES;
+  return [...out.slice(0, NAMED_FILES), { file: `${rest} more files`, how: "changed or added" }];
 }
 
 /* "reopened: a.py changed since eb006f6; b.py added since eb006f6". `name`
@@ -102,7 +174,7 @@ export function outcomes(record) {
    toolbar, or is null when nothing was settled. Reopen notes of items still
    open are kept. */
 export function carryOver(record, pr) {
-  const old = { files: objectOr(record.files), items: objectOr(record.items) };
+  const old = trace(record.trace === TRACE_VERSION ? record : { files: record.files, items: record.items, hunks: record.hunks, hunk_files: record.hunk_files });
   const { problems, na: oldNa } = outcomes(record);
   const oldReopened = objectOr(record.reopened);
   const settled = [...record.ticked, ...oldNa];
@@ -127,8 +199,7 @@ export function carryOver(record, pr) {
   return {
     record: {
       head_sha: pr.head,
-      files: pr.files,
-      items: pr.items,
+      ...trace(pr),
       ticked,
       problems,
       na,

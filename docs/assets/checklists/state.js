@@ -2,7 +2,7 @@
    refuses), the ticks of an ordinary page, and the record of a PR review that
    follows the PR's head. Keys (rk:v1:...) must never change: they hold reviews. */
 
-import { carryOver, describeReopen, objectOr, outcomes, own } from "./pr-data.js";
+import { carryOver, describeReopen, objectOr, outcomes, own, trace } from "./pr-data.js";
 
 export const PREFIX = "rk:v1:";
 
@@ -22,6 +22,8 @@ export function openStore(getStorage) {
   }
   return {
     persistent: storage !== null,
+    // Whether the last save was refused (quota): the toolbar says so.
+    failed: false,
     get(key) {
       if (!storage) return own(memory, key) ? memory[key] : null;
       try {
@@ -37,8 +39,11 @@ export function openStore(getStorage) {
       }
       try {
         storage.setItem(key, value);
+        this.failed = false;
       } catch (e) {
+        // Full or refused: keep it for this page, and let the page say so.
         memory[key] = value;
+        this.failed = true;
       }
     },
     remove(key) {
@@ -129,7 +134,7 @@ function isRecord(r) {
 }
 
 function emptyRecord(pr) {
-  return { head_sha: pr.head, files: pr.files, items: pr.items, ticked: [], problems: {}, na: [], reopened: {}, note: "" };
+  return { head_sha: pr.head, ...trace(pr), ticked: [], problems: {}, na: [], reopened: {}, note: "" };
 }
 
 export const STATES = ["done", "problem", "na", "open"];

@@ -112,7 +112,7 @@ export function setUpPage(env) {
     ? prState(env.store, readPrData(prRoot))
     : pageState(env.store, pagePath(location.pathname, env.root.pathname));
   const boxes = sections.flatMap((s) => s.boxes);
-  const ctx = { article, sections, boxes, state, persistent: env.store.persistent };
+  const ctx = { article, sections, boxes, state, store: env.store, persistent: env.store.persistent };
 
   for (const section of sections) {
     section.progress = el("p", { class: "rk-progress" });
@@ -238,6 +238,22 @@ function apply(ctx) {
   }
   showReopened(ctx);
   updateProgress(ctx);
+  showSaveProblem(ctx);
+}
+
+/* A refused save (the browser's storage is full) must not pass silently:
+   the work is kept for this page, and the toolbar says it will not last. */
+export const SAVE_FAILED = "Could not save in this browser (its storage is full): your review lasts until you leave the page. Copy or download it now.";
+
+function showSaveProblem(ctx) {
+  if (!ctx.bar || !ctx.store) return;
+  let hint = ctx.bar.querySelector(".rk-save-failed");
+  if (ctx.store.failed && !hint) {
+    hint = el("p", { class: "rk-hint rk-save-failed", role: "alert" }, SAVE_FAILED);
+    ctx.bar.appendChild(hint);
+  } else if (!ctx.store.failed && hint) {
+    hint.remove();
+  }
 }
 
 function showReopened(ctx) {
@@ -324,7 +340,10 @@ function buildReviewPanel(ctx, prRoot) {
   );
   const area = el("textarea", { id: noteId, class: "rk-note", rows: "5" });
   area.value = ctx.state.note();
-  area.addEventListener("input", () => ctx.state.setNote(area.value));
+  area.addEventListener("input", () => {
+    ctx.state.setNote(area.value);
+    showSaveProblem(ctx);
+  });
   ctx.noteArea = area;
   panel.appendChild(area);
 
