@@ -60,37 +60,43 @@ def _guide_link(catalog: Catalog, links: Links | None):
     return link
 
 
+def render_markdown(
+    template: str, review: Review, catalog: Catalog, links: Links | None = None, **extra
+) -> str:
+    """Render one of the review's Markdown templates with the context they all share."""
+    pr = review.pr
+    context = {
+        "review": review,
+        "pr": pr,
+        "catalog": catalog,
+        "github_url": pull_request_url(pr),
+        "age": age_of(pr.fetched_at) if pr.fetched_at else None,
+        "guide_link": _guide_link(catalog, links),
+        "diff_url": lambda path, line=None: diff_url(pr, path, line),
+    }
+    return markdown_environment().get_template(template).render(**context, **extra)
+
+
 def render_pr_markdown(review: Review, catalog: Catalog, links: Links | None = None) -> str:
     """The review tool's Markdown report; guide links are absolute when ``links`` is given."""
-    return (
-        markdown_environment()
-        .get_template("pr_report.md.j2")
-        .render(
-            review=review,
-            pr=review.pr,
-            catalog=catalog,
-            github_url=pull_request_url(review.pr),
-            age=age_of(review.pr.fetched_at) if review.pr.fetched_at else None,
-            guide_link=_guide_link(catalog, links),
-            mark=lambda item_id: "[ ]",
-            reopened=lambda item_id: "",
-        )
+    return render_markdown(
+        "pr_report.md.j2",
+        review,
+        catalog,
+        links,
+        mark=lambda item_id: "[ ]",
+        reopened=lambda item_id: "",
     )
 
 
 def render_review_export(review: Review, catalog: Catalog, links: Links | None = None) -> str:
     """The review a reviewer posts, with tokens the browser fills with ticks and the note."""
-    return (
-        markdown_environment()
-        .get_template("review_export.md.j2")
-        .render(
-            review=review,
-            pr=review.pr,
-            catalog=catalog,
-            github_url=pull_request_url(review.pr),
-            guide_link=_guide_link(catalog, None),
-            mark=lambda item_id: token("state", item_id),
-            reopened=lambda item_id: token("reopened", item_id),
-            diff_url=lambda path, line=None: diff_url(review.pr, path, line),
-        )
+    # Links stay relative to nothing: the export is posted on GitHub, not the site.
+    return render_markdown(
+        "review_export.md.j2",
+        review,
+        catalog,
+        None,
+        mark=lambda item_id: token("state", item_id),
+        reopened=lambda item_id: token("reopened", item_id),
     )
