@@ -7,7 +7,6 @@ with gitignore semantics (``**``, anchoring, ``!`` negation, last match wins).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from pydantic import Field
 
 from ..pr.model import FileStatus
 from .framework import ChecklistItem, SectionId, Slug, Strict, Text
-from .paths import PathSet, compile_matcher, last_match_decisions
+from .paths import PathSet, PrefixMatcher, compile_matcher
 from .rules import ContentRule, RuleSet, Trigger
 from .yaml_lines import YamlDocument, load_yaml, parse_as
 
@@ -121,8 +120,7 @@ class FocusMap:
     checks: list[AutomatedCheck] = field(default_factory=list)
     key_questions: list[KeyQuestions] = field(default_factory=list)
     rules: list[ContentRule] = field(default_factory=list)
-    _matcher: re.Pattern | None = field(default=None, repr=False)
-    _owners: tuple[tuple[str, bool], ...] = field(default=(), repr=False)
+    _matcher: PrefixMatcher | None = field(default=None, repr=False)
     _area_ids: tuple[str, ...] = field(default=(), repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
     rule_set: RuleSet = field(init=False, repr=False)
@@ -130,7 +128,7 @@ class FocusMap:
     def __post_init__(self) -> None:
         self.rule_set = RuleSet(self.rules)
         self._area_ids = tuple(a.id for a in self.areas)
-        self._matcher, self._owners = compile_matcher(
+        self._matcher = PrefixMatcher(
             [(IGNORE, self.ignore)] + [(a.id, a.paths) for a in self.areas]
         )
 
@@ -145,7 +143,7 @@ class FocusMap:
         known = self._memo.get(path)
         if known is not None:
             return known
-        decided = last_match_decisions(self._matcher, self._owners, path)
+        decided = self._matcher.decisions(path)
         if decided.get(IGNORE):
             result = Classification(path, (), True)
         else:

@@ -72,3 +72,66 @@ class PathSet:
 def path_set(patterns: tuple[str, ...]) -> PathSet:
     """A compiled ``PathSet``, shared by every caller with the same patterns."""
     return PathSet(patterns)
+
+
+# Characters that make a path component a glob rather than a literal name.
+_GLOB = re.compile(r"[*?\[\]!\\]")
+_PREFIX_DEPTH = 2
+
+
+def literal_prefix(pattern: str) -> tuple[str, ...]:
+    """The leading folders a pattern names literally, if it is anchored (``/a/b/*.py`` -> a, b).
+
+    An unanchored pattern can match at any depth, so it has no prefix.
+    """
+    body = pattern[1:] if pattern.startswith("!") else pattern
+    if not body.startswith("/"):
+        return ()
+    parts = body.strip("/").split("/")[:-1]  # the last part names the file or ends in **
+    prefix = []
+    for part in parts[:_PREFIX_DEPTH]:
+        if not part or _GLOB.search(part):
+            break
+        prefix.append(part)
+    return tuple(prefix)
+
+
+class PrefixMatcher:
+    """``compile_matcher`` split by a path's first two folders, with the same answers.
+
+    A path can only match patterns whose literal prefix it starts with, so
+    each distinct start gets one combined regex of just those patterns, in
+    the map's order (last match still wins). With the 2026 map's hundred-odd
+    patterns this keeps classification at a few microseconds a path.
+    """
+
+    def __init__(self, groups: list[tuple[str, list[str]]]) -> None:
+        self._entries = [
+            (literal_prefix(pattern), owner, pattern)
+            for owner, patterns in groups
+            for pattern in patterns
+        ]
+        # Every start of a prefix some pattern names: ("vllm_omni",), ("vllm_omni", "engine"), ...
+        self._starts = {
+            prefix[:depth] for prefix, _, _ in self._entries for depth in range(1, len(prefix) + 1)
+        }
+        self._compiled: dict[tuple[str, ...], tuple[re.Pattern, tuple]] = {}
+
+    def _for(self, key: tuple[str, ...]):
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            chosen: list[tuple[str, list[str]]] = []
+            for prefix, owner, pattern in self._entries:
+                if key[: len(prefix)] == prefix:
+                    chosen.append((owner, [pattern]))
+            compiled = compile_matcher(chosen) if chosen else (re.compile("(?!)"), ())
+            self._compiled[key] = compiled
+        return compiled
+
+    def decisions(self, path: str) -> dict[str, bool]:
+        folders = tuple(path.split("/", _PREFIX_DEPTH)[:-1])
+        # The longest start some pattern names; deeper folders add nothing.
+        while folders and folders not in self._starts:
+            folders = folders[:-1]
+        matcher, owners = self._for(folders)
+        return last_match_decisions(matcher, owners, path)
