@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ..errors import ReviewKitError
+from ..git import GitError, run_git
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "docs" / "data"
 # vllm-omni's tree when the kit was written (the corpus PRs' era) and as of
@@ -29,14 +29,9 @@ def load_tree(path: str | Path = DEFAULT_TREE) -> list[str]:
 def list_checkout(repo_dir: str | Path) -> list[str]:
     """Tracked files of a git checkout, as ``git ls-files`` reports them."""
     try:
-        out = subprocess.run(
-            ["git", "-C", str(repo_dir), "ls-files", "-z"],
-            check=True,
-            capture_output=True,
-        ).stdout
-    except FileNotFoundError:
-        raise ReviewKitError("git is not installed; cannot list REPO_DIR") from None
-    except subprocess.CalledProcessError as exc:
-        reason = exc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["git failed"]
-        raise ReviewKitError(f"{repo_dir}: not a git checkout ({reason[0]})") from None
+        out = run_git(repo_dir, "ls-files", "-z")
+    except GitError as exc:
+        if exc.reason == "git is not installed":
+            raise ReviewKitError("git is not installed; cannot list REPO_DIR") from None
+        raise ReviewKitError(f"{repo_dir}: not a git checkout ({exc.reason})") from None
     return [p for p in out.decode("utf-8", errors="surrogateescape").split("\0") if p]

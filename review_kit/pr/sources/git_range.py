@@ -8,7 +8,6 @@ parsed with unidiff, cut to start at the first ``@@`` as GitHub's ``patch`` does
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,6 +15,7 @@ from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 from ...errors import ReviewKitError
+from ...git import run_git as _git
 from ..model import ChangedFile, PullRequest
 from .base import SourceContext
 
@@ -32,22 +32,6 @@ _STATUS = {
     "C": "copied",
     "T": "changed",
 }
-
-
-def _git(repo_dir: Path, *args: str) -> bytes:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo_dir), "-c", "core.quotePath=false", *args],
-            check=True,
-            capture_output=True,
-        ).stdout
-    except FileNotFoundError:
-        raise ReviewKitError("git is not installed") from None
-    except subprocess.CalledProcessError as exc:
-        lines = exc.stderr.decode(errors="replace").strip().splitlines()
-        raise ReviewKitError(
-            f"git {args[0]} in {repo_dir}: {lines[-1] if lines else 'failed'}"
-        ) from None
 
 
 def from_git(

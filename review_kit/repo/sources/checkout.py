@@ -6,26 +6,21 @@ naming it; the rest still count.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from ...errors import ReviewKitError
+from ...git import run_git
 from ..ci import CI_DEPENDENCIES_PATH, parse_ci_dependencies
 from ..contracts import CONTRACTS_DIR, contract_from_document, is_contract_path
 from ..model import RepositoryData
 
 
 def _head(repo_dir: Path) -> str:
+    """The checkout's commit, or "" for a folder that is not a git checkout."""
     try:
-        out = subprocess.run(
-            ["git", "-C", str(repo_dir), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
+        return run_git(repo_dir, "rev-parse", "HEAD").decode().strip()
+    except ReviewKitError:
         return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
 
 
 def from_checkout(repo_dir: str | Path, repo: str = "vllm-project/vllm-omni") -> RepositoryData:
