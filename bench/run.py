@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 from review_kit.analysis import analyse  # noqa: E402
-from review_kit.analysis.diff import parse_patch  # noqa: E402
+from review_kit.analysis.diff import hunk_digests, parse_patch  # noqa: E402
 from review_kit.analysis.rules import scan_file  # noqa: E402
 from review_kit.catalog.listing import load_tree  # noqa: E402
 from review_kit.catalog.loading import load_catalog  # noqa: E402
@@ -375,6 +375,7 @@ def machine() -> dict:
 def cold_caches() -> None:
     """Forget parsed patches and findings, so a repeated PR costs what a new one would."""
     parse_patch.cache_clear()
+    hunk_digests.cache_clear()
     scan_file.cache_clear()
 
 

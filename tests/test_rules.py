@@ -183,6 +183,102 @@ def test_hunk_inside_a_method_is_parsed_with_new_file_line_numbers(catalog):
     assert [line for *_, line in findings(catalog, f, rule="host-sync-hot-path")] == [42, 92, 93]
 
 
+# (code, fires?) for the exception rules' judgement of what a handler guards
+# and where it sits; each pair is a sanctioned idiom and its near miss.
+HANDLER_CASES = {
+    "swallowed-exception": [
+        ("try:\n    os.remove(path)\nexcept OSError:\n    pass", False),
+        (
+            "try:\n    p = os.path.join(d, name)\n    if os.path.exists(p):\n"
+            "        os.remove(p)\nexcept Exception:\n    pass",
+            False,
+        ),
+        ("try:\n    shm.close()\nexcept Exception:\n    pass", False),
+        # Building the path calls something that can fail for other reasons.
+        ("try:\n    p = locate(name)\n    os.remove(p)\nexcept Exception:\n    pass", True),
+        ("try:\n    os.remove(p)\n    self.count -= 1\nexcept Exception:\n    pass", True),
+        ("try:\n    self.num_cached = n\nexcept Exception:\n    pass", True),
+    ],
+    "broad-except-continues": [
+        (
+            "for attempt in range(retries):\n    try:\n        return fetch(key)\n"
+            "    except Exception as e:\n        logger.debug('attempt %s: %s', attempt, e)\n"
+            "    time.sleep(0.1)",
+            False,
+        ),
+        (
+            "for req in batch:\n    try:\n        step(req)\n"
+            "    except Exception as e:\n        logger.warning('skip %s', e)",
+            True,
+        ),
+        (
+            "while True:\n    try:\n        step()\n"
+            "    except Exception as e:\n        logger.warning('again: %s', e)",
+            True,
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "rule,code,fires",
+    [(rule, code, fires) for rule, cases in HANDLER_CASES.items() for code, fires in cases],
+)
+def test_exception_rules_know_cleanup_blocks_and_retry_loops(catalog, rule, code, fires):
+    path = "vllm_omni/engine/stage_io.py"
+    body = "def f():\n" + "".join(f"    {line}\n" for line in code.splitlines())
+    assert bool(findings(catalog, added_file(path, body), rule=rule)) is fires
+
+
+def test_identifiers_the_parser_folds_are_not_missed_by_the_word_filter(catalog):
+    """Python reads fullwidth ``ｐｒｉｎｔ`` as ``print`` (NFKC); the cheap word test must not skip it."""
+    path = "vllm_omni/engine/state.py"
+    folded = added_file(path, 'ｐｒｉｎｔ("queue drained")')
+    assert findings(catalog, folded, rule="print-in-library") == [("print-in-library", path, 1)]
+
+
+def test_hunks_without_a_rule_word_are_not_parsed_nor_reported_unread(catalog):
+    """A hunk no rule could fire on is skipped; one that could, but does not parse, is unread."""
+    path = "vllm_omni/worker/gpu_model_runner.py"
+    patch = "\n".join(
+        [
+            # Both hunks start inside a call opened above them.
+            "@@ -10,2 +10,3 @@",
+            "         a,",
+            "+        b if ok else",
+            "         c)",
+            "@@ -80,2 +81,3 @@",
+            "         a,",
+            "+        z.item() if ok else",
+            "         w)",
+        ]
+    )
+    f = ChangedFile(path, "modified", 2, 0, patch=patch)
+    pr = PullRequest(number=7, repo=REPO, files=[f], changed_files=1)
+    unread = scan(pr, catalog).unread
+    # Line 11 holds no word of any rule: nothing could fire, nothing is lost.
+    # Line 82 holds `.item(` inside a bracket the hunk opens above: unread.
+    assert unread == {path: "added line(s) 82 could not be parsed as Python and were not read"}
+
+
+def test_anchored_expressions_are_never_used_to_skip_a_patch():
+    """``^`` means the start of an added line, not of a raw patch line (which starts with ``+``)."""
+    from review_kit.catalog.rules import ContentRule, RuleSet
+
+    rule = ContentRule.model_validate(
+        {
+            "id": "starts-with-print",
+            "title": "t",
+            "message": "m",
+            "guide": "4.1",
+            "paths": ["*.py"],
+            "added": "^print",
+        }
+    )
+    rules, worth_reading = RuleSet([rule]).firing("@@ -1,0 +1,1 @@\n+print(1)\n")
+    assert rules == [rule] and worth_reading is None
+
+
 def test_diff_maps_only_added_lines():
     diff = parse_patch("@@ -10,3 +10,3 @@\n a\n-b\n+c\n d\n@@ -50,1 +50,3 @@\n e\n+f\n+g")
     assert diff.added == {11: "c", 51: "f", 52: "g"}

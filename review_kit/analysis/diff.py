@@ -36,6 +36,11 @@ class Hunk:
     digest: str
 
     @property
+    def text(self) -> str:
+        """The new file's lines the hunk shows, as one text."""
+        return "\n".join(line.text for line in self.lines)
+
+    @property
     def first(self) -> int:
         return self.lines[0].number if self.lines else 0
 
@@ -75,6 +80,30 @@ EMPTY = FileDiff((), {}, False)
 
 
 @lru_cache(maxsize=8192)
+def hunk_digests(patch: str | None) -> tuple[str, ...]:
+    """sha256 of each hunk's body (its lines after the ``@@`` header), in order.
+
+    The header is left out so a hunk that only moved keeps its digest. Body
+    lines start with ``+``, ``-``, a space or ``\\``, so every line starting
+    with ``@@`` opens a hunk: splitting there needs no diff parser, which is
+    why ticks on files no rule reads cost no parse.
+    """
+    if not patch:
+        return ()
+    text = patch if patch.endswith("\n") else patch + "\n"
+    bodies: list[list[str]] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("@@"):
+            bodies.append([])
+        elif bodies:
+            bodies[-1].append(line)
+    return tuple(
+        hashlib.sha256("".join(body).encode("utf-8", "surrogateescape")).hexdigest()
+        for body in bodies
+    )
+
+
+@lru_cache(maxsize=8192)
 def parse_patch(patch: str | None) -> FileDiff:
     """Hunks and added lines of one file's patch (cached: pages and checks ask twice)."""
     if not patch:
@@ -83,9 +112,12 @@ def parse_patch(patch: str | None) -> FileDiff:
         patched = PatchSet(_HEADER + patch + ("" if patch.endswith("\n") else "\n"))[0]
     except (UnidiffParseError, IndexError):
         return FileDiff((), {}, False, unreadable=True)
+    digests = hunk_digests(patch)
+    if len(digests) != len(patched):
+        return FileDiff((), {}, False, unreadable=True)
     hunks = []
     added: dict[int, str] = {}
-    for hunk in patched:
+    for hunk, digest in zip(patched, digests, strict=True):
         shown = []
         for line in hunk:
             if line.is_removed or line.target_line_no is None:
@@ -94,7 +126,6 @@ def parse_patch(patch: str | None) -> FileDiff:
             shown.append(DiffLine(line.target_line_no, text, line.is_added))
             if line.is_added:
                 added[line.target_line_no] = text
-        body = "".join(str(line) for line in hunk).encode("utf-8", "surrogateescape")
-        hunks.append(Hunk(tuple(shown), hashlib.sha256(body).hexdigest()))
+        hunks.append(Hunk(tuple(shown), digest))
     complete = len(hunks) == 1 and patched[0].source_length == 0 and patched[0].target_start <= 1
     return FileDiff(tuple(hunks), added, complete)

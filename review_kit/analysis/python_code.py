@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from functools import cached_property
 from .diff import DiffLine, FileDiff
 
 _BINDINGS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict)
+_TRIES = (ast.Try, ast.TryStar)
 
 # How many leading lines of a fragment may be dropped to get past a statement
 # that began above the hunk (the tail of a call, the end of a docstring).
@@ -40,29 +42,47 @@ class ParsedFragment:
     numbers: list[int]
     text_lines: list[str]
     added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
+    # The firing rules' words (see ``RuleSet.firing``); None reads every node.
+    worth_reading: re.Pattern | None = None
+    # Filled by the walk in ``nodes``: a handler's ``try``, and the loop a
+    # ``try`` is written directly in, for rules that judge a handler by them.
+    guarded: dict[int, ast.AST] = field(default_factory=dict)
+    loop_of: dict[int, ast.AST] = field(default_factory=dict)
 
     def touches_added(self, node: ast.AST) -> bool:
         end = getattr(node, "end_lineno", None) or node.lineno
         return any(k in self.added for k in range(node.lineno, end + 1))
-
-    def _spans_added(self, node: ast.AST) -> bool:
-        first = getattr(node, "lineno", None)
-        if first is None:
-            return True  # no position (an operator, a context): look inside
-        end = getattr(node, "end_lineno", None) or first
-        at = bisect_left(self._added_sorted, first)
-        return at < len(self._added_sorted) and self._added_sorted[at] <= end
 
     @cached_property
     def _added_sorted(self) -> list[int]:
         return sorted(self.added)
 
     @cached_property
+    def _worded_sorted(self) -> list[int] | None:
+        """Parsed lines holding a word some firing rule looks for (None: no filter)."""
+        if self.worth_reading is None:
+            return None
+        search = self.worth_reading.search
+        return [k for k, text in enumerate(self.text_lines, 1) if search(text)]
+
+    def _worth_entering(self, node: ast.AST) -> bool:
+        first = getattr(node, "lineno", None)
+        if first is None:
+            return True  # no position (an operator, a context): look inside
+        end = getattr(node, "end_lineno", None) or first
+        if not _spans(self._added_sorted, first, end):
+            return False
+        worded = self._worded_sorted
+        return worded is None or _spans(worded, first, end)
+
+    @cached_property
     def nodes(self) -> dict[str, list]:
         """One walk: calls, handlers and name bindings that span an added line.
 
-        Subtrees that span no added line are not entered, so a small change in
-        a large hunk of context costs little.
+        Subtrees that span no added line are not entered, nor, when the
+        firing rules' words are known, subtrees without a line holding one of
+        them: a call, handler or binding a rule matches spans the line of the
+        name it is matched by. A small change in a large hunk costs little.
         """
         calls, handlers, bindings = [], [], []
         stack: list[ast.AST] = [self.tree]
@@ -74,7 +94,14 @@ class ParsedFragment:
                 handlers.append(node)
             elif isinstance(node, _BINDINGS):
                 bindings.append(node)
-            stack.extend(c for c in ast.iter_child_nodes(node) if self._spans_added(c))
+            elif isinstance(node, _TRIES):
+                for handler in node.handlers:
+                    self.guarded[id(handler)] = node
+            elif isinstance(node, ast.For | ast.While):
+                for statement in node.body:
+                    if isinstance(statement, _TRIES):
+                        self.loop_of[id(statement)] = node
+            stack.extend(c for c in ast.iter_child_nodes(node) if self._worth_entering(c))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
         return {"calls": calls, "handlers": handlers, "bindings": bindings}
 
@@ -111,6 +138,12 @@ class PythonView:
         fragment, parsed = self.where[line]
         first, last = fragment.statements.get(parsed, (parsed, parsed))
         return "\n".join(fragment.code[first - 1 : last])
+
+
+def _spans(sorted_lines: list[int], first: int, end: int) -> bool:
+    """Whether any of the sorted line numbers lies in [first, end]."""
+    at = bisect_left(sorted_lines, first)
+    return at < len(sorted_lines) and sorted_lines[at] <= end
 
 
 def _indent(text: str) -> int:
@@ -232,10 +265,17 @@ def _statement_spans(fragment: ParsedFragment) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def read_python(diff: FileDiff) -> PythonView:
-    """Parse every hunk of a Python file's diff, and note the added lines no parse could read."""
+def read_python(diff: FileDiff, worth_reading: re.Pattern | None = None) -> PythonView:
+    """Parse the hunks of a Python file's diff, and note the added lines no parse could read.
+
+    With ``worth_reading``, a hunk whose new-side text it does not match is
+    skipped: no rule could fire there, so its lines are neither read nor
+    reported unread. Unread lines are those a rule might have fired on.
+    """
     view = PythonView(added=dict(diff.added))
     for hunk in diff.hunks:
+        if worth_reading is not None and not worth_reading.search(hunk.text):
+            continue
         for lines, fragment in _fragments(list(hunk.lines)):
             if fragment is None:
                 view.unread.update(line.number for line in lines if line.added)
@@ -243,6 +283,7 @@ def read_python(diff: FileDiff) -> PythonView:
             fragment.added = frozenset(
                 k for k, number in enumerate(fragment.numbers, 1) if number in diff.added
             )
+            fragment.worth_reading = worth_reading
             view.fragments.append(fragment)
             for k, number in enumerate(fragment.numbers, 1):
                 if number:

@@ -10,6 +10,7 @@ fire; context lines are read to see a statement whole.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -142,7 +143,56 @@ def _bound_values(bindings: list[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
                     yield key.value, value
 
 
-def _swallowed(handler: ast.ExceptHandler) -> bool:
+# Calls whose failure a best-effort cleanup may ignore: removing a file that
+# may already be gone, closing what may already be closed.
+_CLEANUP = {"remove", "unlink", "rmdir", "removedirs", "rmtree", "close"}
+
+
+def _names_a_path(value: ast.expr) -> bool:
+    """An expression that only builds a name (f-strings, ``os.path.join``): it calls nothing else."""
+    return all(
+        (dotted(n.func) or "").rsplit(".", 1)[-1] == "join"
+        for n in ast.walk(value)
+        if isinstance(n, ast.Call)
+    )
+
+
+def _cleanup_only(statements: list[ast.stmt]) -> bool:
+    """Statements that remove files or close handles, and nothing else.
+
+    They may sit under ``if`` tests (``if os.path.exists(p):``) and follow
+    assignments that build the path to remove; at least one must clean up.
+    """
+    cleans = False
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            if not _cleanup_only(statement.body + statement.orelse):
+                return False
+            cleans = True
+        elif isinstance(statement, ast.Assign):
+            if not _names_a_path(statement.value):
+                return False
+        elif (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and (dotted(statement.value.func) or "").rsplit(".", 1)[-1] in _CLEANUP
+        ):
+            cleans = True
+        else:
+            return False
+    return cleans
+
+
+def _swallowed(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
+    """A handler that only passes, or a bare ``except:`` that does not re-raise.
+
+    Not when its ``try`` only removes files or closes handles: ignoring that
+    a temporary file is already gone is the point of such a block, not a
+    failure hidden from the pipeline.
+    """
+    guarded = fragment.guarded.get(id(handler))
+    if isinstance(guarded, ast.Try | ast.TryStar) and _cleanup_only(guarded.body):
+        return False
     quiet = all(
         isinstance(s, ast.Pass)
         or (isinstance(s, ast.Expr) and _same_literal(s.value, ...))
@@ -158,14 +208,27 @@ def _swallowed(handler: ast.ExceptHandler) -> bool:
 _BROAD = {"Exception", "BaseException"}
 
 
-def _broad_and_continues(handler: ast.ExceptHandler) -> bool:
+def _retry_loop(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
+    """The handler's ``try`` sits directly in ``for ... in range(...)``: one failed attempt of n."""
+    guarded = fragment.guarded.get(id(handler))
+    loop = fragment.loop_of.get(id(guarded)) if guarded is not None else None
+    return (
+        isinstance(loop, ast.For)
+        and isinstance(loop.iter, ast.Call)
+        and dotted(loop.iter.func) == "range"
+    )
+
+
+def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
     """``except Exception:`` (or broader) whose body neither raises nor returns.
 
     Handlers that merely pass are the ``swallowed`` rule's, not this one's.
+    A bounded retry loop (``for attempt in range(n)``) catches broadly on
+    purpose; a loop over requests or a ``while True`` does not get that pass.
     """
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     broad = handler.type is None or any(dotted(k) in _BROAD for k in kinds if k is not None)
-    if not broad or _swallowed(handler):
+    if not broad or _swallowed(handler, fragment) or _retry_loop(handler, fragment):
         return False
     return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
 
@@ -175,7 +238,7 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
     nodes = fragment.nodes
     if match.handler:
         test = _swallowed if match.handler == "swallowed" else _broad_and_continues
-        yield from (h for h in nodes["handlers"] if test(h))
+        yield from (h for h in nodes["handlers"] if test(h, fragment))
         return
     candidates = nodes["calls"]
     if match.assigned_to:
@@ -214,6 +277,9 @@ def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int 
 class FileContext:
     file: ChangedFile
     diff: FileDiff
+    # Hunks whose new-side text this misses hold nothing the firing rules
+    # could match, so they are not parsed (None: parse every hunk).
+    worth_reading: re.Pattern | None = None
     _python: PythonView | None = None
 
     @property
@@ -223,7 +289,7 @@ class FileContext:
     @property
     def python(self) -> PythonView:
         if self._python is None:
-            self._python = read_python(self.diff)
+            self._python = read_python(self.diff, self.worth_reading)
         return self._python
 
 
@@ -248,6 +314,11 @@ def line_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
     unless = compiled(rule.unless) if rule.unless else None
     found = []
     for number, text in ctx.diff.added.items():
+        # Blanking comments and strings only takes text away, so a line the
+        # expression misses raw cannot match once blanked: test raw first and
+        # tokenise only the lines that might hold a hit.
+        if not pattern.search(text):
+            continue
         if ctx.is_python:
             code = ctx.python.code(number)
             if code is None:
@@ -398,14 +469,14 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     if not file.patch:
         result.unread = "GitHub gave no patch (binary, or too large to show)"
         return result
-    rules = rule_set.firing(file.patch)
+    rules, worth_reading = rule_set.firing(file.patch)
     if not rules:
         return result
     diff = parse_patch(file.patch)
     if diff.unreadable:
         result.unread = "its patch could not be parsed"
         return result
-    ctx = FileContext(file, diff)
+    ctx = FileContext(file, diff, worth_reading)
     for rule in rules:
         result.findings += engine_of(rule)(rule, ctx)
     if ctx._python is not None and ctx.python.unread:

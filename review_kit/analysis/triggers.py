@@ -12,7 +12,7 @@ from ..catalog.focus_map import FocusMap
 from ..catalog.paths import path_set
 from ..catalog.rules import Trigger
 from ..pr.model import ChangedFile, PullRequest
-from .diff import parse_patch
+from .diff import hunk_digests, parse_patch
 from .model import AreaReview, Finding, ItemReview, QuestionReview
 
 
@@ -63,12 +63,13 @@ def file_digest(f: ChangedFile, lines: set[int] | None = None) -> str:
     elsewhere in the file does not alter it. A file without a patch falls
     back to its blob SHA.
     """
-    diff = parse_patch(f.patch)
-    if not diff.hunks:
+    if lines is None:
+        hunks = list(hunk_digests(f.patch))
+    else:
+        diff = parse_patch(f.patch)
+        hunks = [h.digest for h in diff.hunks if any(h.first <= n <= h.last for n in lines)]
+    if not hunks:
         return f.sha or f"{f.status}:{f.additions}:{f.deletions}"
-    hunks = [
-        h.digest for h in diff.hunks if lines is None or any(h.first <= n <= h.last for n in lines)
-    ]
     return ":".join(d[:12] for d in hunks)
 
 

@@ -167,18 +167,30 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def firing(self, patch: str) -> list[ContentRule]:
-        """The rules that may fire on this raw patch.
+    def firing(self, patch: str) -> tuple[list[ContentRule], re.Pattern | None]:
+        """The rules that may fire on this raw patch, and the test a hunk must pass to be read.
 
         The raw patch holds every added line (and removed and context ones),
         so a rule whose words or expression it lacks cannot fire: a cheap
-        test that spares parsing most files.
+        test that spares parsing most files. The same words then pick the
+        hunks worth parsing; ``None`` means every hunk must be read.
+
+        Python folds identifiers to NFKC, so ``ｐｒｉｎｔ`` *is* ``print`` to
+        the parser but not to a regular expression: a patch with any
+        non-ASCII text is read whole, never filtered.
         """
-        return [
-            rule
+        if not patch.isascii():
+            return list(self.rules), None
+        chosen = [
+            (rule, test)
             for rule, test in zip(self.rules, self._prefilters, strict=True)
             if test is None or test.search(patch)
         ]
+        rules = [rule for rule, _ in chosen]
+        tests = [test for _, test in chosen]
+        if not tests or any(test is None for test in tests):
+            return rules, None
+        return rules, _union(tuple(t.pattern for t in tests if t is not None))
 
     def for_path(self, path: str) -> RuleSet:
         known = self._by_path.get(path)
@@ -197,10 +209,21 @@ class RuleSet:
         return subset
 
 
+# An anchor or a look-behind reads what surrounds a match, which differs
+# between one added line and a raw patch or hunk: such expressions never
+# filter, they are always read.
+_CONTEXT_SENSITIVE = re.compile(r"\^|\$|\\[AZz]|\(\?<[=!]")
+
+
+@cache
+def _union(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 def _prefilter(rule: ContentRule) -> re.Pattern | None:
     """One expression a patch must match for the rule to have a chance; None: always read."""
     if rule.added is not None:
-        return compiled(rule.added)
+        return None if _CONTEXT_SENSITIVE.search(rule.added) else compiled(rule.added)
     if rule.yaml is not None:
         return None
     words: list[str] = []
@@ -209,7 +232,10 @@ def _prefilter(rule: ContentRule) -> re.Pattern | None:
         if tokens is None:
             return None
         words += tokens
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words))))
+    # Whole words: in ASCII source (see ``firing``) a name the parser would
+    # read stands between non-word characters, so ``items`` need not be read
+    # for ``.item()``.
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(set(words))) + r")\b")
 
 
 EMPTY_RULES = RuleSet(())

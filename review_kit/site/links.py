@@ -7,14 +7,21 @@ review tool's reports.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 
+@lru_cache(maxsize=4096)
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
-    """The site URL MkDocs gives the page built from ``src_uri``."""
+    """The site URL MkDocs gives the page built from ``src_uri``.
+
+    Cached: a PR page links the same few guide pages dozens of times, and a
+    ``File`` is costly to make for an answer that depends on the two
+    arguments alone.
+    """
     return File(src_uri, "", "", use_directory_urls).url
 
 
