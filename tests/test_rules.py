@@ -347,6 +347,52 @@ def test_stage_memory_budget_ignores_a_budget_the_pr_did_not_change(catalog):
     assert findings(catalog, ChangedFile(STAGE_CONFIG, "modified", 1, 1, patch=patch_of(removed)))
 
 
+DEPLOY_CONFIG = "vllm_omni/deploy/qwen3_omni_moe.yaml"
+
+
+def deploy_config(npu_stage_2: dict[str, str]) -> str:
+    """A deploy file in today's layout: flat stage keys, a per-platform overlay."""
+    overlay = "".join(f"        {key}: {value}\n" for key, value in npu_stage_2.items())
+    return (
+        "async_chunk: true\n"
+        "stages:\n"
+        '  - stage_id: 0\n    gpu_memory_utilization: 0.9\n    devices: "0"\n'
+        '  - stage_id: 1\n    gpu_memory_utilization: 0.6\n    devices: "1"\n'
+        '  - stage_id: 2\n    gpu_memory_utilization: 0.1\n    devices: "1"\n'
+        "platforms:\n"
+        "  npu:\n"
+        "    stages:\n"
+        '      - stage_id: 1\n        devices: "2"\n'
+        "      - stage_id: 2\n" + overlay
+    )
+
+
+def test_stage_memory_budget_reads_deploy_files_and_their_platform_overlays(catalog):
+    """The npu overlay puts stage 1 (0.6, inherited) and stage 2 (0.5) on device 2."""
+    text = deploy_config({"gpu_memory_utilization": "0.5", "devices": '"2"'}).splitlines()
+    # The PR adds only the overlay's two lines for stage 2; the rest is context.
+    lines = [(" ", t) for t in text[:-2]] + [("+", t) for t in text[-2:]]
+    f = ChangedFile(DEPLOY_CONFIG, "modified", 2, 0, patch=patch_of(lines))
+    found = scan(PullRequest(1, REPO, files=[f]), catalog).findings
+    assert [(f.rule, f.detail) for f in found] == [
+        ("stage-memory-budget", "platform npu, device 2: 0.6 (stage 1) + 0.5 (stage 2) = 1.10")
+    ]
+    # Reported at the overlay's share, the line that made the sum too large.
+    assert found[0].text.strip() == "gpu_memory_utilization: 0.5"
+
+
+@pytest.mark.parametrize(
+    "npu_stage_2",
+    [
+        {"gpu_memory_utilization": "0.3", "devices": '"2"'},  # 0.9 on device 2
+        {"gpu_memory_utilization": "0.5", "devices": '"3"'},  # a device of its own
+        {"devices": '"2"'},  # keeps its base 0.1
+    ],
+)
+def test_stage_memory_budget_deploy_look_alikes(catalog, npu_stage_2):
+    assert findings(catalog, added_file(DEPLOY_CONFIG, deploy_config(npu_stage_2))) == []
+
+
 def test_file_without_patch_is_reported_unread(catalog):
     pr = PullRequest(1, REPO, files=[ChangedFile("vllm_omni/worker/big.py", additions=9)])
     review = analyse(pr, catalog)
