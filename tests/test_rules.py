@@ -242,23 +242,69 @@ def test_hunks_without_a_rule_word_are_not_parsed_nor_reported_unread(catalog):
     path = "vllm_omni/worker/gpu_model_runner.py"
     patch = "\n".join(
         [
-            # Both hunks start inside a call opened above them.
+            # Neither hunk parses, repaired or not (Python 2 syntax).
             "@@ -10,2 +10,3 @@",
-            "         a,",
-            "+        b if ok else",
-            "         c)",
+            "     def f(self):",
+            "+        exec code in scope",
+            "         return 1",
             "@@ -80,2 +81,3 @@",
-            "         a,",
-            "+        z.item() if ok else",
-            "         w)",
+            "     def g(self):",
+            "+        exec z.item() in scope",
+            "         return 2",
         ]
     )
     f = ChangedFile(path, "modified", 2, 0, patch=patch)
     pr = PullRequest(number=7, repo=REPO, files=[f], changed_files=1)
     unread = scan(pr, catalog).unread
     # Line 11 holds no word of any rule: nothing could fire, nothing is lost.
-    # Line 82 holds `.item(` inside a bracket the hunk opens above: unread.
+    # Line 82 holds `.item(`: a rule could fire there, so it is reported unread.
     assert unread == {path: "added line(s) 82 could not be parsed as Python and were not read"}
+
+
+# Hunks cut where the diff's context happens to fall: (marker, text) lines,
+# the new-file lines a host-sync finding must be reported at.
+CUT_HUNKS = {
+    "starts inside a call": (
+        [(" ", "        a,"), ("+", "        z.item() if ok else"), (" ", "        w)")],
+        [2],
+    ),
+    "starts inside keyword arguments": (
+        [(" ", "        mode=m,"), ("+", "        n=t.cpu(),"), (" ", "    )")],
+        [2],
+    ),
+    "ends on a block header": (
+        [(" ", "    for x in xs:"), ("+", "        v = x.item()"), (" ", "        try:")],
+        [2],
+    ),
+    "inside a dict literal": (
+        [
+            (" ", '        "runtime": cfg,'),
+            ("+", '        "ts": t.cpu(),'),
+            (" ", '        "k": v,'),
+        ],
+        [2],
+    ),
+    # The docstring's mention of .item() is prose, not a call.
+    "starts inside a docstring": (
+        [
+            (" ", "            x: read it with .item() once"),
+            (" ", '        """'),
+            ("+", "        y = x.item()"),
+        ],
+        [3],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CUT_HUNKS))
+def test_hunks_cut_mid_statement_are_repaired_and_read(catalog, case):
+    lines, expected = CUT_HUNKS[case]
+    path = "vllm_omni/worker/gpu_model_runner.py"
+    f = ChangedFile(path, "modified", 1, 0, patch=patch_of(lines))
+    pr = PullRequest(number=7, repo=REPO, files=[f], changed_files=1)
+    found = scan(pr, catalog)
+    assert [h.line for h in found.findings if h.rule == "host-sync-hot-path"] == expected
+    assert found.unread == {}
 
 
 def test_anchored_expressions_are_never_used_to_skip_a_patch():

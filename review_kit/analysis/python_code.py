@@ -155,8 +155,58 @@ def _significant(text: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-def _try_parse(lines: list[DiffLine]) -> ParsedFragment | None:
-    """Parse a run of new-file lines as a fragment of a module, or None."""
+# String literals and comments, to step over when counting brackets.
+_NOT_CODE = re.compile(r"""'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*"|#.*""")
+_OPENER = {")": "_(", "]": "[", "}": "{"}
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+
+
+def _repairs(lines: list[DiffLine]) -> list[tuple[str, str]]:
+    """Text to put before and after a run of lines so a hunk cut mid-statement can parse.
+
+    A hunk's context starts and ends where the diff's three lines fall:
+    inside a call or a literal, after a block header with its body below,
+    inside a docstring. Each repair reopens or closes what the cut left
+    open (``_(`` for a paren, so keyword arguments still parse; ``pass``
+    under a header). They are guesses, tried in order; the parse decides,
+    and the added lines keep their own line numbers either way.
+    """
+    depth: list[str] = []
+    missing: list[str] = []
+    last = ""
+    for line in lines:
+        code = _NOT_CODE.sub("", line.text)
+        if code.strip():
+            last = code
+        for char in code:
+            if char in "([{":
+                depth.append(char)
+            elif char in ")]}":
+                if depth:
+                    depth.pop()
+                else:
+                    missing.append(_OPENER[char])
+    before = "".join(reversed(missing))
+    after = "".join(_CLOSER[c] for c in reversed(depth))
+    if not depth and last.rstrip().endswith(":"):
+        # A header whose body is below the hunk: give it one.
+        after = " " * (_indent(last) + 4) + "pass"
+    repairs = [(before, after)] if before or after else []
+    if sum(line.text.count('"""') + line.text.count("'''") for line in lines) % 2:
+        # Starts or ends inside a docstring.
+        repairs += [('"""', after), (before, '"""')]
+    first = next((_NOT_CODE.sub("", ln.text).strip() for ln in lines if _significant(ln.text)), "")
+    if first.endswith(",") and not before:
+        # Items of a call or literal whose brackets lie outside the hunk.
+        repairs += [("_(", ")"), ("{", "}"), ("[", "]")]
+    return repairs
+
+
+def _try_parse(lines: list[DiffLine], before: str = "", after: str = "") -> ParsedFragment | None:
+    """Parse a run of new-file lines as a fragment of a module, or None.
+
+    ``before`` and ``after`` are lines put around them (see ``_repairs``).
+    """
     indents = [_indent(line.text) for line in lines if _significant(line.text)]
     if not indents:
         return None
@@ -165,21 +215,28 @@ def _try_parse(lines: list[DiffLine]) -> ParsedFragment | None:
     # between the outermost line and the first, so later dedents land on them.
     levels = sorted({i for i in indents if base <= i < first})
     header = [" " * (level - base) + "if True:" for level in levels]
+    if before:
+        header.append(" " * (first - base) + before)
     body = [
         line.text[min(base, _indent(line.text)) :] if line.text.strip() else "" for line in lines
     ]
-    source = "\n".join(header + body) + "\n"
+    footer = [after[base:] if after.startswith(" " * base) else after] if after else []
+    source = "\n".join(header + body + footer) + "\n"
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
-    numbers = [0] * len(header) + [line.number for line in lines]
-    return ParsedFragment(tree, numbers, header + body)
+    numbers = [0] * len(header) + [line.number for line in lines] + [0] * len(footer)
+    return ParsedFragment(tree, numbers, header + body + footer)
 
 
 def _fragments(lines: list[DiffLine]) -> list[tuple[list[DiffLine], ParsedFragment | None]]:
     """The lines split into parsable fragments; runs that will not parse come back with None."""
     whole = _try_parse(lines)
+    for before, after in _repairs(lines) if whole is None else ():
+        whole = _try_parse(lines, before, after)
+        if whole is not None:
+            break
     if whole is not None:
         return [(lines, whole)]
     indents = [_indent(line.text) for line in lines if _significant(line.text)]
