@@ -5,6 +5,7 @@ Checks read the PDFs as a reader would: cover, contents, outline, links, boxes, 
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import re
 import subprocess
@@ -217,6 +218,130 @@ def test_no_text_runs_off_the_page(built):
             if x0 < 5 * MM or x1 > w - 5 * MM or y0 < 0 or y1 > h:
                 outside.append((number, x0, x1))
     assert not outside, f"{len(outside)} words off the page, first: {outside[:5]}"
+
+
+# -- headings and text on one left edge ----------------------------------------
+
+# A heading (its anchor, its text) and the paragraph right under it.
+Pair = tuple[str, str, str]
+
+
+@dataclass
+class Edge:
+    """Where a heading's text and the first line of the paragraph under it start."""
+
+    anchor: str
+    page: int  # 1-based, as a reader counts
+    heading: str
+    heading_x: float
+    text_x: float
+
+
+def _page_lines(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """(left x, top y, text) of every line poppler finds, page by page, top down."""
+    layout = pdftotext("-bbox-layout", pdf)
+    line = re.compile(r'<line xMin="([\d.-]+)" yMin="([\d.-]+)"[^>]*>(.*?)</line>', re.S)
+    word = re.compile(r"<word [^>]*>(.*?)</word>")
+    pages = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", layout, re.S):
+        found = [
+            (float(x), float(y), " ".join(html.unescape(w) for w in word.findall(words)))
+            for x, y, words in line.findall(page)
+        ]
+        pages.append(sorted(found, key=lambda entry: entry[1]))
+    return pages
+
+
+def _bare(text: str) -> str:
+    # poppler splits words where the PDF has gaps (inline code, links), not
+    # where the HTML has spaces: compare text without any spacing.
+    return re.sub(r"\s+", "", text)
+
+
+def left_edges(pdf: Path, pairs: list[Pair]) -> list[Edge]:
+    """The left edge of each heading's text and of its paragraph's first line.
+
+    The heading is found from its anchor (page and top, as the PDF's named
+    destination records them) and its text; the paragraph is the first line
+    below it on that page that begins the paragraph's text.
+    """
+    reader = PdfReader(pdf)
+    named = reader.named_destinations
+    pages = _page_lines(pdf)
+    edges = []
+    for anchor, heading, paragraph in pairs:
+        if anchor not in named:
+            continue
+        number = reader.get_destination_page_number(named[anchor])
+        top = float(reader.pages[number].mediabox.height) - float(named[anchor].top)
+        # Below the anchor: the running header may repeat the heading's text.
+        lines = [entry for entry in pages[number] if entry[1] >= top - 2]
+        head = next((e for e in lines if e[2] and _bare(heading).startswith(_bare(e[2]))), None)
+        if head is None:
+            continue
+        first = next(
+            (
+                e
+                for e in lines
+                if e[1] > head[1] and e[2] and _bare(paragraph).startswith(_bare(e[2])[:12])
+            ),
+            None,
+        )
+        if first is not None:
+            edges.append(Edge(anchor, number + 1, heading, head[0], first[0]))
+    return edges
+
+
+def _plain(fragment: str) -> str:
+    # The plugin's section number is hidden in print (see pdf-theme/styles.scss).
+    fragment = re.sub(r'<span class="pdf-order">.*?</span>', "", fragment)
+    return squash(html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
+def heading_pairs(document: str) -> list[tuple[str, Pair]]:
+    """(level, pair) for each heading of the handbook's HTML followed by a paragraph.
+
+    Paragraphs that open with a styled span (a risk badge) are left out: the
+    badge's padding moves their first word off the edge on purpose.
+    """
+    heading = re.compile(
+        r'<(h[1-4]) id="([^"]+)">((?:(?!</?h\d).)*)</\1>\s*<p>(?!<span class=)(.*?)</p>',
+        re.S,
+    )
+    return [(m[1], (m[2], _plain(m[3]), _plain(m[4]))) for m in heading.finditer(document)]
+
+
+def off_edge(edges: list[Edge]) -> list[str]:
+    # 1 pt: well under the 8 pt the plugin's indent made, above rounding.
+    return [
+        f"p. {e.page} {e.heading!r}: heading at {e.heading_x:.2f} pt, text at {e.text_x:.2f} pt"
+        for e in edges
+        if abs(e.heading_x - e.text_x) > 1
+    ]
+
+
+def test_headings_start_where_their_text_starts(built):
+    """Chapter titles and sub-headings (h1 to h4) share the left edge of their paragraphs."""
+    document = (built.site / HANDBOOK_HTML).read_text(encoding="utf-8")
+    found = heading_pairs(document)
+    levels = {anchor: level for level, (anchor, *_) in found}
+    edges = left_edges(built.site / HANDBOOK, [pair for _, pair in found])
+    measured = {levels[e.anchor] for e in edges}
+    assert len(edges) > 100 and len({e.page for e in edges}) > 50, len(edges)
+    assert {"h1", "h2", "h3", "h4"} <= measured
+    bad = off_edge(edges)
+    assert not bad, f"{len(bad)} of {len(edges)} headings off their text's edge: {bad[:5]}"
+
+
+def test_pr_pdf_headings_start_where_their_text_starts(built):
+    """The per-PR PDF has a stylesheet of its own (pr_print.css): one edge there too."""
+    pairs = [
+        ("start-here", "Start here", f"vllm-project/vllm-omni#{PR}"),
+        ("files", "Files", "Riskiest and largest first"),
+    ]
+    edges = left_edges(built.site / "pdf" / f"pr-{PR}.pdf", pairs)
+    assert len(edges) == len(pairs)
+    assert not off_edge(edges)
 
 
 # -- nothing remote ------------------------------------------------------------
