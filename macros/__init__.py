@@ -44,6 +44,11 @@ def define_env(env) -> None:
         return render.render_final_checklist(catalog, here())
 
     @env.macro
+    def key_questions() -> str:
+        """Render every key question of the focus map, with when a PR page asks each."""
+        return render.render_key_questions(catalog, here())
+
+    @env.macro
     def focus_areas_index() -> str:
         """Render the table of focus areas."""
         return render.render_focus_index(catalog, here())

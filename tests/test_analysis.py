@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 
 import pytest
@@ -10,11 +11,14 @@ import pytest
 from review_kit.analysis import analyse
 from review_kit.catalog.loading import load_catalog
 from review_kit.errors import ReviewKitError
+from review_kit.output.html import render_pr_html
 from review_kit.output.json_report import review_to_json
-from review_kit.pr.model import ChangedFile, PullRequest
+from review_kit.pr.model import ChangedFile, PullRequest, pull_request_from_api
 from review_kit.pr.sources.git_range import from_git
 from review_kit.pr.sources.json_file import from_file
 from review_kit.pr.sources.snapshot import from_snapshot
+from review_kit.site.links import SiteLinks
+from review_kit.testing.github_stub import corpus_pr
 
 REPO = "vllm-project/vllm-omni"
 
@@ -245,3 +249,24 @@ def test_local_report_has_no_pull_request_number(catalog):
     )
     assert report.startswith("# Review of local changes")
     assert "gh pr checkout" not in report and "/pull/0" not in report
+
+
+def test_small_prs_show_few_boxes(catalog, corpus):
+    """Triggers keep a small PR's page short: a reviewer ticks what the change makes relevant.
+
+    Over the corpus PRs of 3-5 files, the median page has at most eight boxes
+    (triggered items and key questions); adding a key question or widening a
+    trigger must keep it so.
+    """
+    reviews = []
+    for record in corpus:
+        if 3 <= len(record["files"]) <= 5:
+            pull, files = corpus_pr(record)
+            reviews.append(analyse(pull_request_from_api(pull, files, REPO, "corpus"), catalog))
+    assert len(reviews) >= 50
+    boxes = [r.boxes for r in reviews]
+    assert statistics.median(boxes) <= 8, sorted(boxes)
+    # `boxes` counts what the page shows: one tickable box per item and question.
+    busiest = max(reviews, key=lambda r: r.boxes)
+    page = render_pr_html(busiest, catalog, SiteLinks(f"prs/{busiest.pr.number}/index.md"))
+    assert page.count('class="rk-check"') == busiest.boxes

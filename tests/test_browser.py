@@ -456,7 +456,7 @@ def test_copy_and_download_review(page, site_url):
     assert "- ✗ problem: Every path that finishes, aborts or preempts a request" in folded
     assert "- · open: New fields on the scheduler output are filled" in folded
     assert "- ✓ done: What problem does the PR solve" in folded
-    assert "- – n/a: Does it change latency or throughput on the hot path" in folded
+    assert "- – n/a: Does the hot path (scheduler step, model runner, denoising loop" in folded
     assert "**Scheduling**" in folded
     assert "**Key questions**" in folded and "**Functionality**" in folded
     assert folded.rstrip().endswith("</details>")

@@ -12,11 +12,16 @@ from urllib.parse import urljoin
 import pytest
 from conftest import REPO, build_site, copy_project
 
+from review_kit.catalog.focus_map import question_id
 from review_kit.catalog.guide import anchor_for
 from review_kit.catalog.loading import load_catalog
 
 pytestmark = pytest.mark.build
 
+REPO_NAME = "vllm-project/vllm-omni"
+PR_QUESTION = re.compile(
+    r'<li class="rk-item" id="(question-[a-z0-9-]+)"[^>]*><label class="rk-label"><input[^>]*> (.*?)</label>'
+)
 EXEC_BLOCK = re.compile(r'^```python exec="on"[^\n]*\n(.*?)^```', re.S | re.M)
 HREF = re.compile(r'href="([^"]+)"')
 
@@ -145,6 +150,61 @@ def test_focus_area_pages_follow_the_map(built_site):
         assert f'href="{area.id}/"' in index
         assert html.escape(area.title) in index
     assert "<code>vllm_omni/diffusion/</code>" in finder
+
+
+TASK_LABEL = re.compile(r'<span class="task-list-indicator"></span>(.*?)</label>', re.S)
+TOPIC = re.compile(r"<p><strong>(.*?)</strong></p>")
+
+
+def quick_start_questions(site: Path) -> list[tuple[str, str, str]]:
+    """(tick id, topic, text) of each question under the Quick start's Key questions, in order."""
+    page = page_html(site, "quick-start.md")
+    start = page.index('id="key-questions"')
+    section = page[start : page.index("<h2", start)]
+    shown = []
+    # Each topic is a bold paragraph followed by its task list.
+    parts = TOPIC.split(section)[1:]
+    for topic, body in zip(parts[::2], parts[1::2], strict=True):
+        for index, label in enumerate(TASK_LABEL.findall(body), 1):
+            text = html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
+            shown.append((question_id(topic, index), topic, text))
+    return shown
+
+
+def test_quick_start_shows_every_key_question_of_the_map(built_site):
+    """One list: the Quick start renders the map's questions, all of them, in the map's order."""
+    focus_map = load_catalog().focus_map
+    expected = [
+        (qid, group.topic, question.text)
+        for group in focus_map.key_questions
+        for qid, question in group.entries()
+    ]
+    assert quick_start_questions(built_site) == expected
+    # Each triggered question carries its note; the others are asked of every PR.
+    triggered = [q for g in focus_map.key_questions for _, q in g.entries() if q.trigger]
+    assert page_html(built_site, "quick-start.md").count("Asked when the PR ") == len(triggered)
+
+
+def test_pr_pages_word_each_question_as_the_quick_start_does(built_site, corpus):
+    """A question's id means the same words on the Quick start and on every PR page that asks it."""
+    from review_kit.analysis import analyse
+    from review_kit.output.html import render_pr_html
+    from review_kit.pr.model import pull_request_from_api
+    from review_kit.site.links import SiteLinks
+    from review_kit.testing.github_stub import corpus_pr
+
+    quick = {qid: text for qid, _, text in quick_start_questions(built_site)}
+    catalog = load_catalog()
+    seen = set()
+    for record in corpus:
+        pull, files = corpus_pr(record)
+        review = analyse(pull_request_from_api(pull, files, REPO_NAME, "corpus"), catalog)
+        page = render_pr_html(review, catalog, SiteLinks(f"prs/{record['number']}/index.md"))
+        for qid, label in PR_QUESTION.findall(page):
+            assert html.unescape(label).strip() == quick[qid], (record["number"], qid)
+            seen.add(qid)
+    # Every question is asked of some real PR: a trigger that never fires is a dead question.
+    assert seen == set(quick)
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess:

@@ -138,6 +138,38 @@ def test_broken_map_names_file_line_and_key(fixture_catalog, old, new, message):
     assert text.startswith(message), text
 
 
+@pytest.mark.parametrize(
+    ("questions", "message"),
+    [
+        pytest.param(
+            '  - topic: Safety\n    questions: ["Is it safe?"]\n'
+            '  - topic: safety\n    questions: ["Is it bounded?"]\n',
+            "focus-map.yml:30: key_questions[1].topic: duplicate topic 'safety'",
+            id="duplicate-topic",
+        ),
+        pytest.param(
+            '  - topic: Safety\n    questions: ["Is it safe?"]\n'
+            '  - topic: Quality\n    questions:\n      - text: "Is it safe?"\n'
+            "        trigger: {areas: [engine]}\n",
+            "focus-map.yml:32: key_questions[1].questions[0]: duplicate question 'Is it safe?'",
+            id="duplicate-question",
+        ),
+        pytest.param(
+            '  - topic: Code quality\n    questions: ["Is it clear?"]\n',
+            "focus-map.yml:28: key_questions[0].topic: topic 'Code quality' names tick ids",
+            id="topic-not-an-id",
+        ),
+    ],
+)
+def test_key_questions_have_one_id_each(fixture_catalog, questions, message):
+    """A topic or question given twice would share tick ids or ask one thing twice."""
+    path = fixture_catalog / "focus-map.yml"
+    path.write_text(path.read_text() + "key_questions:\n" + questions)
+    with pytest.raises(DataError) as caught:
+        load(fixture_catalog)
+    assert str(caught.value).startswith(message), str(caught.value)
+
+
 def test_wrong_guide_anchor_is_reported(fixture_catalog):
     """A guide heading whose anchor disagrees with its number is caught at its line."""
     page = fixture_catalog / "docs/expert/guide.md"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
+from review_kit.catalog.focus_map import KeyQuestions
 from review_kit.catalog.loading import load_catalog
+from review_kit.catalog.rules import Trigger
 from review_kit.output.catalog_pages import (
+    asked_when,
     folder_rows,
     relative_link,
     render_cited_by,
@@ -14,6 +17,7 @@ from review_kit.output.catalog_pages import (
     render_focus_index,
     render_framework_category,
     render_path_finder,
+    render_template,
 )
 
 CATALOG = FIXTURES / "catalog"
@@ -103,3 +107,54 @@ def test_folder_rows_count_areas_ignored_and_unmatched(catalog):
 def test_path_finder_snapshot(catalog, snapshot):
     paths = ["vllm_omni/engine/a.py", "docs/index.md", "README.md", "x/y/z/w.py"]
     snapshot("path_finder.md", render_path_finder(catalog, paths, "focus-areas/path-finder.md"))
+
+
+@pytest.mark.parametrize(
+    ("trigger", "expected"),
+    [
+        pytest.param(None, "", id="always"),
+        pytest.param(Trigger(), "", id="empty-trigger-is-always"),
+        pytest.param(
+            Trigger(areas=["engine", "docs"], min_lines=50),
+            "touches [engine](focus-areas/engine.md) or [docs](focus-areas/docs.md)"
+            " and changes 50+ lines",
+            id="areas-and-lines",
+        ),
+        pytest.param(
+            Trigger(paths=["/vllm_omni/**"], min_lines=300),
+            "changes 300+ lines in vllm\\_omni/",
+            id="folder-and-lines",
+        ),
+        pytest.param(
+            Trigger(paths=["/tests/**", "/benchmarks/**"]),
+            "changes files in tests/ or benchmarks/",
+            id="folders",
+        ),
+        pytest.param(
+            Trigger(paths=["*.py", "!/tests/**"], status=["added", "renamed"]),
+            "adds or renames files matching \\*\\.py except /tests/\\*\\*",
+            id="status-glob-and-negation",
+        ),
+    ],
+)
+def test_asked_when_words_the_trigger(catalog, trigger, expected):
+    """The Quick start's note says when a PR page asks a question, in the trigger's own terms."""
+    assert asked_when(catalog, trigger, "quick-start.md") == expected
+
+
+def test_asked_when_names_content_rules():
+    real = load_catalog()
+    trigger = Trigger(paths=["/vllm_omni/**"], rules=["unsafe-deserialisation"])
+    assert asked_when(real, trigger, "quick-start.md") == (
+        'changes files in vllm\\_omni/ where the content rule "Unsafe deserialisation" finds something'
+    )
+
+
+def test_key_questions_show_the_maps_text_literally():
+    """Question text reaches the page as text: no Markdown, HTML, link or macro runs from it."""
+    group = KeyQuestions(
+        topic="Safety", questions=["Is <b>x</b> *bold* [a](b) {{ macro() }} safe?"]
+    )
+    text = render_template("docs_key_questions.md.j2", groups=[group], asked_when=lambda _: "")
+    assert "<b>" not in text and "*bold*" not in text and "{{" not in text and "](" not in text
+    assert text.startswith("**Safety**\n\n- [ ] Is &lt;b&gt;x&lt;/b&gt; \\*bold\\*")

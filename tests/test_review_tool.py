@@ -48,6 +48,24 @@ def test_json_for_a_corpus_pr(stub, tmp_path, corpus):
     assert TOKEN not in result.stdout + result.stderr
 
 
+def test_json_questions_are_the_maps_own(stub, tmp_path):
+    """The tool asks key questions from docs/focus-map.yml: the map's ids and words, in its order."""
+    from review_kit.catalog.loading import load_catalog
+
+    asked_of_all = [
+        (qid, group.topic, question.text)
+        for group in load_catalog().focus_map.key_questions
+        for qid, question in group.entries()
+    ]
+    # PR 310 touches connectors, CI and tests: a question of every topic, not all of them.
+    result = run("--pr-number", "310", "--format", "json", api_url=stub.url, cache=tmp_path)
+    assert result.returncode == 0, result.stderr
+    asked = [(q["id"], q["topic"], q["text"]) for q in json.loads(result.stdout)["questions"]]
+    assert len({topic for _, topic, _ in asked}) == 5
+    assert asked == [q for q in asked_of_all if q in asked]
+    assert len(asked) < len(asked_of_all)
+
+
 def test_markdown_export(stub, tmp_path):
     out = tmp_path / "report.md"
     result = run("--pr-number", "19", "--export", str(out), api_url=stub.url, cache=tmp_path)

@@ -107,8 +107,7 @@ def review_questions(
     files = [f for f in pr.files if f.filename in reviewed]
     shown = []
     for group in focus_map.key_questions:
-        for index, question in group.entries():
-            qid = f"question-{group.topic.lower()}-{index}"
+        for qid, question in group.entries():
             trigger = question.trigger
             if trigger is None:
                 shown.append(QuestionReview(qid, group.topic, question.text))

@@ -7,6 +7,7 @@ with gitignore semantics (``**``, anchoring, ``!`` negation, last match wins).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,14 +77,20 @@ class KeyQuestion(Strict):
     trigger: Trigger | None = None
 
 
+def question_id(topic: str, index: int) -> str:
+    """Tick id of a key question: its topic and 1-based place in it, the same on every page."""
+    return f"question-{topic.lower()}-{index}"
+
+
 class KeyQuestions(Strict):
     topic: Text
     questions: list[Text | KeyQuestion] = Field(min_length=1)
 
-    def entries(self) -> list[tuple[int, KeyQuestion]]:
-        """(1-based index, question); the index keeps tick ids stable when others are hidden."""
+    def entries(self) -> list[tuple[str, KeyQuestion]]:
+        """(tick id, question) in map order; ids count every question, so they stay put
+        on a page that hides some of them."""
         return [
-            (n, q if isinstance(q, KeyQuestion) else KeyQuestion(text=q))
+            (question_id(self.topic, n), q if isinstance(q, KeyQuestion) else KeyQuestion(text=q))
             for n, q in enumerate(self.questions, 1)
         ]
 
@@ -228,6 +235,25 @@ def _check_unique_ids(doc: YamlDocument, model: FocusMapModel) -> None:
             if entry.id in seen:
                 raise doc.error((key, i, "id"), f"duplicate {key[:-1]} id {entry.id!r}")
             seen.add(entry.id)
+    # Two groups of one topic would hand out the same tick ids, and a question
+    # asked twice is a box ticked twice.
+    topics: set[str] = set()
+    texts: set[str] = set()
+    for g, group in enumerate(model.key_questions):
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", group.topic.lower()):
+            raise doc.error(
+                ("key_questions", g, "topic"),
+                f"topic {group.topic!r} names tick ids: letters, digits and hyphens only",
+            )
+        if group.topic.lower() in topics:
+            raise doc.error(("key_questions", g, "topic"), f"duplicate topic {group.topic!r}")
+        topics.add(group.topic.lower())
+        for i, (_, question) in enumerate(group.entries()):
+            if question.text in texts:
+                raise doc.error(
+                    ("key_questions", g, "questions", i), f"duplicate question {question.text!r}"
+                )
+            texts.add(question.text)
 
 
 def load_focus_map(

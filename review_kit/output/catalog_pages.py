@@ -19,7 +19,9 @@ import jinja2
 from ..catalog.focus_map import RISK_ORDER
 from ..catalog.guide import GuideSection
 from ..catalog.loading import Catalog, item_anchor
+from ..catalog.rules import Trigger
 from ..pr.sources.snapshot import DEFAULT_REPO
+from .escape import md_escape
 from .templating import make_environment
 
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
@@ -31,7 +33,7 @@ def _markdown_env() -> jinja2.Environment:
     # are the kit's own data files, reviewed like code.
     return make_environment(
         autoescape=False,
-        filters={"md_link_text": md_link_text},
+        filters={"md_link_text": md_link_text, "md": md_escape},
         globals_={"item_anchor": item_anchor},
     )
 
@@ -103,6 +105,83 @@ def render_final_checklist(catalog: Catalog, from_uri: str) -> str:
     return render_template(
         "final_checklist.md.j2",
         items=catalog.framework.final_checklist,
+        **common_context(catalog, from_uri),
+    )
+
+
+# How a status reads after "the PR": what the PR does to those files.
+_STATUS_VERBS = {
+    "added": "adds",
+    "removed": "removes",
+    "modified": "modifies",
+    "renamed": "renames",
+    "copied": "copies",
+    "changed": "changes",
+    "unchanged": "keeps",
+}
+_FOLDER_PATTERN = re.compile(r"/?([^*?\[\]!]+)/\*\*")
+
+
+def _either(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _where(patterns: list[str]) -> str:
+    """ " in tests/" for folder patterns, " matching *.py" otherwise; Markdown, escaped."""
+    shown = [p for p in patterns if not p.startswith("!")]
+    folders = [_FOLDER_PATTERN.fullmatch(p) for p in shown]
+    if shown and all(folders):
+        text = " in " + _either([md_escape(m[1] + "/") for m in folders])
+    elif shown:
+        text = " matching " + _either([md_escape(p) for p in shown])
+    else:
+        text = ""
+    excluded = [md_escape(p[1:]) for p in patterns if p.startswith("!")]
+    return text + (" except " + _either(excluded) if excluded else "")
+
+
+def asked_when(catalog: Catalog, trigger: Trigger | None, from_uri: str) -> str:
+    """When a PR page asks a key question, as Markdown after "Asked when the PR"; "" if always.
+
+    It words what ``analysis.triggers.review_questions`` tests: areas touched,
+    then the PR's files narrowed by paths, status and rules, their changed
+    lines counted together.
+    """
+    if trigger is None:
+        return ""
+    clauses = []
+    if trigger.areas:
+        links = [
+            f"[{md_escape(a)}]({relative_link(from_uri, catalog.area(a).src_uri)})"
+            for a in trigger.areas
+        ]
+        clauses.append("touches " + _either(links))
+    where = _where(trigger.paths)
+    if trigger.status:
+        files = _either([_STATUS_VERBS[s] for s in trigger.status]) + " files" + where
+        if trigger.min_lines:
+            files += f" with {trigger.min_lines}+ changed lines"
+    elif trigger.min_lines:
+        files = f"changes {trigger.min_lines}+ lines{where}"
+    elif trigger.paths or trigger.rules:
+        files = "changes files" + where
+    else:
+        files = ""
+    if trigger.rules:
+        titles = [f'"{md_escape(catalog.focus_map.rule(r).title)}"' for r in trigger.rules]
+        rule_word = "rule" if len(titles) == 1 else "rules"
+        files += f" where the content {rule_word} {_either(titles)} finds something"
+    if files:
+        clauses.append(files)
+    return " and ".join(clauses)
+
+
+def render_key_questions(catalog: Catalog, from_uri: str) -> str:
+    """Every key question of the map by topic, each triggered one with when a PR page asks it."""
+    return render_template(
+        "docs_key_questions.md.j2",
+        groups=catalog.focus_map.key_questions,
+        asked_when=lambda trigger: asked_when(catalog, trigger, from_uri),
         **common_context(catalog, from_uri),
     )
 

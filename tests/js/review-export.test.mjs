@@ -151,7 +151,7 @@ test("the PR 19 page's template fills into the review the browser tests expect",
   assert.ok(text.includes("- ✓ done: The token and request budgets per step are respected"));
   assert.ok(text.includes("- ✗ problem: Every path that finishes, aborts or preempts a request"));
   assert.ok(text.includes("- ✓ done: What problem does the PR solve"));
-  assert.ok(text.includes("- – n/a: Does it change latency or throughput on the hot path"));
+  assert.ok(text.includes("- – n/a: Does the hot path (scheduler step, model runner, denoising loop"));
   assert.ok(text.includes("**Scheduling**"));
   assert.ok(text.includes("**Key questions**") && text.includes("**Functionality**"));
   assert.match(
