@@ -270,3 +270,14 @@ def test_small_prs_show_few_boxes(catalog, corpus):
     busiest = max(reviews, key=lambda r: r.boxes)
     page = render_pr_html(busiest, catalog, SiteLinks(f"prs/{busiest.pr.number}/index.md"))
     assert page.count('class="rk-check"') == busiest.boxes
+
+
+def test_question_line_counts_stay_within_the_areas_it_names(catalog):
+    """Ten lines of entrypoints and a hundred of tests do not make a 50-line entrypoints question."""
+    entry = ChangedFile("vllm_omni/entrypoints/openai/serving_chat.py", "modified", 8, 2)
+    tests = ChangedFile("tests/entrypoints/test_serving_chat.py", "modified", 100, 0)
+    asked = {q.id for q in analyse(pr_of(entry, tests), catalog).questions}
+    assert "question-functionality-2" not in asked
+    bigger = ChangedFile(entry.filename, "modified", 45, 10)
+    asked = {q.id for q in analyse(pr_of(bigger, tests), catalog).questions}
+    assert "question-functionality-2" in asked

@@ -117,7 +117,7 @@ def test_path_finder_snapshot(catalog, snapshot):
         pytest.param(
             Trigger(areas=["engine", "docs"], min_lines=50),
             "touches [engine](focus-areas/engine.md) or [docs](focus-areas/docs.md)"
-            " and changes 50+ lines",
+            " and changes 50+ lines in them",
             id="areas-and-lines",
         ),
         pytest.param(

@@ -105,6 +105,7 @@ def review_questions(
     touched = {r.area.id for r in areas}
     reviewed = {name for r in areas for name in r.files}
     files = [f for f in pr.files if f.filename in reviewed]
+    in_area = {r.area.id: set(r.files) for r in areas}
     shown = []
     for group in focus_map.key_questions:
         for qid, question in group.entries():
@@ -113,14 +114,19 @@ def review_questions(
                 shown.append(QuestionReview(qid, group.topic, question.text))
                 continue
             why: dict = {}
+            selectable = files
             if trigger.areas:
                 hit = sorted(touched & set(trigger.areas))
                 if not hit:
                     continue
                 why["areas"] = hit
+                # Paths, lines and rules count within the named areas only:
+                # fifty lines of tests do not make an entrypoints question.
+                names = set().union(*(in_area[a] for a in hit))
+                selectable = [f for f in files if f.filename in names]
             plain = trigger.model_copy(update={"areas": []})
             if plain != Trigger():
-                chosen, more, _ = _selected(plain, files, findings)
+                chosen, more, _ = _selected(plain, selectable, findings)
                 if not chosen:
                     continue
                 why.update(more)

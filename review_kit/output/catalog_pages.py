@@ -144,8 +144,8 @@ def asked_when(catalog: Catalog, trigger: Trigger | None, from_uri: str) -> str:
     """When a PR page asks a key question, as Markdown after "Asked when the PR"; "" if always.
 
     It words what ``analysis.triggers.review_questions`` tests: areas touched,
-    then the PR's files narrowed by paths, status and rules, their changed
-    lines counted together.
+    then the PR's files (those areas' files, when it names areas) narrowed by
+    paths, status and rules, their changed lines counted together.
     """
     if trigger is None:
         return ""
@@ -157,6 +157,8 @@ def asked_when(catalog: Catalog, trigger: Trigger | None, from_uri: str) -> str:
         ]
         clauses.append("touches " + _either(links))
     where = _where(trigger.paths)
+    if trigger.areas and not where:
+        where = " in them" if len(trigger.areas) > 1 else " in it"
     if trigger.status:
         files = _either([_STATUS_VERBS[s] for s in trigger.status]) + " files" + where
         if trigger.min_lines:
