@@ -635,3 +635,28 @@ def test_start_here_is_the_first_screen(playwright_browser, site_url, number, wi
     (ARTIFACTS / f"start-here-pr-{number}-{width}x{height}.json").write_text(
         json.dumps(results), encoding="utf-8"
     )
+
+
+ANCHOR_JS = """(id) => ({
+  heading: document.getElementById(id).getBoundingClientRect().top,
+  toolbar: document.querySelector('.rk-toolbar').getBoundingClientRect().bottom,
+})"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_anchored_heading_lands_below_the_sticky_toolbar(
+    playwright_browser, site_url, width, height
+):
+    """Opening a PR page at #findings, or clicking the contents, shows the heading, not the toolbar over it."""
+    context = new_context(playwright_browser, viewport={"width": width, "height": height})
+    page = context.new_page()
+    open_page(page, site_url + f"prs/{PR}/#findings")
+    page.wait_for_timeout(200)
+    at = page.evaluate(ANCHOR_JS, "findings")
+    assert at["heading"] >= at["toolbar"], at
+    page.goto(site_url + f"prs/{PR}/#checklist")
+    page.wait_for_selector(".rk-toolbar")
+    page.wait_for_timeout(200)
+    at = page.evaluate(ANCHOR_JS, "checklist")
+    assert at["heading"] >= at["toolbar"], at
+    context.close()

@@ -139,6 +139,7 @@ export function setUpPage(env) {
     // An item listed twice on a page is one item: apply() keeps its boxes in step.
     apply(ctx);
   });
+  returnToAnchor(ctx);
   return ctx;
 }
 
@@ -327,6 +328,40 @@ function buildToolbar(ctx) {
   const h1 = ctx.article.querySelector("h1");
   if (h1 && h1.parentNode === ctx.article) ctx.article.insertBefore(bar, h1.nextSibling);
   else ctx.article.insertBefore(bar, ctx.article.firstChild);
+  trackToolbarHeight(bar);
+}
+
+// A heading reached by its anchor (the contents, "Findings" in Start here)
+// must land below the sticky toolbar, not under it. The toolbar's height
+// changes as it wraps on a phone, so it is measured and handed to the CSS
+// scroll margin; a page opened at an anchor scrolls there again once known.
+function trackToolbarHeight(bar) {
+  const root = document.documentElement;
+  const update = () => root.style.setProperty("--rk-toolbar-height", bar.offsetHeight + "px");
+  update();
+  if (typeof ResizeObserver === "function") new ResizeObserver(update).observe(bar);
+}
+
+// The browser scrolled to the URL's anchor before the script added the
+// toolbar, outcome buttons and progress bars above it, and web fonts still
+// reflow the text until the page has loaded: scroll there again now, and once
+// more on load unless the reader has scrolled since.
+function returnToAnchor(ctx) {
+  const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  if (!target) return;
+  // The observer reports the toolbar's final height only before the next
+  // paint; the scroll needs it now.
+  document.documentElement.style.setProperty("--rk-toolbar-height", ctx.bar.offsetHeight + "px");
+  target.scrollIntoView();
+  if (document.readyState === "complete") return;
+  const settled = window.scrollY;
+  window.addEventListener(
+    "load",
+    () => {
+      if (Math.abs(window.scrollY - settled) < 2) target.scrollIntoView();
+    },
+    { once: true }
+  );
 }
 
 function buildReviewPanel(ctx, prRoot) {
