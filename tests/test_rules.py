@@ -545,3 +545,20 @@ def test_git_range_and_files_from_give_the_same_findings(tmp_path, catalog):
         "swallowed-exception",
         "print-in-library",
     }
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("state = pickle.loads(blob)", True),  # "loads" is not lost to "load"
+        ("x = loader(items)", False),  # substrings of longer names are not words
+        ("load", True),  # at both edges of the text
+        ("n = t.item()", True),
+        ("for k, v in d.items():", False),
+        ("_item = 1", False),  # underscores are part of a name
+    ],
+)
+def test_word_prefilter_finds_whole_names_only(text, found):
+    from review_kit.catalog.rules import Prefilter
+
+    assert Prefilter(("item", "load", "loads")).search(text) is found

@@ -23,6 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..catalog.rules import Prefilter
 from .diff import DiffLine, FileDiff
 
 _BINDINGS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict)
@@ -43,7 +44,7 @@ class ParsedFragment:
     text_lines: list[str]
     added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
     # The firing rules' words (see ``RuleSet.firing``); None reads every node.
-    worth_reading: re.Pattern | None = None
+    worth_reading: Prefilter | None = None
     # Filled by the walk in ``nodes``: a handler's ``try``, and the loop a
     # ``try`` is written directly in, for rules that judge a handler by them.
     guarded: dict[int, ast.AST] = field(default_factory=dict)
@@ -322,7 +323,7 @@ def _statement_spans(fragment: ParsedFragment) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def read_python(diff: FileDiff, worth_reading: re.Pattern | None = None) -> PythonView:
+def read_python(diff: FileDiff, worth_reading: Prefilter | None = None) -> PythonView:
     """Parse the hunks of a Python file's diff, and note the added lines no parse could read.
 
     With ``worth_reading``, a hunk whose new-side text it does not match is

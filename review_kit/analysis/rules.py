@@ -10,7 +10,6 @@ fire; context lines are read to see a statement whole.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -19,7 +18,7 @@ from functools import lru_cache
 import yaml
 
 from ..catalog.loading import Catalog
-from ..catalog.rules import ContentRule, PythonMatch, RuleSet, compiled
+from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
 from .model import Finding
@@ -279,7 +278,7 @@ class FileContext:
     diff: FileDiff
     # Hunks whose new-side text this misses hold nothing the firing rules
     # could match, so they are not parsed (None: parse every hunk).
-    worth_reading: re.Pattern | None = None
+    worth_reading: Prefilter | None = None
     _python: PythonView | None = None
 
     @property

@@ -167,7 +167,7 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def firing(self, patch: str) -> tuple[list[ContentRule], re.Pattern | None]:
+    def firing(self, patch: str) -> tuple[list[ContentRule], Prefilter | None]:
         """The rules that may fire on this raw patch, and the test a hunk must pass to be read.
 
         The raw patch holds every added line (and removed and context ones),
@@ -190,7 +190,9 @@ class RuleSet:
         tests = [test for _, test in chosen]
         if not tests or any(test is None for test in tests):
             return rules, None
-        return rules, _union(tuple(t.pattern for t in tests if t is not None))
+        words = tuple(sorted({w for t in tests if t is not None for w in t.words}))
+        patterns = tuple(sorted({t.pattern for t in tests if t is not None and t.pattern}))
+        return rules, _prefilter_of(words, patterns)
 
     def for_path(self, path: str) -> RuleSet:
         known = self._by_path.get(path)
@@ -215,15 +217,50 @@ class RuleSet:
 _CONTEXT_SENSITIVE = re.compile(r"\^|\$|\\[AZz]|\(\?<[=!]")
 
 
+_WORD_CHAR = re.compile(r"\w", re.ASCII)
+
+
+class Prefilter:
+    """What a text must hold for some rule to have a chance: whole words, or expressions.
+
+    Words are found by a plain alternation of literals, which the regular
+    expression engine scans fast, and each hit's edges are then checked in
+    Python: a leading ``\\b`` would make the engine try every position.
+    Longer words come first, so ``loads`` is not lost to ``load``.
+    """
+
+    def __init__(self, words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> None:
+        self.words = words
+        self.pattern = "|".join(f"(?:{p})" for p in patterns)
+        ordered = sorted(words, key=lambda w: (-len(w), w))
+        self._words = re.compile("|".join(map(re.escape, ordered))) if words else None
+        self._patterns = re.compile(self.pattern) if patterns else None
+
+    def search(self, text: str) -> bool:
+        if self._patterns is not None and self._patterns.search(text):
+            return True
+        if self._words is None:
+            return False
+        for hit in self._words.finditer(text):
+            start, end = hit.span()
+            if (start == 0 or not _WORD_CHAR.match(text, start - 1)) and (
+                end == len(text) or not _WORD_CHAR.match(text, end)
+            ):
+                return True
+        return False
+
+
 @cache
-def _union(patterns: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+def _prefilter_of(words: tuple[str, ...], patterns: tuple[str, ...]) -> Prefilter:
+    return Prefilter(words, patterns)
 
 
-def _prefilter(rule: ContentRule) -> re.Pattern | None:
-    """One expression a patch must match for the rule to have a chance; None: always read."""
+def _prefilter(rule: ContentRule) -> Prefilter | None:
+    """What a patch must hold for the rule to have a chance; None: always read."""
     if rule.added is not None:
-        return None if _CONTEXT_SENSITIVE.search(rule.added) else compiled(rule.added)
+        if _CONTEXT_SENSITIVE.search(rule.added):
+            return None
+        return _prefilter_of((), (rule.added,))
     if rule.yaml is not None:
         return None
     words: list[str] = []
@@ -235,7 +272,7 @@ def _prefilter(rule: ContentRule) -> re.Pattern | None:
     # Whole words: in ASCII source (see ``firing``) a name the parser would
     # read stands between non-word characters, so ``items`` need not be read
     # for ``.item()``.
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(set(words))) + r")\b")
+    return _prefilter_of(tuple(sorted(set(words))), ())
 
 
 EMPTY_RULES = RuleSet(())
