@@ -34,7 +34,7 @@ from review_kit.output.markdown import render_pr_markdown  # noqa: E402
 from review_kit.pr.model import pull_request_from_api  # noqa: E402
 from review_kit.pr.sources.github_api import GitHubSettings  # noqa: E402
 from review_kit.site.links import SiteLinks  # noqa: E402
-from review_kit.site.plan import fetch_reviews  # noqa: E402
+from review_kit.site.plan import fetch, fetch_reviews  # noqa: E402
 from review_kit.testing.github_stub import GitHubStub, corpus_pr  # noqa: E402
 
 REPO = "vllm-project/vllm-omni"
@@ -210,22 +210,34 @@ def bench_per_page(records: list[dict], results: dict) -> None:
 
 
 def bench_network(tmp: Path, records: list[dict], results: dict) -> None:
-    """Cold fetch with 50 ms latency per request, then a warm rebuild's charged requests."""
+    """Cold fetch with 50 ms latency per request, then a warm rebuild's charged requests.
+
+    The wall time is the fetch's alone (PRs and the repository data at their
+    bases): the ratio asks how well the network wait is hidden, and analysis
+    has its own measure (per page). A whole cold fetch_reviews, analysis
+    included, is reported beside it.
+    """
     catalog = load_catalog()
     numbers = [r["number"] for r in records]
     with stub_with(records, latency=0.05) as stub:
         github = GitHubSettings(api_url=stub.url, cache_dir=tmp / "cache-net")
         started = time.perf_counter()
-        fetch_reviews(REPO, numbers, github, catalog)
+        fetch(REPO, numbers, github)
         wall = time.perf_counter() - started
         cold = list(stub.requests)
         fetch_reviews(REPO, numbers, github, catalog)
         warm = stub.requests[len(cold) :]
+    with stub_with(records, latency=0.05) as stub:
+        github = GitHubSettings(api_url=stub.url, cache_dir=tmp / "cache-net-whole")
+        started = time.perf_counter()
+        fetch_reviews(REPO, numbers, github, catalog)
+        whole = time.perf_counter() - started
     summed = sum(r.seconds for r in cold)
     results["network"] = {
         "prs": len(numbers),
         "cold_requests": len(cold),
         "cold_wall_seconds": wall,
+        "cold_fetch_and_analyse_seconds": whole,
         "sum_of_request_seconds": summed,
         "wall_over_sum": wall / summed,
         "target_wall_over_sum": TARGETS["network_wall_over_sum"],
@@ -499,6 +511,14 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
                 str(n["warm_charged"]),
                 "0",
                 n["warm_charged"] == 0,
+            )
+        )
+        rows.append(
+            (
+                "cold fetch and analysis of the same 300 PRs",
+                f"{n['cold_fetch_and_analyse_seconds']:.1f} s",
+                "(reported)",
+                True,
             )
         )
     if "serve" in r:

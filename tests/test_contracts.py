@@ -421,6 +421,31 @@ def test_repository_reader_shares_documents_across_bases(tmp_path):
     assert second.contracts[0].commit == "c" * 40
 
 
+def test_many_bases_are_read_concurrently_with_the_same_urls_every_time(tmp_path):
+    """Whichever request answers first, a set of bases asks for the same URLs, each once."""
+    commits = [f"{i:x}" * 40 for i in range(1, 7)]
+    asked = []
+    for run_number, order in enumerate([commits, list(reversed(commits))]):
+        with GitHubStub(latency=0.01 * run_number) as stub:
+            stub_repository(stub)
+            for commit in commits:
+                stub.trees[(OMNI, commit)] = dict(stub.trees[(OMNI, BASE)])
+            # One document changes at the fourth base: read there, and only there.
+            path = sorted(p for p in stub.trees[(OMNI, BASE)] if p.endswith(".md"))[0]
+            stub.trees[(OMNI, commits[3])][path] += b"\n<!-- edited -->\n"
+            settings = GitHubSettings(api_url=stub.url, cache_dir=tmp_path / str(run_number))
+            reader = GitHubRepositoryData(GitHubClient(settings))
+            data = reader.at_many(OMNI, order)
+            asked.append(sorted(r.path for r in stub.requests))
+        assert sorted(data) == sorted(commits)
+        assert all(d.origin == "github" for d in data.values())
+    assert asked[0] == asked[1]
+    # Each tree once, each document once, the edited one again at the base that changed it.
+    counts = {url: asked[0].count(url) for url in asked[0]}
+    again = [url for url, n in counts.items() if n > 1]
+    assert again == [f"/repos/{OMNI}/contents/{path}"] and counts[again[0]] == 2
+
+
 def test_snapshot_and_checkout_agree(tmp_path):
     for path, text in snapshot_documents().items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)

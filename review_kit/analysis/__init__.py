@@ -27,7 +27,7 @@ from .model import (
     QuestionReview,
     Review,
 )
-from .rules import scan
+from .rules import Scan, scan
 from .triggers import review_items, review_questions
 
 
@@ -36,15 +36,19 @@ def analyse(
     catalog: Catalog,
     repository: RepositoryData | None = None,
     today: dt.date | None = None,
+    found: Scan | None = None,
 ) -> Review:
     """Everything a reviewer needs to know about one PR, from its file list.
 
     ``repository`` (the target repository's contracts and CI map) adds contracts,
     suggested reviewers, CI jobs and the checks built on them; ``today`` dates
-    the contracts' review ages (default: today).
+    the contracts' review ages (default: today). ``found`` is the PR's content
+    scan when the caller ran it already (it needs no repository data, so a
+    build runs it while that data downloads).
     """
     file_reviews, areas = classify_files(pr, catalog.focus_map)
-    found = scan(pr, catalog)
+    if found is None:
+        found = scan(pr, catalog)
     items = review_items(areas, pr, found.findings)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
     checks = run_checks(pr, catalog) + run_contract_checks(pr, repo_review)
@@ -85,5 +89,7 @@ __all__ = [
     "ItemReview",
     "QuestionReview",
     "Review",
+    "Scan",
     "analyse",
+    "scan",
 ]

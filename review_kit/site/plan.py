@@ -6,9 +6,10 @@ MkDocs: the hook only turns these reviews into pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from ..analysis import Review, analyse
+from ..analysis import Review, Scan, analyse, scan
 from ..catalog.loading import Catalog
 from ..pr.model import PullRequest
 from ..pr.sources.github import from_github
@@ -34,6 +35,31 @@ def fetch_reviews(
     memo: ServeMemo | None = None,
 ) -> list[Review]:
     """Fetch every PR (concurrently) and analyse it; a PR that cannot be had fails the build."""
+    scans: list[Scan] = []
+
+    def scan_all(prs: list[PullRequest]) -> None:
+        scans.extend(scan(pr, catalog) for pr in prs)
+
+    prs, data = fetch(repo, numbers, github, memo, while_bases_download=scan_all)
+    return [
+        analyse(pr, catalog, d, found=found)
+        for pr, d, found in zip(prs, data, scans, strict=True)
+    ]
+
+
+def fetch(
+    repo: str,
+    numbers: list[int] | tuple[int, ...],
+    github: GitHubSettings,
+    memo: ServeMemo | None = None,
+    while_bases_download: Callable[[list[PullRequest]], None] | None = None,
+) -> tuple[list[PullRequest], list[RepositoryData]]:
+    """Every PR and the repository data at its base, fetched concurrently.
+
+    ``while_bases_download`` gets the PRs once they are in and runs while the
+    repository data downloads: work that needs only the PRs (the content
+    rules) overlaps the network wait instead of following it.
+    """
     client = GitHubClient(github)
 
     def one(number: int) -> PullRequest:
@@ -60,16 +86,36 @@ def fetch_reviews(
     try:
         with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_FETCHES) as pool:
             prs = list(pool.map(one, numbers))
-            # Read each base commit once, even when several PRs share it, one base
-            # after another in a fixed order: documents are fetched (at that base's
-            # ref) by the first base that lists their blob, so the same PRs always
-            # ask for the same URLs and a warm build is all 304s.
-            firsts = {(pr.source, pr.base_sha): pr for pr in reversed(prs)}
-            read = {key: repository(firsts[key]) for key in sorted(firsts)}
-            data = [_own_copy(read[(pr.source, pr.base_sha)]) for pr in prs]
+        # Every base commit the live PRs stand on, read once and concurrently;
+        # the reader picks the URLs from the set of bases alone, so the same
+        # PRs always ask for the same URLs and a warm build is all 304s.
+        fresh = sorted(
+            {pr.base_sha for pr in prs if pr.source == "api" and pr.base_sha}
+            - _memo_bases(memo, github.api_url, repo)
+        )
+        with ThreadPoolExecutor(max_workers=1) as bases:
+            pending = bases.submit(at_base.at_many, repo, fresh) if fresh else None
+            if while_bases_download is not None:
+                while_bases_download(prs)
+            if pending is not None:
+                pending.result()  # the reader keeps it for repository() below
+        firsts = {(pr.source, pr.base_sha): pr for pr in reversed(prs)}
+        read = {key: repository(firsts[key]) for key in sorted(firsts)}
+        data = [_own_copy(read[(pr.source, pr.base_sha)]) for pr in prs]
     finally:
         client.close()
-    return [analyse(pr, catalog, d) for pr, d in zip(prs, data, strict=True)]
+    return prs, data
+
+
+def _memo_bases(memo: ServeMemo | None, api_url: str, repo: str) -> set[str]:
+    """Base commits whose repository data the serve memo already holds."""
+    if memo is None:
+        return set()
+    return {
+        str(key[2])[5:]
+        for key in memo
+        if key[0] == api_url and key[1] == repo and str(key[2]).startswith("base:")
+    }
 
 
 def _own_copy(data: RepositoryData) -> RepositoryData:

@@ -41,90 +41,126 @@ class GitHubRepositoryData:
 
     def at(self, repo: str, commit: str) -> RepositoryData:
         """Data at ``commit``, else the snapshot with a notice saying why."""
-        key = (repo, commit)
+        return self.at_many(repo, [commit])[commit]
+
+    def at_many(self, repo: str, commits: list[str]) -> dict[str, RepositoryData]:
+        """Data at each commit, read concurrently; the snapshot, with a notice, where that fails.
+
+        Three rounds: every tree at once; then every document blob once, each
+        from the first commit in sorted order that lists it, all at once; then
+        the data per commit from those. The URLs asked depend only on the set
+        of commits, never on which request answered first, so a warm build
+        sends the same conditional requests and gets all 304s.
+        """
+        wanted = sorted(set(commits))
         with self._lock:
-            known = self._at.get(key)
-        if known is not None:
-            return _copy(known)
-        try:
-            data = self._read(repo, commit)
-        except ReviewKitError as exc:
-            data = from_snapshot()
-            data.notices.append(
-                f"Module contracts and CI jobs could not be read at the base commit ({exc}); "
-                "showing the kit's bundled snapshot of them instead."
+            todo = [c for c in wanted if (repo, c) not in self._at]
+        trees: dict[str, dict[str, str] | ReviewKitError] = {}
+        if todo:
+            with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
+                for commit, tree in zip(
+                    todo, pool.map(lambda c: self._tree(repo, c), todo), strict=True
+                ):
+                    trees[commit] = tree
+        # blob SHA -> (commit, path) it is read at: the first commit that lists it.
+        reads: dict[str, tuple[str, str]] = {}
+        for commit in todo:
+            tree = trees[commit]
+            if isinstance(tree, ReviewKitError):
+                continue
+            for path in _documents(tree)[0] + [CI_DEPENDENCIES_PATH] * (
+                CI_DEPENDENCIES_PATH in tree
+            ):
+                sha = tree[path]
+                with self._lock:
+                    known = sha in self._blobs or sha in self._ci_blobs
+                if sha and not known:
+                    reads.setdefault(sha, (commit, path))
+        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
+            texts = dict(
+                zip(reads, pool.map(lambda at: self._text(repo, *at), reads.values()), strict=True)
             )
         with self._lock:
-            self._at[key] = data
-        return _copy(data)
+            for sha, text in texts.items():
+                path = reads[sha][1]
+                if path == CI_DEPENDENCIES_PATH:
+                    self._ci_blobs[sha] = _parsed_ci(text)
+                else:
+                    self._blobs[sha] = _parsed_contract(text, path)
+        for commit in todo:
+            tree = trees[commit]
+            if isinstance(tree, ReviewKitError):
+                data = from_snapshot()
+                data.notices.append(
+                    f"Module contracts and CI jobs could not be read at the base commit ({tree}); "
+                    "showing the kit's bundled snapshot of them instead."
+                )
+            else:
+                data = self._assemble(repo, commit, tree)
+            with self._lock:
+                self._at[(repo, commit)] = data
+        with self._lock:
+            return {c: _copy(self._at[(repo, c)]) for c in wanted}
 
     def _url(self, repo: str, tail: str) -> str:
         return f"{self.client.settings.api_url}/repos/{repo}/{tail}"
 
-    def _read(self, repo: str, commit: str) -> RepositoryData:
+    def _tree(self, repo: str, commit: str) -> dict[str, str] | ReviewKitError:
+        """path -> blob SHA at ``commit`` (with ``TRUNCATED`` set if GitHub cut the list)."""
         what = f"tree of {repo} at {commit[:10]}"
-        tree = self.client.get_json(self._url(repo, f"git/trees/{quote(commit)}?recursive=1"), what)
+        try:
+            tree = self.client.get_json(
+                self._url(repo, f"git/trees/{quote(commit)}?recursive=1"), what
+            )
+        except ReviewKitError as exc:
+            return exc
         entries = tree.get("tree") if isinstance(tree, dict) else None
         if not isinstance(entries, list):
-            raise ReviewKitError(f"{what}: GitHub sent no tree")
+            return ReviewKitError(f"{what}: GitHub sent no tree")
         blobs = {
             e["path"]: e.get("sha") or ""
             for e in entries
             if isinstance(e, dict) and e.get("type") == "blob" and isinstance(e.get("path"), str)
         }
-        notices = []
         if tree.get("truncated"):
+            blobs[TRUNCATED] = ""
+        return blobs
+
+    def _text(self, repo: str, commit: str, path: str) -> str | ReviewKitError:
+        try:
+            return self._contents(repo, path, commit)
+        except ReviewKitError as exc:
+            return exc
+
+    def _assemble(self, repo: str, commit: str, tree: dict[str, str]) -> RepositoryData:
+        notices = []
+        if TRUNCATED in tree:
             notices.append(
                 f"GitHub listed only part of the tree at {commit[:10]}; contracts may be missing."
             )
-        documents = sorted(p for p in blobs if is_contract_path(p))
-        if len(documents) > MAX_DOCUMENTS:
+        documents, listed = _documents(tree)
+        if listed > MAX_DOCUMENTS:
             notices.append(
-                f"The base commit has {len(documents)} contract documents; "
+                f"The base commit has {listed} contract documents; "
                 f"only the first {MAX_DOCUMENTS} were read."
             )
-            documents = documents[:MAX_DOCUMENTS]
-
-        def read(path: str) -> ModuleContract | None | str:
-            sha = blobs[path]
-            with self._lock:
-                if sha and sha in self._blobs:
-                    return self._blobs[sha]
-            try:
-                text = self._contents(repo, path, commit)
-                parsed: ModuleContract | None | str = contract_from_document(text, path)
-            except ReviewKitError as exc:
-                parsed = str(exc)
-            with self._lock:
-                if sha:
-                    self._blobs[sha] = parsed
-            return parsed
-
-        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            parsed = list(pool.map(read, documents))
         contracts = []
+        with self._lock:
+            parsed = [self._blobs.get(tree[p], f"{p}: not read") for p in documents]
         for result in parsed:
             if isinstance(result, str):
                 notices.append(f"Contract left out: {result}")
             elif result is not None:
                 contracts.append(result.model_copy(update={"commit": commit}))
-        ci = self._ci(repo, commit, blobs.get(CI_DEPENDENCIES_PATH), notices)
+        ci = self._ci(commit, tree.get(CI_DEPENDENCIES_PATH), notices)
         return RepositoryData(tuple(contracts), ci, "github", repo, commit, notices)
 
-    def _ci(self, repo: str, commit: str, sha: str | None, notices: list[str]):
+    def _ci(self, commit: str, sha: str | None, notices: list[str]) -> CiDependencies | None:
         if sha is None:
             notices.append(f"CI jobs not shown: no {CI_DEPENDENCIES_PATH} at the base commit.")
             return None
         with self._lock:
-            known = self._ci_blobs.get(sha)
-        if known is None:
-            try:
-                text = self._contents(repo, CI_DEPENDENCIES_PATH, commit)
-                known = parse_ci_dependencies(text, CI_DEPENDENCIES_PATH)
-            except ReviewKitError as exc:
-                known = str(exc)
-            with self._lock:
-                self._ci_blobs[sha] = known
+            known = self._ci_blobs.get(sha, f"{CI_DEPENDENCIES_PATH}: not read")
         if isinstance(known, str):
             notices.append(f"CI jobs not shown: {known}")
             return None
@@ -140,6 +176,34 @@ class GitHubRepositoryData:
             return base64.b64decode(body.get("content") or "").decode("utf-8")
         except (ValueError, UnicodeDecodeError):
             raise ReviewKitError(f"{path}: content is not base64-encoded UTF-8") from None
+
+
+# A key no path can be: marks a tree GitHub listed only in part.
+TRUNCATED = "\0truncated"
+
+
+def _documents(tree: dict[str, str]) -> tuple[list[str], int]:
+    """The contract documents to read (at most ``MAX_DOCUMENTS``), and how many the tree lists."""
+    documents = sorted(p for p in tree if is_contract_path(p))
+    return documents[:MAX_DOCUMENTS], len(documents)
+
+
+def _parsed_contract(text: str | ReviewKitError, path: str) -> ModuleContract | None | str:
+    if isinstance(text, ReviewKitError):
+        return str(text)
+    try:
+        return contract_from_document(text, path)
+    except ReviewKitError as exc:
+        return str(exc)
+
+
+def _parsed_ci(text: str | ReviewKitError) -> CiDependencies | str:
+    if isinstance(text, ReviewKitError):
+        return str(text)
+    try:
+        return parse_ci_dependencies(text, CI_DEPENDENCIES_PATH)
+    except ReviewKitError as exc:
+        return str(exc)
 
 
 def _copy(data: RepositoryData) -> RepositoryData:
