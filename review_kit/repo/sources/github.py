@@ -38,6 +38,24 @@ class GitHubRepositoryData:
         # blob SHA -> parsed document (None: no front matter), or the error line.
         self._blobs: dict[str, ModuleContract | None | str] = {}
         self._ci_blobs: dict[str, CiDependencies | str] = {}
+        # (repo, commit) -> its tree, read ahead by ``prefetch_tree``.
+        self._trees: dict[tuple[str, str], dict[str, str] | ReviewKitError] = {}
+        self._claimed: set[tuple[str, str]] = set()
+
+    def prefetch_tree(self, repo: str, commit: str) -> None:
+        """Read the tree at ``commit`` now (once, whoever asks first), for ``at_many`` later.
+
+        A tree's URL depends on the commit alone, so reading it as soon as a
+        PR names its base changes no URL, only when it is asked.
+        """
+        key = (repo, commit)
+        with self._lock:
+            if key in self._claimed or key in self._at:
+                return
+            self._claimed.add(key)
+        tree = self._tree(repo, commit)
+        with self._lock:
+            self._trees[key] = tree
 
     def at(self, repo: str, commit: str) -> RepositoryData:
         """Data at ``commit``, else the snapshot with a notice saying why."""
@@ -55,11 +73,13 @@ class GitHubRepositoryData:
         wanted = sorted(set(commits))
         with self._lock:
             todo = [c for c in wanted if (repo, c) not in self._at]
-        trees: dict[str, dict[str, str] | ReviewKitError] = {}
-        if todo:
+        with self._lock:
+            trees = {c: self._trees[(repo, c)] for c in todo if (repo, c) in self._trees}
+        unread = [c for c in todo if c not in trees]
+        if unread:
             with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
                 for commit, tree in zip(
-                    todo, pool.map(lambda c: self._tree(repo, c), todo), strict=True
+                    unread, pool.map(lambda c: self._tree(repo, c), unread), strict=True
                 ):
                     trees[commit] = tree
         # blob SHA -> (commit, path) it is read at: the first commit that lists it.
