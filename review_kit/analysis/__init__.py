@@ -51,7 +51,7 @@ def analyse(
         found = scan(pr, catalog)
     items = review_items(areas, pr, found.findings)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
-    checks = run_checks(pr, catalog) + run_contract_checks(pr, repo_review)
+    checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
     commands: list[str] = []
     reading: list[str] = []
     for r in areas:

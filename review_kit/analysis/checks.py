@@ -15,7 +15,7 @@ from ..catalog.paths import path_set
 from ..pr.model import ChangedFile, PullRequest
 from .model import CheckResult
 from .repository_policy import POLICY_CHECK_KINDS
-from .rules import scan
+from .rules import Scan
 
 CheckKind = Callable[[PullRequest, Catalog], Iterable[CheckResult]]
 
@@ -74,9 +74,8 @@ def focus_map_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     return [evaluate_check(check, pr.files) for check in catalog.focus_map.checks]
 
 
-def rule_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
+def rule_checks(found: Scan, catalog: Catalog) -> list[CheckResult]:
     """One verdict per content rule: its findings, or pass over the files it read."""
-    found = scan(pr, catalog)
     results = []
     for rule in catalog.focus_map.rules:
         hits = [f for f in found.findings if f.rule == rule.id]
@@ -93,8 +92,15 @@ def rule_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     return results
 
 
-CHECK_KINDS: tuple[CheckKind, ...] = (focus_map_checks, rule_checks, *POLICY_CHECK_KINDS)
+# Kinds that read the PR itself. The content rules' verdicts come from the scan
+# the analysis has already made (``rule_checks``), so no patch is read twice.
+CHECK_KINDS: tuple[CheckKind, ...] = POLICY_CHECK_KINDS
 
 
-def run_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    return [result for kind in CHECK_KINDS for result in kind(pr, catalog)]
+def run_checks(pr: PullRequest, catalog: Catalog, found: Scan) -> list[CheckResult]:
+    """The map's path checks, the content rules' verdicts, then every kind in ``CHECK_KINDS``."""
+    return [
+        *focus_map_checks(pr, catalog),
+        *rule_checks(found, catalog),
+        *(result for kind in CHECK_KINDS for result in kind(pr, catalog)),
+    ]

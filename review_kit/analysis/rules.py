@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,6 +24,9 @@ from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
 from .model import Finding
 from .python_code import ParsedFragment, PythonView, read_python
+
+if TYPE_CHECKING:
+    from .memo import FindingsMemo
 
 
 @dataclass
@@ -539,8 +543,11 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     return result
 
 
-def scan(pr: PullRequest, catalog: Catalog) -> Scan:
-    """Every rule of the focus map over every changed file of the PR."""
+def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) -> Scan:
+    """Every rule of the focus map over every changed file of the PR.
+
+    ``memo`` answers for files read by an earlier build and learns the rest.
+    """
     rule_set = catalog.focus_map.rule_set
     findings: list[Finding] = []
     unread: dict[str, str] = {}
@@ -549,7 +556,14 @@ def scan(pr: PullRequest, catalog: Catalog) -> Scan:
         mine = rule_set.for_path(f.filename)
         if not mine or f.status == "removed":
             continue
-        result = scan_file(f, mine)
+        if memo is None:
+            result = scan_file(f, mine)
+        else:
+            key = memo.key(f, mine)
+            result = memo.get(key)
+            if result is None:
+                result = scan_file(f, mine)
+                memo.put(key, result)
         findings += result.findings
         if result.unread:
             unread[f.filename] = result.unread

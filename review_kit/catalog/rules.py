@@ -9,8 +9,10 @@ the validated shape, so a typo in a rule fails the build with file and line.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from functools import cache
+from functools import cache, cached_property
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -166,6 +168,12 @@ class RuleSet:
 
     def __bool__(self) -> bool:
         return bool(self.rules)
+
+    @cached_property
+    def signature(self) -> str:
+        """A digest of the rules as written: equal for equal rules, new when one changes."""
+        text = json.dumps([r.model_dump(mode="json") for r in self.rules], sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def firing(self, patch: str) -> tuple[list[ContentRule], Prefilter | None]:
         """The rules that may fire on this raw patch, and the test a hunk must pass to be read.

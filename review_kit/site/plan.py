@@ -6,16 +6,21 @@ MkDocs: the hook only turns these reviews into pages.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from ..analysis import Review, Scan, analyse, scan
+from ..analysis.memo import FindingsMemo
 from ..catalog.loading import Catalog
 from ..pr.model import PullRequest
 from ..pr.sources.github import from_github
 from ..pr.sources.github_api import GitHubClient, GitHubSettings
 from ..repo.model import RepositoryData
 from ..repo.sources import GitHubRepositoryData, repository_data_for
+
+log = logging.getLogger("review_kit.build")
 
 # GitHub's secondary limits allow at most 100 concurrent requests; twelve stays
 # far below that while hiding most latency. Each answer also costs this
@@ -39,11 +44,13 @@ def fetch_reviews(
 ) -> list[Review]:
     """Fetch every PR (concurrently) and analyse it; a PR that cannot be had fails the build."""
     scans: list[Scan] = []
+    findings = read_findings_memo(github.cache_dir / FINDINGS_MEMO)
 
     def scan_all(prs: list[PullRequest]) -> None:
-        scans.extend(scan(pr, catalog) for pr in prs)
+        scans.extend(scan(pr, catalog, findings) for pr in prs)
 
     prs, data = fetch(repo, numbers, github, memo, while_bases_download=scan_all)
+    write_findings_memo(github.cache_dir / FINDINGS_MEMO, findings)
     return [
         analyse(pr, catalog, d, found=found)
         for pr, d, found in zip(prs, data, scans, strict=True)
@@ -112,6 +119,35 @@ def fetch(
     finally:
         client.close()
     return prs, data
+
+
+# In the cache directory, beside the HTTP cache: what the content rules found
+# in each file, so a warm build reads no patch it has read before.
+FINDINGS_MEMO = "findings-memo.json"
+
+
+def read_findings_memo(path: Path) -> FindingsMemo:
+    """The memo at ``path``; an empty one (and a log line) when it is missing or unreadable."""
+    try:
+        return FindingsMemo.from_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return FindingsMemo()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        log.info("%s: not used, the content rules read every patch again (%s)", path, exc)
+        return FindingsMemo()
+
+
+def write_findings_memo(path: Path, memo: FindingsMemo) -> None:
+    """Write the memo if it learned anything, whole or not at all; a failure only costs speed."""
+    if not memo.changed:
+        return
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(memo.to_json(), encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        log.info("%s: not written (%s)", path, exc.strerror or exc)
+        partial.unlink(missing_ok=True)
 
 
 def _memo_bases(memo: ServeMemo | None, api_url: str, repo: str) -> set[str]:

@@ -290,10 +290,13 @@ class GitHubClient:
                         f"{what}: GitHub did not answer within {self.settings.timeout:g}s"
                     ) from None
                 raise NetworkError(f"{what}: cannot reach {self._host()} ({_cause(exc)})") from None
-            # Every call reaches GitHub: responses are stored expired, so a
-            # cached one is only ever returned after a 304 revalidation.
-            self.log.sent += 1
-            if getattr(response, "revalidated", False):
+            # Responses are stored expired, so a cached one is returned only
+            # after a 304 revalidation; except what a commit SHA pins
+            # (http_cache.IMMUTABLE_URLS), which is answered without asking.
+            revalidated = getattr(response, "revalidated", False)
+            if revalidated or not getattr(response, "from_cache", False):
+                self.log.sent += 1
+            if revalidated:
                 self.log.not_modified += 1
             wait = self._wait_for_rate_limit(response)
             if wait is None or waits_left == 0:

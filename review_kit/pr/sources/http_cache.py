@@ -37,7 +37,11 @@ class _ValidatedCache(requests_cache.SQLiteCache):
         super().__init__(db_path, **kwargs)
 
     def save_response(self, response, cache_key=None, expires=None):
-        if not self.validate(response.url, response.content):
+        # A stored answer that a 304 just confirmed is saved again (new
+        # headers and date); its body passed this check when it was stored,
+        # and parsing every body of a warm build again cost most of its time.
+        confirmed = isinstance(response, requests_cache.CachedResponse)
+        if not confirmed and not self.validate(response.url, response.content):
             return
         try:
             super().save_response(response, cache_key, expires)
@@ -100,12 +104,21 @@ def open_backend(cache_dir: Path, validate: Validator) -> requests_cache.BaseCac
     return requests_cache.BaseCache()
 
 
+_SHA = "[0-9a-f]" * 40
+
+# What GitHub serves at a full commit SHA cannot change: a tree, or a file's
+# contents at ``ref=<sha>``. Once stored, those are answered from the cache
+# without asking (glob patterns, matched by requests-cache against the URL).
+IMMUTABLE_URLS = (f"*/git/trees/{_SHA}?*", f"*/contents/*?ref={_SHA}")
+
+
 def open_cached_session(cache_dir: Path, validate: Validator) -> requests_cache.CachedSession:
     return requests_cache.CachedSession(
         backend=open_backend(cache_dir, validate),
         # Store everything, but revalidate on every use: an ETag request
         # answered 304 is free against the primary rate limit.
         expire_after=requests_cache.EXPIRE_IMMEDIATELY,
+        urls_expire_after={pattern: requests_cache.NEVER_EXPIRE for pattern in IMMUTABLE_URLS},
         allowable_codes=(200,),
         cache_control=False,
     )

@@ -1,0 +1,125 @@
+"""Findings remembered between builds, so an unchanged file's patch is not read again.
+
+What the content rules find in one file depends only on its name, its status,
+its patch, the rules and the code that applies them; the key is a digest of
+exactly those, so a changed rule, a kit upgrade or an edited patch never
+meets an old answer. The memo is plain data: ``to_json`` and ``from_json``
+turn it into text and back, validated with pydantic (never pickle: the file
+sits in a cache directory anyone may write to), and the front end decides
+where the text lives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from ..catalog.rules import RuleSet
+from ..pr.model import ChangedFile
+from .model import Finding
+from .rules import FileScan
+
+# The source files whose code decides what a scan finds.
+_CODE = ("analysis/rules.py", "analysis/python_code.py", "analysis/diff.py", "catalog/rules.py")
+
+# Enough for every file of a few hundred PRs; the oldest entries go first.
+MAX_ENTRIES = 20_000
+
+
+@cache
+def code_digest() -> str:
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _CODE:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+class _StoredFinding(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    rule: str
+    title: str
+    file: str
+    line: int
+    text: str
+    guide: str
+    message: str
+    detail: str = ""
+    hunk: str = ""
+
+
+class _StoredScan(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    findings: list[_StoredFinding]
+    unread: str | None = None
+
+
+_ENTRIES = TypeAdapter(dict[str, _StoredScan])
+
+
+class FindingsMemo:
+    """File key -> what the rules found there; ``changed`` says whether it needs writing."""
+
+    def __init__(self, entries: dict[str, FileScan] | None = None) -> None:
+        self._entries: dict[str, FileScan] = dict(entries or {})
+        self.changed = False
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @staticmethod
+    def key(file: ChangedFile, rules: RuleSet) -> str:
+        digest = hashlib.sha256()
+        for part in (code_digest(), rules.signature, file.filename, file.status, file.patch or ""):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> FileScan | None:
+        found = self._entries.pop(key, None)
+        if found is not None:
+            self._entries[key] = found  # used again: the last to be evicted
+        return found
+
+    def put(self, key: str, scan: FileScan) -> None:
+        self._entries.pop(key, None)
+        self._entries[key] = scan
+        while len(self._entries) > MAX_ENTRIES:
+            del self._entries[next(iter(self._entries))]
+        self.changed = True
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                key: {
+                    "findings": [asdict(f) for f in scan.findings],
+                    "unread": scan.unread,
+                }
+                for key, scan in self._entries.items()
+            },
+            # ASCII escapes carry lone surrogates (hostile patches have them) intact.
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FindingsMemo:
+        """The memo in ``text``; raises ValueError when it is not one."""
+        try:
+            stored = _ENTRIES.validate_python(json.loads(text))
+        except ValidationError as exc:
+            raise ValueError(f"not a findings memo ({exc.error_count()} problem(s))") from None
+        except RecursionError:
+            raise ValueError("not a findings memo (nested too deeply)") from None
+        return cls(
+            {
+                key: FileScan([Finding(**f.model_dump()) for f in scan.findings], scan.unread)
+                for key, scan in stored.items()
+            }
+        )
