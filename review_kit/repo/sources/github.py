@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 from urllib.parse import quote
 
 from ...errors import ReviewKitError
@@ -198,6 +200,8 @@ class GitHubRepositoryData:
             raise ReviewKitError(f"{path}: content is not base64-encoded UTF-8") from None
 
 
+T = TypeVar("T")
+
 # A key no path can be: marks a tree GitHub listed only in part.
 TRUNCATED = "\0truncated"
 
@@ -208,22 +212,22 @@ def _documents(tree: dict[str, str]) -> tuple[list[str], int]:
     return documents[:MAX_DOCUMENTS], len(documents)
 
 
-def _parsed_contract(text: str | ReviewKitError, path: str) -> ModuleContract | None | str:
+def _parsed(text: str | ReviewKitError, parse: Callable[[str], T]) -> T | str:
+    """What ``parse`` makes of a document, or the line saying why there is nothing."""
     if isinstance(text, ReviewKitError):
         return str(text)
     try:
-        return contract_from_document(text, path)
+        return parse(text)
     except ReviewKitError as exc:
         return str(exc)
+
+
+def _parsed_contract(text: str | ReviewKitError, path: str) -> ModuleContract | None | str:
+    return _parsed(text, lambda body: contract_from_document(body, path))
 
 
 def _parsed_ci(text: str | ReviewKitError) -> CiDependencies | str:
-    if isinstance(text, ReviewKitError):
-        return str(text)
-    try:
-        return parse_ci_dependencies(text, CI_DEPENDENCIES_PATH)
-    except ReviewKitError as exc:
-        return str(exc)
+    return _parsed(text, lambda body: parse_ci_dependencies(body, CI_DEPENDENCIES_PATH))
 
 
 def _copy(data: RepositoryData) -> RepositoryData:
