@@ -41,7 +41,6 @@ PAGES = {
 PALETTES = {"light": "default", "dark": "slate"}
 # WCAG 2.0 and 2.1 A/AA, plus axe's best practices (the search dialog's name is one).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-BLOCKING = ("serious", "critical")
 SUMMARY = ARTIFACTS / "axe-summary.json"
 # Screenshots to look at after a colour change: desktop and phone.
 SHOTS = {"home": "", "pr-19": f"prs/{PR}/"}
@@ -175,7 +174,7 @@ def describe(violations: list[dict]) -> str:
 @pytest.mark.browser
 @pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_violations(browser, site_url, axe_source, summary, name, palette):
+def test_no_axe_violations(browser, site_url, axe_source, summary, name, palette):
     context = new_context(browser, color_scheme=palette)
     page = context.new_page()
     try:
@@ -195,10 +194,10 @@ def test_no_serious_or_critical_violations(browser, site_url, axe_source, summar
         "rules": {v["id"]: len(v["targets"]) for v in violations},
     }
 
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, (
-        f"{PAGES[name] or 'home'} ({palette}): serious or critical axe violations\n"
-        + describe(blocking)
+    # Every impact fails, moderate and minor too: the one moderate rule left
+    # (Material's unnamed code-copy <nav>s) is fixed by landmarks.js.
+    assert not violations, f"{PAGES[name] or 'home'} ({palette}): axe violations\n" + describe(
+        violations
     )
 
 

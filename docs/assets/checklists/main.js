@@ -5,6 +5,7 @@
    Without JavaScript the lists still read. The offline copy of the site loads
    this file bundled into one classic script (hooks/offline_site.py). */
 
+import { watchCodeNavs } from "./landmarks.js";
 import { enhanceSortableTables } from "./sortable-table.js";
 import { PREFIX, openStore, siteRoot } from "./state.js";
 import { reloadPage, setUpPage } from "./ui.js";
@@ -26,6 +27,8 @@ function init() {
 window.addEventListener("storage", (event) => {
   if (active && event.key && event.key.startsWith(PREFIX)) reloadPage(active);
 });
+
+watchCodeNavs(document);
 
 // Material swaps pages without reloading (navigation.instant) and emits each
 // new page on document$. On file:// it turns instant navigation off in a way
