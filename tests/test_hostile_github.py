@@ -329,12 +329,8 @@ def test_lone_surrogates_are_escaped_not_fatal(stub, tmp_path):
 
 
 def test_non_utf8_git_names_are_escaped(tmp_path):
-    repo = tmp_path / "repo"
+    repo = git_repo(tmp_path)
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
-    (repo / "a.txt").write_text("a")
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], check=True)
     subprocess.run([*git, "checkout", "-qb", "topic"], check=True)
     (repo / os.fsdecode(b"caf\xe9.py")).write_text("x")
     subprocess.run([*git, "add", "."], check=True)
