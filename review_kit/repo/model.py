@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .ci import CiDependencies
@@ -21,6 +21,10 @@ class RepositoryData:
     # whose documents each name the commit they were read at.
     commit: str = ""
     notices: list[str] = field(default_factory=list)
+
+    def own_copy(self) -> RepositoryData:
+        """The same data with a notices list of its own (each PR's page adds to its own)."""
+        return replace(self, notices=list(self.notices))
 
     @property
     def described(self) -> str:

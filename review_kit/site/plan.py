@@ -115,7 +115,7 @@ def fetch(
                 pending.result()  # the reader keeps it for repository() below
         firsts = {(pr.source, pr.base_sha): pr for pr in reversed(prs)}
         read = {key: repository(firsts[key]) for key in sorted(firsts)}
-        data = [_own_copy(read[(pr.source, pr.base_sha)]) for pr in prs]
+        data = [read[(pr.source, pr.base_sha)].own_copy() for pr in prs]
     finally:
         client.close()
     return prs, data
@@ -159,10 +159,3 @@ def _memo_bases(memo: ServeMemo | None, api_url: str, repo: str) -> set[str]:
         for key in memo
         if key[0] == api_url and key[1] == repo and str(key[2]).startswith("base:")
     }
-
-
-def _own_copy(data: RepositoryData) -> RepositoryData:
-    # Each review gets its own notices list; contracts and the CI map are frozen.
-    return RepositoryData(
-        data.contracts, data.ci, data.origin, data.repo, data.commit, list(data.notices)
-    )

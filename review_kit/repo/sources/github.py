@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -40,9 +40,8 @@ class GitHubRepositoryData:
         # blob SHA -> parsed document (None: no front matter), or the error line.
         self._blobs: dict[str, ModuleContract | None | str] = {}
         self._ci_blobs: dict[str, CiDependencies | str] = {}
-        # (repo, commit) -> its tree, read ahead by ``prefetch_tree``.
-        self._trees: dict[tuple[str, str], dict[str, str] | ReviewKitError] = {}
-        self._claimed: set[tuple[str, str]] = set()
+        # (repo, commit) -> its tree: whoever asks first reads it, the rest wait.
+        self._trees: dict[tuple[str, str], Future[dict[str, str] | ReviewKitError]] = {}
 
     def prefetch_tree(self, repo: str, commit: str) -> None:
         """Read the tree at ``commit`` now (once, whoever asks first), for ``at_many`` later.
@@ -50,14 +49,15 @@ class GitHubRepositoryData:
         A tree's URL depends on the commit alone, so reading it as soon as a
         PR names its base changes no URL, only when it is asked.
         """
-        key = (repo, commit)
         with self._lock:
-            if key in self._claimed or key in self._at:
+            if (repo, commit) in self._trees:
                 return
-            self._claimed.add(key)
-        tree = self._tree(repo, commit)
-        with self._lock:
-            self._trees[key] = tree
+            self._trees[(repo, commit)] = future = Future()
+        try:
+            future.set_result(self._tree(repo, commit))
+        except BaseException as exc:  # waiters must not wait forever
+            future.set_exception(exc)
+            raise
 
     def at(self, repo: str, commit: str) -> RepositoryData:
         """Data at ``commit``, else the snapshot with a notice saying why."""
@@ -75,15 +75,11 @@ class GitHubRepositoryData:
         wanted = sorted(set(commits))
         with self._lock:
             todo = [c for c in wanted if (repo, c) not in self._at]
+        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
+            list(pool.map(lambda c: self.prefetch_tree(repo, c), todo))
         with self._lock:
-            trees = {c: self._trees[(repo, c)] for c in todo if (repo, c) in self._trees}
-        unread = [c for c in todo if c not in trees]
-        if unread:
-            with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-                for commit, tree in zip(
-                    unread, pool.map(lambda c: self._tree(repo, c), unread), strict=True
-                ):
-                    trees[commit] = tree
+            pending = {c: self._trees[(repo, c)] for c in todo}
+        trees = {c: future.result() for c, future in pending.items()}
         # blob SHA -> (commit, path) it is read at: the first commit that lists it.
         reads: dict[str, tuple[str, str]] = {}
         for commit in todo:
@@ -122,7 +118,7 @@ class GitHubRepositoryData:
             with self._lock:
                 self._at[(repo, commit)] = data
         with self._lock:
-            return {c: _copy(self._at[(repo, c)]) for c in wanted}
+            return {c: self._at[(repo, c)].own_copy() for c in wanted}
 
     def _url(self, repo: str, tail: str) -> str:
         return f"{self.client.settings.api_url}/repos/{repo}/{tail}"
@@ -228,10 +224,3 @@ def _parsed_contract(text: str | ReviewKitError, path: str) -> ModuleContract | 
 
 def _parsed_ci(text: str | ReviewKitError) -> CiDependencies | str:
     return _parsed(text, lambda body: parse_ci_dependencies(body, CI_DEPENDENCIES_PATH))
-
-
-def _copy(data: RepositoryData) -> RepositoryData:
-    # Each PR gets its own notices list; the contracts themselves are frozen.
-    return RepositoryData(
-        data.contracts, data.ci, data.origin, data.repo, data.commit, list(data.notices)
-    )
