@@ -45,14 +45,6 @@ class ParsedFragment:
     added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
     # The firing rules' words (see ``RuleSet.firing``); None reads every node.
     worth_reading: Prefilter | None = None
-    # Filled by the walk in ``nodes``: a handler's ``try``, and the loop a
-    # ``try`` is written directly in, for rules that judge a handler by them.
-    guarded: dict[int, ast.AST] = field(default_factory=dict)
-    loop_of: dict[int, ast.AST] = field(default_factory=dict)
-
-    def touches_added(self, node: ast.AST) -> bool:
-        end = getattr(node, "end_lineno", None) or node.lineno
-        return any(k in self.added for k in range(node.lineno, end + 1))
 
     @cached_property
     def _added_sorted(self) -> list[int]:
@@ -80,12 +72,18 @@ class ParsedFragment:
     def nodes(self) -> dict[str, list]:
         """One walk: calls, handlers and name bindings that span an added line.
 
+        Also, by node id, each handler's ``try`` (``guarded``) and the loop a
+        ``try`` is written directly in (``loop_of``), for rules that judge a
+        handler by what it guards and where it sits.
+
         Subtrees that span no added line are not entered, nor, when the
         firing rules' words are known, subtrees without a line holding one of
         them: a call, handler or binding a rule matches spans the line of the
         name it is matched by. A small change in a large hunk costs little.
         """
         calls, handlers, bindings = [], [], []
+        guarded: dict[int, ast.AST] = {}
+        loop_of: dict[int, ast.AST] = {}
         stack: list[ast.AST] = [self.tree]
         while stack:
             node = stack.pop()
@@ -97,14 +95,20 @@ class ParsedFragment:
                 bindings.append(node)
             elif isinstance(node, _TRIES):
                 for handler in node.handlers:
-                    self.guarded[id(handler)] = node
+                    guarded[id(handler)] = node
             elif isinstance(node, ast.For | ast.While):
                 for statement in node.body:
                     if isinstance(statement, _TRIES):
-                        self.loop_of[id(statement)] = node
+                        loop_of[id(statement)] = node
             stack.extend(c for c in ast.iter_child_nodes(node) if self._worth_entering(c))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
-        return {"calls": calls, "handlers": handlers, "bindings": bindings}
+        return {
+            "calls": calls,
+            "handlers": handlers,
+            "bindings": bindings,
+            "guarded": guarded,
+            "loop_of": loop_of,
+        }
 
     @cached_property
     def code(self) -> list[str]:

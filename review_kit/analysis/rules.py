@@ -193,7 +193,7 @@ def _swallowed(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
     a temporary file is already gone is the point of such a block, not a
     failure hidden from the pipeline.
     """
-    guarded = fragment.guarded.get(id(handler))
+    guarded = fragment.nodes["guarded"].get(id(handler))
     if isinstance(guarded, ast.Try | ast.TryStar) and _cleanup_only(guarded.body):
         return False
     quiet = all(
@@ -213,8 +213,8 @@ _BROAD = {"Exception", "BaseException"}
 
 def _retry_loop(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
     """The handler's ``try`` sits directly in ``for ... in range(...)``: one failed attempt of n."""
-    guarded = fragment.guarded.get(id(handler))
-    loop = fragment.loop_of.get(id(guarded)) if guarded is not None else None
+    guarded = fragment.nodes["guarded"].get(id(handler))
+    loop = fragment.nodes["loop_of"].get(id(guarded)) if guarded is not None else None
     return (
         isinstance(loop, ast.For)
         and isinstance(loop.iter, ast.Call)
