@@ -660,3 +660,9 @@ def test_anchored_heading_lands_below_the_sticky_toolbar(
     at = page.evaluate(ANCHOR_JS, "checklist")
     assert at["heading"] >= at["toolbar"], at
     context.close()
+
+
+def test_a_malformed_anchor_is_no_script_error(page, site_url):
+    """A hand-edited URL with a broken %-escape opens the page; the fixture fails on JS errors."""
+    open_page(page, site_url + f"prs/{PR}/#%E0%A4%A")
+    assert page.locator(".rk-toolbar").count() == 1

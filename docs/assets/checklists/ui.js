@@ -328,7 +328,7 @@ function buildToolbar(ctx) {
   const h1 = ctx.article.querySelector("h1");
   if (h1 && h1.parentNode === ctx.article) ctx.article.insertBefore(bar, h1.nextSibling);
   else ctx.article.insertBefore(bar, ctx.article.firstChild);
-  trackToolbarHeight(bar);
+  ctx.measureToolbar = trackToolbarHeight(bar);
 }
 
 // A heading reached by its anchor (the contents, "Findings" in Start here)
@@ -340,6 +340,7 @@ function trackToolbarHeight(bar) {
   const update = () => root.style.setProperty("--rk-toolbar-height", bar.offsetHeight + "px");
   update();
   if (typeof ResizeObserver === "function") new ResizeObserver(update).observe(bar);
+  return update;
 }
 
 // The browser scrolled to the URL's anchor before the script added the
@@ -347,11 +348,16 @@ function trackToolbarHeight(bar) {
 // reflow the text until the page has loaded: scroll there again now, and once
 // more on load unless the reader has scrolled since.
 function returnToAnchor(ctx) {
-  const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  let target = null;
+  try {
+    target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  } catch {
+    return; // a malformed escape in the URL names no heading
+  }
   if (!target) return;
   // The observer reports the toolbar's final height only before the next
   // paint; the scroll needs it now.
-  document.documentElement.style.setProperty("--rk-toolbar-height", ctx.bar.offsetHeight + "px");
+  ctx.measureToolbar();
   target.scrollIntoView();
   if (document.readyState === "complete") return;
   const settled = window.scrollY;
