@@ -4,19 +4,33 @@ GitHub's ``patch`` (and the git source's) is unified-diff hunks from the first
 ``@@``; unidiff parses them, so line numbers follow the hunk headers exactly
 and "\\ No newline at end of file" markers are handled. Only added lines are
 ever judged; context lines are kept to read added code in its statement.
+
+Lines end at ``\\n`` only, as they do for git: a CR, form feed, NEL or U+2028
+is text inside a line. Each hunk's body is counted against its header before
+unidiff sees it, so a header that under-counts (which would silently drop the
+lines after it) or a stray line makes the patch unread, with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 # unidiff reads whole diffs; one file's hunks need a file header in front.
-_HEADER = "--- a/file\n+++ b/file\n"
+_HEADER = ["--- a/file\n", "+++ b/file\n"]
+# Counts past nine digits are no line count; int() of thousands refuses anyway.
+_HUNK_HEADER = re.compile(r"@@ -[0-9]{1,9}(?:,([0-9]{1,9}))? \+[0-9]{1,9}(?:,([0-9]{1,9}))? @@")
+# The most of one file's patch the rules read: 20,000 lines or 2 MB. GitHub
+# itself gives no patch for much less; a bigger one (a file list or a git
+# range) is unread, with the sizes, rather than a page of tens of megabytes.
+MAX_PATCH_LINES = 20_000
+MAX_PATCH_CHARS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -57,9 +71,20 @@ class FileDiff:
     complete: bool
     # The patch could not be parsed; nothing in it was read.
     unreadable: bool = False
+    # Why, in a few words for the page ("hunk 3 has more lines than its header counts").
+    why: str = ""
+
+    @cached_property
+    def _firsts(self) -> list[int]:
+        return [h.first for h in self.hunks]
 
     def hunk_of(self, line: int) -> Hunk | None:
-        return next((h for h in self.hunks if h.first <= line <= h.last), None)
+        """The hunk showing new-file ``line``: a binary search (hunks are in line order)."""
+        at = bisect_right(self._firsts, line) - 1
+        if at < 0:
+            return None
+        hunk = self.hunks[at]
+        return hunk if hunk.first <= line <= hunk.last else None
 
     def text_from_start(self) -> tuple[str, int] | None:
         """The new file's text from line 1 as far as the hunks show it without a gap.
@@ -79,6 +104,53 @@ class FileDiff:
 EMPTY = FileDiff((), {}, False)
 
 
+def patch_lines(patch: str) -> list[str]:
+    """The patch's lines with their ``\\n``; only ``\\n`` ends a line, as for git."""
+    lines = patch.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line + "\n" for line in lines]
+
+
+def hunk_shape_problem(lines: list[str]) -> str | None:
+    """Why the lines are not hunks whose bodies match their headers' counts, or None.
+
+    One pass, no regular expression over a body line: what unidiff would
+    otherwise read outside a hunk (and try its quadratic "Binary files"
+    pattern on) is refused here.
+    """
+    old = new = hunks = 0
+    for number, line in enumerate(lines, 1):
+        if line.startswith("@@"):
+            if old or new:
+                return f"hunk {hunks} has fewer lines than its header counts"
+            header = _HUNK_HEADER.match(line)
+            if header is None:
+                return f"patch line {number} is not a hunk header"
+            old = int(header[1]) if header[1] is not None else 1
+            new = int(header[2]) if header[2] is not None else 1
+            hunks += 1
+            continue
+        kind = line[:1]
+        if kind == "\\":
+            continue  # "\\ No newline at end of file"
+        if not hunks or not (old or new):
+            return f"patch line {number} lies outside every hunk (a header under-counts)"
+        if kind == "+":
+            new -= 1
+        elif kind == "-":
+            old -= 1
+        elif kind in (" ", "\n"):
+            old, new = old - 1, new - 1
+        else:
+            return f"patch line {number} is not a diff line"
+        if old < 0 or new < 0:
+            return f"hunk {hunks} has more lines than its header counts"
+    if old or new:
+        return f"hunk {hunks} has fewer lines than its header counts"
+    return None
+
+
 @lru_cache(maxsize=8192)
 def hunk_digests(patch: str | None) -> tuple[str, ...]:
     """sha256 of each hunk's body (its lines after the ``@@`` header), in order.
@@ -90,9 +162,8 @@ def hunk_digests(patch: str | None) -> tuple[str, ...]:
     """
     if not patch:
         return ()
-    text = patch if patch.endswith("\n") else patch + "\n"
     bodies: list[list[str]] = []
-    for line in text.splitlines(keepends=True):
+    for line in patch_lines(patch):
         if line.startswith("@@"):
             bodies.append([])
         elif bodies:
@@ -103,18 +174,30 @@ def hunk_digests(patch: str | None) -> tuple[str, ...]:
     )
 
 
+def _unread(why: str) -> FileDiff:
+    return FileDiff((), {}, False, unreadable=True, why=why)
+
+
 @lru_cache(maxsize=8192)
 def parse_patch(patch: str | None) -> FileDiff:
     """Hunks and added lines of one file's patch (cached: pages and checks ask twice)."""
     if not patch:
         return EMPTY
+    if len(patch) > MAX_PATCH_CHARS:
+        return _unread(f"its patch is {len(patch):,} characters, over the {MAX_PATCH_CHARS:,} read")
+    lines = patch_lines(patch)
+    if len(lines) > MAX_PATCH_LINES:
+        return _unread(f"its patch is {len(lines):,} lines, over the {MAX_PATCH_LINES:,} read")
+    problem = hunk_shape_problem(lines)
+    if problem is not None:
+        return _unread(problem)
     try:
-        patched = PatchSet(_HEADER + patch + ("" if patch.endswith("\n") else "\n"))[0]
+        patched = PatchSet(_HEADER + lines)[0]
     except (UnidiffParseError, IndexError):
-        return FileDiff((), {}, False, unreadable=True)
+        return _unread("its patch could not be parsed")
     digests = hunk_digests(patch)
     if len(digests) != len(patched):
-        return FileDiff((), {}, False, unreadable=True)
+        return _unread("its patch could not be parsed")
     hunks = []
     added: dict[int, str] = {}
     for hunk, digest in zip(patched, digests, strict=True):

@@ -531,7 +531,7 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
         return result
     diff = parse_patch(file.patch)
     if diff.unreadable:
-        result.unread = "its patch could not be parsed"
+        result.unread = diff.why or "its patch could not be parsed"
         return result
     ctx = FileContext(file, diff, worth_reading)
     for rule in rules:
