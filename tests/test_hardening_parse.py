@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from review_kit.analysis import repository_policy
+from review_kit.analysis import MAX_FINDINGS, analyse, repository_policy
 from review_kit.analysis.diff import DiffLine, parse_patch
 from review_kit.analysis.python_code import _repairs
-from review_kit.pr.model import PullRequest
+from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources.github_api import parse_json
 
 # A linear scan of these inputs takes a few milliseconds.
@@ -108,3 +108,121 @@ def test_binary_files_line_is_not_handed_to_unidiff():
     diff = parse_patch(patch)
     assert time.perf_counter() - start < GENEROUS
     assert diff.unreadable
+
+
+# -- class 5: line boundaries and size caps ------------------------------------------
+
+PAYLOAD = "vllm_omni/distributed/payload.py"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from review_kit.catalog.loading import load_catalog
+
+    return load_catalog()
+
+
+def added_patch(lines: list[str]) -> str:
+    return "\n".join([f"@@ -0,0 +1,{len(lines)} @@"] + ["+" + line for line in lines])
+
+
+def pr_of(*files: ChangedFile) -> PullRequest:
+    return PullRequest(number=7, repo="o/r", files=list(files), changed_files=len(files))
+
+
+def unsafe_check(catalog, pr: PullRequest):
+    review = analyse(pr, catalog)
+    (check,) = [c for c in review.checks if c.id == "unsafe-deserialisation"]
+    return review, check
+
+
+def test_lone_cr_in_an_added_line_does_not_shift_later_lines(catalog):
+    """A CR inside line 1 made Python see one line more, so line 3's pickle.loads was missed."""
+    lines = ["x = 1\ry = 2", "z = 3", "data = pickle.loads(blob)"]
+    pr = pr_of(ChangedFile(PAYLOAD, "added", 3, 0, patch=added_patch(lines)))
+    review, check = unsafe_check(catalog, pr)
+    assert [(f.rule, f.line) for f in review.findings] == [("unsafe-deserialisation", 3)]
+    assert check.status == "attention"
+
+
+def test_code_after_a_lone_cr_is_read_on_its_own_line(catalog):
+    """Python runs what follows a CR as a statement: it is found, on the git line it sits in."""
+    lines = ["x = 1\rdata = pickle.loads(blob)", "z = 3"]
+    pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=added_patch(lines)))
+    review, _ = unsafe_check(catalog, pr)
+    assert [(f.rule, f.line) for f in review.findings] == [("unsafe-deserialisation", 1)]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0c", "\r", "\x1c"])
+def test_line_separators_inside_a_line_are_text(catalog, separator):
+    """U+2028 or NEL before "@@" made the file unreadable; git ends lines at \\n only."""
+    lines = [f"note = 'a{separator}@@ -1 +1 @@'", "data = pickle.loads(blob)"]
+    diff = parse_patch(added_patch(lines))
+    assert not diff.unreadable and sorted(diff.added) == [1, 2]
+    pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=added_patch(lines)))
+    review, check = unsafe_check(catalog, pr)
+    assert [f.line for f in review.findings] == [2]
+
+
+def test_an_unread_file_keeps_its_rules_from_saying_pass(catalog):
+    """A rule that could not read a file it applies to says so, never "nothing found"."""
+    broken = "@@ -0,0 +1,1 @@\n+x = 1\n+data = pickle.loads(blob)"  # header under-counts
+    pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=broken))
+    review, check = unsafe_check(catalog, pr)
+    assert "fewer lines" in review.unread[PAYLOAD] or "outside" in review.unread[PAYLOAD]
+    assert check.status == "attention"
+    assert PAYLOAD in check.reason and "not read" in check.reason
+
+
+def test_undercounting_hunk_header_is_unread_not_silently_short():
+    """unidiff stopped at the header's count and dropped the lines after it."""
+    diff = parse_patch("@@ -1,1 +1,1 @@\n-a\n+b\n+pickle.loads(x)\n")
+    assert diff.unreadable and "header" in diff.why
+
+
+def test_git_range_reads_form_feed_cr_and_nel_lines(tmp_path):
+    """In --git mode a form feed, CR or NEL in any diff line made the whole run exit 2."""
+    import subprocess
+
+    from review_kit.pr.sources.git_range import from_git
+
+    repo = tmp_path / "repo"
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    (repo / "a.py").write_text("a = 1\n")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "checkout", "-qb", "head"], check=True)
+    (repo / "a.py").write_bytes("a = 1\nb = '\x0c\r\x85'\nc = 3\n".encode())
+    subprocess.run([*git, "commit", "-qam", "head"], check=True)
+    pr = from_git("main...head", repo, "o/r", None)
+    (changed,) = pr.files
+    assert sorted(parse_patch(changed.patch).added) == [2, 3]
+
+
+def test_a_huge_patch_is_unread_with_its_size(catalog):
+    """100k added lines gave a 77 MB page and a 41 MB memo; now one visible line says why."""
+    lines = ["data = pickle.loads(blob)"] * 100_000
+    pr = pr_of(ChangedFile(PAYLOAD, "added", len(lines), 0, patch=added_patch(lines)))
+    review, check = unsafe_check(catalog, pr)
+    assert "100,001 lines" in review.unread[PAYLOAD]
+    assert check.status == "attention" and not review.findings
+
+
+def test_findings_are_capped_with_a_notice(catalog):
+    """Many files each with findings list a bounded number, and the page says how many more."""
+    files = [
+        ChangedFile(
+            f"vllm_omni/distributed/p{i}.py",
+            "added",
+            400,
+            0,
+            patch=added_patch(["data = pickle.loads(blob)"] * 400),
+        )
+        for i in range(20)
+    ]
+    review = analyse(pr_of(*files), catalog)
+    assert len(review.findings) <= MAX_FINDINGS
+    assert any(f"{20 * 400:,} findings" in notice for notice in review.notices)
+    (check,) = [c for c in review.checks if c.id == "unsafe-deserialisation"]
+    assert check.reason.startswith(f"{20 * 400} finding(s)")

@@ -30,6 +30,10 @@ from .model import (
 from .rules import Scan, scan
 from .triggers import review_items, review_questions
 
+# Findings listed on one page or report; GitHub caps a review body at 65,536
+# characters, and a finding's line takes about a hundred.
+MAX_FINDINGS = 300
+
 
 def analyse(
     pr: PullRequest,
@@ -49,7 +53,10 @@ def analyse(
     file_reviews, areas = classify_files(pr, catalog.focus_map)
     if found is None:
         found = scan(pr, catalog)
-    items = review_items(areas, pr, found.findings)
+    # The checks count every finding; the page, reports and items list the first
+    # MAX_FINDINGS, so 100k hostile lines cannot make a 77 MB page.
+    listed = found.findings[:MAX_FINDINGS]
+    items = review_items(areas, pr, listed)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
     checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
     commands: list[str] = []
@@ -58,6 +65,11 @@ def analyse(
         commands += [c for c in r.area.commands if c not in commands]
         reading += [s for s in r.area.guide_sections if s not in reading]
     notices = list(pr.notices) + (repo_review.notices if repo_review else [])
+    if len(found.findings) > len(listed):
+        notices.append(
+            f"The content rules made {len(found.findings):,} findings; the first {len(listed)} "
+            "are listed, and each rule's check counts all of its own."
+        )
     if pr.changed_files > len(pr.files):
         notices.append(
             f"GitHub lists at most {GITHUB_FILES_CAP} files; this PR changed {pr.changed_files} "
@@ -74,9 +86,9 @@ def analyse(
         reading=reading,
         notices=notices,
         repository=repo_review,
-        findings=found.findings,
+        findings=listed,
         unread=found.unread,
-        questions=review_questions(catalog.focus_map, pr, areas, found.findings),
+        questions=review_questions(catalog.focus_map, pr, areas, listed),
     )
 
 
@@ -84,6 +96,7 @@ __all__ = [
     "AreaReview",
     "CheckResult",
     "Effort",
+    "MAX_FINDINGS",
     "FileReview",
     "Finding",
     "ItemReview",

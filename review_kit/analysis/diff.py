@@ -183,11 +183,12 @@ def parse_patch(patch: str | None) -> FileDiff:
     """Hunks and added lines of one file's patch (cached: pages and checks ask twice)."""
     if not patch:
         return EMPTY
+    count = patch.count("\n") + (not patch.endswith("\n"))
+    if count > MAX_PATCH_LINES:
+        return _unread(f"its patch is {count:,} lines, over the {MAX_PATCH_LINES:,} read")
     if len(patch) > MAX_PATCH_CHARS:
         return _unread(f"its patch is {len(patch):,} characters, over the {MAX_PATCH_CHARS:,} read")
     lines = patch_lines(patch)
-    if len(lines) > MAX_PATCH_LINES:
-        return _unread(f"its patch is {len(lines):,} lines, over the {MAX_PATCH_LINES:,} read")
     problem = hunk_shape_problem(lines)
     if problem is not None:
         return _unread(problem)

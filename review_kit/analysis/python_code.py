@@ -125,7 +125,8 @@ class PythonView:
 
     fragments: list[ParsedFragment] = field(default_factory=list)
     added: dict[int, str] = field(default_factory=dict)
-    # New-file line -> (fragment, parsed line) where it was read.
+    # New-file line -> (fragment, parsed line) where it was read (its first piece,
+    # if a CR splits it for Python).
     where: dict[int, tuple[ParsedFragment, int]] = field(default_factory=dict)
     unread: set[int] = field(default_factory=set)
 
@@ -134,15 +135,25 @@ class PythonView:
         if line not in self.where:
             return None
         fragment, parsed = self.where[line]
-        return fragment.code[parsed - 1]
+        return "\r".join(fragment.code[parsed - 1 : _last_piece(fragment, parsed)])
 
     def statement_code(self, line: int) -> str:
         """The code of the whole statement the line belongs to."""
         if line not in self.where:
             return ""
         fragment, parsed = self.where[line]
-        first, last = fragment.statements.get(parsed, (parsed, parsed))
+        end = _last_piece(fragment, parsed)
+        first = fragment.statements.get(parsed, (parsed, parsed))[0]
+        last = fragment.statements.get(end, (end, end))[1]
         return "\n".join(fragment.code[first - 1 : last])
+
+
+def _last_piece(fragment: ParsedFragment, parsed: int) -> int:
+    """The last parsed line of the diff line at ``parsed`` (more than one if it holds a CR)."""
+    number, last = fragment.numbers[parsed - 1], parsed
+    while last < len(fragment.numbers) and fragment.numbers[last] == number:
+        last += 1
+    return last
 
 
 def _spans(sorted_lines: list[int], first: int, end: int) -> bool:
@@ -225,16 +236,24 @@ def _try_parse(lines: list[DiffLine], before: str = "", after: str = "") -> Pars
     header = [" " * (level - base) + "if True:" for level in levels]
     if before:
         header.append(" " * (first - base) + before)
-    body = [
-        line.text[min(base, _indent(line.text)) :] if line.text.strip() else "" for line in lines
-    ]
+    body: list[str] = []
+    body_numbers: list[int] = []
+    for line in lines:
+        # Python ends a line at a lone CR too, git does not: each piece is a
+        # parsed line of its own that maps back to the one diff line, so the
+        # lines after it keep their numbers and what follows the CR is read.
+        for piece in line.text.split("\r"):
+            body.append(piece[min(base, _indent(piece)) :] if piece.strip() else "")
+            body_numbers.append(line.number)
     footer = [after[base:] if after.startswith(" " * base) else after] if after else []
     source = "\n".join(header + body + footer) + "\n"
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # RecursionError, MemoryError: deeply nested code (``a+a+...``, ``not not ...``)
+        # is past what the parser holds; it is reported unread like any other.
         return None
-    numbers = [0] * len(header) + [line.number for line in lines] + [0] * len(footer)
+    numbers = [0] * len(header) + body_numbers + [0] * len(footer)
     return ParsedFragment(tree, numbers, header + body + footer)
 
 
@@ -351,8 +370,8 @@ def read_python(diff: FileDiff, worth_reading: Prefilter | None = None) -> Pytho
             fragment.worth_reading = worth_reading
             view.fragments.append(fragment)
             for k, number in enumerate(fragment.numbers, 1):
-                if number:
-                    view.where[number] = (fragment, k)
+                if number and view.where.get(number, (None,))[0] is not fragment:
+                    view.where[number] = (fragment, k)  # a line's first parsed piece
     # Added lines that are blank or comments hold nothing to read.
     view.unread = {n for n in view.unread if _significant(diff.added.get(n, ""))}
     return view

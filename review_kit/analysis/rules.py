@@ -41,7 +41,7 @@ class FileScan:
 class Scan:
     findings: list[Finding]
     unread: dict[str, str]  # file -> why its changes were not read
-    # rule id -> files the rule read (it applied to them and their patch was there)
+    # rule id -> files the rule applies to (those in ``unread`` it could not read)
     read_by: dict[str, list[str]]
 
 
@@ -567,7 +567,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
         findings += result.findings
         if result.unread:
             unread[f.filename] = result.unread
-        if f.patch:
-            for rule in mine.rules:
-                read_by.setdefault(rule.id, []).append(f.filename)
+        # Every file a rule applies to; the checks set apart those left unread.
+        for rule in mine.rules:
+            read_by.setdefault(rule.id, []).append(f.filename)
     return Scan(findings, unread, read_by)
