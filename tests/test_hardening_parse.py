@@ -226,3 +226,114 @@ def test_findings_are_capped_with_a_notice(catalog):
     assert any(f"{20 * 400:,} findings" in notice for notice in review.notices)
     (check,) = [c for c in review.checks if c.id == "unsafe-deserialisation"]
     assert check.reason.startswith(f"{20 * 400} finding(s)")
+
+
+# -- class 2: alias bombs, deep YAML, deeply nested Python ---------------------------
+
+ALIAS_BOMB = (
+    "source_file_dependencies:\n  a0: &a0 [x/, y/, z/, w/, v/, u/, t/, s/, r/]\n"
+    + "".join(
+        f"  a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, "
+        f"*a{i - 1}, *a{i - 1}, *a{i - 1}]\n"
+        for i in range(1, 9)
+    )
+)
+
+
+def one_line(message: str) -> None:
+    assert "\n" not in message and "Traceback" not in message, message
+
+
+def test_ci_map_alias_bomb_is_refused_at_once():
+    """A CI map of nine nested aliases (9^9 paths) expanded to 915 MB in 39 s."""
+    from review_kit.errors import ReviewKitError
+    from review_kit.repo.ci import parse_ci_dependencies
+
+    assert len(ALIAS_BOMB) < 600
+    start = time.perf_counter()
+    with pytest.raises(ReviewKitError, match="aliases expand to more than") as refused:
+        parse_ci_dependencies(ALIAS_BOMB, "ci.yml")
+    assert time.perf_counter() - start < GENEROUS
+    one_line(str(refused.value))
+    assert str(refused.value).startswith("ci.yml:")
+
+
+RECURSIVE = "source_file_dependencies:\n  job: &a [x/, *a]\n"
+DEEP = "source_file_dependencies:\n  job: " + "[" * 5000 + "x/" + "]" * 5000 + "\n"
+DEEP_BLOCK = "source_file_dependencies:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 400))
+
+
+@pytest.mark.parametrize("text", [RECURSIVE, DEEP, DEEP_BLOCK], ids=["recursive", "flow", "block"])
+def test_ci_map_recursion_and_depth_are_one_line(text):
+    """Recursive aliases and deep nesting raised RecursionError tracebacks."""
+    from review_kit.errors import ReviewKitError
+    from review_kit.repo.ci import parse_ci_dependencies
+
+    with pytest.raises(ReviewKitError) as refused:
+        parse_ci_dependencies(text, "ci.yml")
+    one_line(str(refused.value))
+    assert "ci.yml" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", [RECURSIVE, DEEP], ids=["recursive", "deep"])
+def test_contract_front_matter_recursion_and_depth_are_one_line(text):
+    from review_kit.errors import ReviewKitError
+    from review_kit.repo.contracts import contract_from_document
+
+    document = "---\ntitle: t\nowners: " + text.split("job: ", 1)[1] + "---\n# body\n"
+    with pytest.raises(ReviewKitError) as refused:
+        contract_from_document(document, "docs/design/module/x.md")
+    one_line(str(refused.value))
+    assert str(refused.value).startswith("docs/design/module/x.md: front matter")
+
+
+def stage_config_bomb(stages: int, platforms: int) -> str:
+    rows = "".join(
+        f'    - {{stage_id: {i}, gpu_memory_utilization: 0.01, devices: "0"}}\n'
+        for i in range(stages)
+    )
+    overlays = "".join(f"  p{i}: {{stages: *s}}\n" for i in range(platforms))
+    return f"base:\n  stages: &s\n{rows}stages: *s\nplatforms:\n{overlays}"
+
+
+def test_stage_config_aliases_are_refused_and_reported(catalog):
+    """Stages aliased into every platform (44 KB) took 12 s; 149 KB over 120 s."""
+    text = stage_config_bomb(300, 800)
+    assert len(text) < 60_000
+    lines = text.splitlines()
+    path = "vllm_omni/model_executor/stage_configs/bomb.yaml"
+    pr = pr_of(ChangedFile(path, "added", len(lines), 0, patch=added_patch(lines)))
+    start = time.perf_counter()
+    review = analyse(pr, catalog)
+    assert time.perf_counter() - start < GENEROUS * 3
+    assert "aliases expand to more than" in review.unread[path]
+    (check,) = [c for c in review.checks if c.id == "stage-memory-budget"]
+    assert check.status == "attention"
+
+
+def test_a_few_aliases_in_a_stage_config_still_read(catalog):
+    """Aliases within the bounds are read as before: the overlay's sum is still found."""
+    text = stage_config_bomb(2, 2).replace("0.01", "0.6")
+    lines = text.splitlines()
+    path = "vllm_omni/model_executor/stage_configs/ok.yaml"
+    pr = pr_of(ChangedFile(path, "added", len(lines), 0, patch=added_patch(lines)))
+    review = analyse(pr, catalog)
+    assert [f.rule for f in review.findings] == ["stage-memory-budget"] * 3
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x = " + "a + " * 100_000 + "a",
+        "x = " + "not " * 100_000 + "a",
+        "x = " + "a." * 100_000 + "a",
+    ],
+    ids=["sum", "not", "attribute"],
+)
+def test_deeply_nested_python_in_a_hunk_is_unread_not_a_crash(catalog, code):
+    """`a+a+...` and `not not ...` raised RecursionError or MemoryError and failed the run."""
+    lines = [code, "data = pickle.loads(blob)"]
+    pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=added_patch(lines)))
+    review, check = unsafe_check(catalog, pr)
+    assert check.status == "attention"
+    assert [f.line for f in review.findings] == [2] or "1" in review.unread.get(PAYLOAD, "")

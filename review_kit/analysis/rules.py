@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .. import bounded_yaml
 from ..catalog.loading import Catalog
 from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
@@ -284,6 +285,8 @@ class FileContext:
     # could match, so they are not parsed (None: parse every hunk).
     worth_reading: Prefilter | None = None
     _python: PythonView | None = None
+    # Why an engine refused to read the file (a YAML bound), for ``FileScan.unread``.
+    refused: str | None = None
 
     @property
     def is_python(self) -> bool:
@@ -369,7 +372,9 @@ def _compose_prefix(text: str) -> yaml.Node | None:
     lines = text.splitlines()
     for cut in range(6):
         try:
-            return yaml.compose("\n".join(lines) + "\n", Loader=yaml.SafeLoader)
+            return bounded_yaml.compose("\n".join(lines) + "\n")
+        except bounded_yaml.Refused:
+            raise  # past a bound: a shorter prefix is no answer
         except yaml.YAMLError:
             # Drop back to the previous top-level line or list item: the tail
             # of a partly shown file is where it breaks.
@@ -474,8 +479,14 @@ def stage_memory_budget(rule: ContentRule, ctx: FileContext) -> list[Finding]:
         if prefix is None:
             return []
         text = prefix[0]
+    try:
+        root = _compose_prefix(text)
+    except bounded_yaml.Refused as exc:
+        line, cause = bounded_yaml.problem(exc)
+        ctx.refused = f"its YAML was not read: {cause}" + (f" (line {line})" if line else "")
+        return []
     found = []
-    for platform, stages in _placements(_mapping(_compose_prefix(text))):
+    for platform, stages in _placements(_mapping(root)):
         per_device: dict[str, list[_StageShare]] = {}
         for share in _shares(stages):
             for device in share.devices:
@@ -536,7 +547,9 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     ctx = FileContext(file, diff, worth_reading)
     for rule in rules:
         result.findings += engine_of(rule)(rule, ctx)
-    if ctx._python is not None and ctx.python.unread:
+    if ctx.refused:
+        result.unread = ctx.refused
+    elif ctx._python is not None and ctx.python.unread:
         lines = sorted(ctx.python.unread)
         shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
         result.unread = f"added line(s) {shown} could not be parsed as Python and were not read"

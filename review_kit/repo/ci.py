@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .. import bounded_yaml
 from ..errors import ReviewKitError
 
 CI_DEPENDENCIES_PATH = ".buildkite/common/ci_source_file_dependencies.yml"
@@ -49,11 +50,11 @@ def _flatten(value: Any, where: str) -> list[str]:
 def parse_ci_dependencies(text: str, origin: str, commit: str = "") -> CiDependencies:
     """Parse the file; anchors and aliases are resolved by YAML, nested lists flattened here."""
     try:
-        data = yaml.safe_load(text)
+        data = bounded_yaml.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ReviewKitError(f"{origin}{where}: not valid YAML") from None
+        line, cause = bounded_yaml.problem(exc)
+        where = f":{line}" if line is not None else ""
+        raise ReviewKitError(f"{origin}{where}: not valid YAML: {cause}") from None
     registry = data.get(REGISTRY_KEY) if isinstance(data, dict) else None
     if not isinstance(registry, dict):
         raise ReviewKitError(f"{origin}: no '{REGISTRY_KEY}' mapping of job keys to paths")

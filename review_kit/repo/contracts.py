@@ -15,6 +15,7 @@ from urllib.parse import quote
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .. import bounded_yaml
 from ..errors import ReviewKitError
 
 CONTRACTS_DIR = "docs/design/module"
@@ -128,11 +129,11 @@ def front_matter(text: str, path: str) -> dict | None:
     if match is None:
         return None
     try:
-        data = yaml.safe_load(match[1])
+        data = bounded_yaml.load(match[1])
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise ReviewKitError(f"{path}: front matter is not valid YAML{where}") from None
+        line, cause = bounded_yaml.problem(exc)
+        where = f" (line {line + 1})" if line is not None else ""
+        raise ReviewKitError(f"{path}: front matter is not valid YAML{where}: {cause}") from None
     return data if data is not None else {}
 
 
