@@ -68,9 +68,10 @@ class BoundedLoader(yaml.SafeLoader):
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError, AttributeError):
             # The timestamp, int and float constructors raise these for values
-            # their pattern let through: a line, not a traceback.
+            # their pattern let through (``!!timestamp x`` is an AttributeError):
+            # a line, not a traceback.
             shown = str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else node.tag
             raise ConstructorError(
                 None,

@@ -337,3 +337,164 @@ def test_deeply_nested_python_in_a_hunk_is_unread_not_a_crash(catalog, code):
     review, check = unsafe_check(catalog, pr)
     assert check.status == "attention"
     assert [f.line for f in review.findings] == [2] or "1" in review.unread.get(PAYLOAD, "")
+
+
+# -- class 3: odd values in base-commit documents ------------------------------------
+
+
+def contract_text(extra: str) -> str:
+    return (
+        f"---\ntitle: T\nowners: ['@alice']\nprimary_code_paths: [vllm_omni/x/**]\n{extra}\n---\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "extra, cause",
+    [
+        ("last_reviewed: 2026-02-30", "2026-02-30"),
+        ("kind: !!int abc", "abc"),
+        ("kind: !!timestamp x", "'x'"),
+        ("kind: " + "9" * 5000, "99999"),
+        ("related_code_paths: ['**']", "every path"),
+        ("related_code_paths: ['/']", "not a valid path pattern"),
+        ("related_code_paths: ['***']", "wildcard"),
+        ("related_code_paths: ['[']", "not a valid path pattern"),
+        ("related_code_paths: ['[z-a]']", "not a valid path pattern"),
+        ("validation_paths: ['*a*a*a*a*a*a*a*b']", "wildcard"),
+        ("primary_path_exceptions: [{path: '[z-a]', owner: x.md}]", "not a valid path pattern"),
+        (
+            "primary_code_path_owners: [{paths: ['['], owners: ['@bob']}]",
+            "not a valid path pattern",
+        ),
+        ("required_reviewers: ['a b @c']", "not a GitHub login"),
+        ("primary_code_path_owners: [{paths: [a/**], owners: ['@b c']}]", "not a GitHub login"),
+    ],
+)
+def test_odd_contract_values_are_one_line(extra, cause):
+    """Each of these was a traceback (or, for the login, a suggested reviewer "a b @c")."""
+    from review_kit.errors import ReviewKitError
+    from review_kit.repo.contracts import contract_from_document
+
+    with pytest.raises(ReviewKitError) as refused:
+        contract_from_document(contract_text(extra), "docs/design/module/x.md")
+    one_line(str(refused.value))
+    assert str(refused.value).startswith("docs/design/module/x.md: front matter")
+    assert cause in str(refused.value)
+
+
+def test_ci_entries_are_paths_not_globs():
+    """`*a*a*a*a*a*a*a*b` against a 300-character name took over 60 s as a glob."""
+    from review_kit.analysis.contracts import review_repository
+    from review_kit.repo.ci import parse_ci_dependencies
+    from review_kit.repo.model import RepositoryData
+
+    text = "source_file_dependencies:\n  job: ['*a*a*a*a*a*a*a*a*b', 'docs/[x]/']\n"
+    ci = parse_ci_dependencies(text, "ci.yml")
+    name = "a" * 300
+    files = [ChangedFile(name, "added", 1, 0), ChangedFile("docs/[x]/y.md", "added", 1, 0)]
+    data = RepositoryData((), ci, "github", "o/r", "c" * 40)
+    start = time.perf_counter()
+    review = review_repository(pr_of(*files), data, None)
+    assert time.perf_counter() - start < GENEROUS
+    assert [(job.name, job.files) for job in review.ci.jobs] == [("job", ["docs/[x]/y.md"])]
+
+
+@pytest.mark.parametrize("entry", ["/", "", "  "])
+def test_ci_entry_naming_no_path_is_refused(entry):
+    from review_kit.errors import ReviewKitError
+    from review_kit.repo.ci import parse_ci_dependencies
+
+    text = f"source_file_dependencies:\n  job: ['{entry}', a/]\n"
+    if not entry.strip():
+        assert parse_ci_dependencies(text, "ci.yml").jobs == {"job": ("a/",)}
+        return
+    with pytest.raises(ReviewKitError, match="ci.yml: source_file_dependencies.job: "):
+        parse_ci_dependencies(text, "ci.yml")
+
+
+def test_contract_without_validation_paths_is_not_a_pass():
+    """It said pass with "Validation files changed: ."."""
+    from review_kit.analysis.contract_checks import validation_tests_changed
+    from review_kit.analysis.contracts import review_repository
+    from review_kit.repo.contracts import contract_from_document
+    from review_kit.repo.model import RepositoryData
+
+    contract = contract_from_document(contract_text(""), "docs/design/module/x.md")
+    data = RepositoryData((contract,), None, "github", "o/r", "c" * 40)
+    pr = pr_of(ChangedFile("vllm_omni/x/a.py", "modified", 3, 1))
+    (result,) = validation_tests_changed(pr, review_repository(pr, data, None))
+    assert result.status == "not-applicable"
+    assert "no validation paths" in result.reason
+
+
+class CannedGitHub:
+    """A client whose answers are given per URL path; every URL asked is kept."""
+
+    def __init__(self, answers: dict[str, object]) -> None:
+        from review_kit.pr.sources.github_api import GitHubSettings
+
+        self.settings = GitHubSettings(api_url="https://api.example")
+        self.answers, self.asked = answers, []
+
+    def get_json(self, url: str, what: str):
+        from urllib.parse import urlsplit
+
+        from review_kit.errors import ReviewKitError
+
+        self.asked.append(url)
+        path = urlsplit(url).path.split("/repos/o/r/", 1)[1]
+        if path not in self.answers:
+            raise ReviewKitError(f"{what}: 404")
+        return self.answers[path]
+
+
+def contents(text: str) -> dict:
+    import base64
+
+    return {"encoding": "base64", "content": base64.b64encode(text.encode()).decode()}
+
+
+def base_data(tree: list, documents: dict[str, object]):
+    from review_kit.repo.sources.github import GitHubRepositoryData
+
+    client = CannedGitHub({"git/trees/" + "c" * 40: {"tree": tree}, **documents})
+    return GitHubRepositoryData(client).at("o/r", "c" * 40), client
+
+
+def blob(path: str, sha: object = "a" * 40) -> dict:
+    return {"path": path, "type": "blob", "sha": sha}
+
+
+GOOD = "docs/design/module/good.md"
+
+
+def test_tree_entries_with_odd_shas_or_paths_are_skipped_with_a_notice():
+    """A list as `sha` was a traceback; `../` in a path sent the token to another API path."""
+    tree = [
+        blob(GOOD),
+        blob("docs/design/module/list.md", ["x"]),
+        blob("docs/design/module/../../../../user.md", "b" * 40),
+        blob("docs/design/module//twice.md", "d" * 40),
+    ]
+    data, client = base_data(tree, {f"contents/{GOOD}": contents(contract_text(""))})
+    assert [c.path for c in data.contracts] == [GOOD]
+    assert all("/../" not in url and "//twice" not in url for url in client.asked)
+    assert any("3 tree entries" in n for n in data.notices), data.notices
+
+
+@pytest.mark.parametrize(
+    "answer, cause",
+    [
+        ({"encoding": "base64", "content": 5}, "no base64 content"),
+        ({"encoding": "base64", "content": "!!!not base64!!!"}, "not base64"),
+        ({"encoding": "base64", "content": "****"}, "not base64"),
+        ({"encoding": "base64", "content": "////"}, "not base64-encoded UTF-8"),
+    ],
+)
+def test_odd_contents_answers_leave_the_contract_out_with_a_notice(answer, cause):
+    """An int `content` was a traceback; base64 garbage dropped the contract with no notice."""
+    data, _ = base_data([blob(GOOD)], {f"contents/{GOOD}": answer})
+    assert data.contracts == ()
+    (notice,) = [n for n in data.notices if n.startswith("Contract left out")]
+    assert GOOD in notice and cause in notice
+    one_line(notice)

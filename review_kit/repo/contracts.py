@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .. import bounded_yaml
 from ..errors import ReviewKitError
+from .patterns import login_problem, pattern_problem
 
 CONTRACTS_DIR = "docs/design/module"
 # Archived contracts describe code that is gone; they own nothing any more.
@@ -38,6 +39,13 @@ def login(handle: str) -> str:
     return handle.strip().lstrip("@")
 
 
+def _checked(values: tuple[str, ...], problem) -> tuple[str, ...]:
+    for value in values:
+        if (why := problem(value)) is not None:
+            raise ValueError(why)
+    return values
+
+
 class PathOwners(BaseModel):
     """``primary_code_path_owners``: owners of a part of the contract's primary code."""
 
@@ -45,13 +53,28 @@ class PathOwners(BaseModel):
     paths: tuple[str, ...]
     owners: tuple[str, ...]
 
+    @field_validator("paths")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _checked(value, pattern_problem)
+
+    @field_validator("owners")
+    @classmethod
+    def _logins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _checked(value, login_problem)
+
 
 class PathException(BaseModel):
     """``primary_path_exceptions``: a primary path another document owns."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     path: str
-    owner: str = ""
+    owner: str = ""  # the document that owns it, not a login
+
+    @field_validator("path")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        return _checked((value,), pattern_problem)[0]
 
 
 class ModuleContract(BaseModel):
@@ -97,6 +120,17 @@ class ModuleContract(BaseModel):
         if isinstance(value, list) and not all(isinstance(v, str) and v.strip() for v in value):
             raise ValueError("should be a list of non-empty text")
         return value
+
+    @field_validator("primary_code_paths", "related_code_paths", "validation_paths")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _checked(value, pattern_problem)
+
+    @field_validator("owners", "required_reviewers", "document_stewards")
+    @classmethod
+    def _logins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # "a b @c" would otherwise become a suggested reviewer.
+        return _checked(value, login_problem)
 
     @property
     def name(self) -> str:

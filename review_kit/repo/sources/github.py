@@ -11,6 +11,8 @@ with a notice.
 from __future__ import annotations
 
 import base64
+import binascii
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,6 +30,16 @@ from .snapshot import from_snapshot
 # the repository we know, and reading it all would spend the rate limit.
 MAX_DOCUMENTS = 60
 MAX_CONCURRENT = 8
+# What a tree entry must look like to be asked for: a git object name, and a
+# plain relative path (no "..", "." or empty part that would walk the
+# token-bearing request to another API path, no control character).
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_PATH_PART = re.compile(r"[^\x00-\x1f\x7f\\]+")
+
+
+def _plain_path(path: str) -> bool:
+    parts = path.split("/")
+    return all(p not in ("", ".", "..") and _PATH_PART.fullmatch(p) for p in parts)
 
 
 class GitHubRepositoryData:
@@ -135,13 +147,25 @@ class GitHubRepositoryData:
         entries = tree.get("tree") if isinstance(tree, dict) else None
         if not isinstance(entries, list):
             return ReviewKitError(f"{what}: GitHub sent no tree")
-        blobs = {
-            e["path"]: e.get("sha") or ""
-            for e in entries
-            if isinstance(e, dict) and e.get("type") == "blob" and isinstance(e.get("path"), str)
-        }
+        blobs: dict[str, str] = {}
+        odd = 0
+        for e in entries:
+            if not isinstance(e, dict) or e.get("type") != "blob":
+                continue
+            path, sha = e.get("path"), e.get("sha")
+            if (
+                isinstance(path, str)
+                and _plain_path(path)
+                and isinstance(sha, str)
+                and _SHA.fullmatch(sha)
+            ):
+                blobs[path] = sha
+            else:
+                odd += 1
         if tree.get("truncated"):
             blobs[TRUNCATED] = ""
+        if odd:
+            blobs[ODD_ENTRIES] = str(odd)
         return blobs
 
     def _text(self, repo: str, commit: str, path: str) -> str | ReviewKitError:
@@ -155,6 +179,11 @@ class GitHubRepositoryData:
         if TRUNCATED in tree:
             notices.append(
                 f"GitHub listed only part of the tree at {commit[:10]}; contracts may be missing."
+            )
+        if ODD_ENTRIES in tree:
+            notices.append(
+                f"{tree[ODD_ENTRIES]} tree entries at {commit[:10]} had a path or SHA that is "
+                "not a plain repository path or object name; they were not read."
             )
         documents, listed = _documents(tree)
         if listed > MAX_DOCUMENTS:
@@ -188,18 +217,30 @@ class GitHubRepositoryData:
         what = f"{path} at {commit[:10]}"
         url = self._url(repo, f"contents/{quote(path)}?ref={quote(commit)}")
         body = self.client.get_json(url, what)
-        if not isinstance(body, dict) or body.get("encoding") != "base64":
+        content = body.get("content") if isinstance(body, dict) else None
+        if (
+            not isinstance(body, dict)
+            or body.get("encoding") != "base64"
+            or not isinstance(content, str)
+        ):
             raise ReviewKitError(f"{path}: GitHub sent no base64 content")
         try:
-            return base64.b64decode(body.get("content") or "").decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
+            # GitHub wraps the base64 at 60 columns; anything else outside the
+            # alphabet is garbage, not to be skipped silently.
+            raw = base64.b64decode("".join(content.split("\n")), validate=True)
+        except (ValueError, binascii.Error):
+            raise ReviewKitError(f"{path}: content is not base64") from None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
             raise ReviewKitError(f"{path}: content is not base64-encoded UTF-8") from None
 
 
 T = TypeVar("T")
 
-# A key no path can be: marks a tree GitHub listed only in part.
+# Keys no path can be: a tree GitHub listed only in part; how many entries were odd.
 TRUNCATED = "\0truncated"
+ODD_ENTRIES = "\0odd"
 
 
 def _documents(tree: dict[str, str]) -> tuple[list[str], int]:
