@@ -1,7 +1,7 @@
 """Running git on a local checkout, with failures as one line a user can act on.
 
 Shared by the git-range source, the checkout listing of ``make check-map`` and
-the repository data read from ``--repo-dir``.
+the repository data read from ``--repo-dir`` (at a commit, from git's objects).
 """
 
 from __future__ import annotations
@@ -33,4 +33,5 @@ def run_git(repo_dir: str | Path, *args: str) -> bytes:
     except subprocess.CalledProcessError as exc:
         lines = exc.stderr.decode(errors="replace").strip().splitlines()
         reason = lines[-1] if lines else "failed"
-        raise GitError(f"git {args[0]} in {repo_dir}: {reason}", reason) from None
+        command = next((a for a in args if not a.startswith("-")), "")
+        raise GitError(f"git {command} in {repo_dir}: {reason}", reason) from None

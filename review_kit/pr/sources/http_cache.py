@@ -3,7 +3,9 @@
 requests-cache stores each answer and revalidates it with its ETag, so an
 unchanged PR costs only 304s (free against GitHub's rate limit); the same
 store is what a build falls back on when GitHub cannot answer. A cache SQLite
-cannot use is moved aside with one warning, and the run goes on without it.
+reports corrupt is moved aside with one warning; anything else that stops it
+(a read-only folder, a full disk, a planted symlink or FIFO) means one warning
+and a run without the cache, the stored copy left as it is.
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from pathlib import Path
 import requests
 import requests_cache
 
+from ...untrusted_files import UntrustedFileError, refuse_unless_regular
+
 log = logging.getLogger("review_kit.github")
 
 DB_NAME = "github-http"
+# The files SQLite opens beside the database, following symlinks and blocking
+# on FIFOs: a -shm symlink made requests-cache retry a lock forever.
+SQLITE_FILES = ("", "-wal", "-shm", "-journal")
 # What may be kept: (url, body) -> whether it has the shape GitHub gives that URL.
 Validator = Callable[[str, bytes], bool]
 
@@ -79,14 +86,40 @@ def _move_aside(database: Path) -> Path | None:
     return aside
 
 
+def _corrupt(exc: Exception) -> bool:
+    """Whether SQLite says the file itself is bad (not a database, malformed, failed check).
+
+    Python raises plain DatabaseError for SQLITE_CORRUPT and SQLITE_NOTADB, and
+    its subclasses (OperationalError) for a read-only folder, a full disk or a
+    lock: those say nothing against the stored copy, which must survive them.
+    """
+    return type(exc) is sqlite3.DatabaseError
+
+
 def open_backend(cache_dir: Path, validate: Validator) -> requests_cache.BaseCache:
-    """The SQLite cache; else, after moving a broken one aside, a fresh one; else memory."""
+    """The SQLite cache; else, after moving a corrupt one aside, a fresh one; else memory."""
     database = cache_dir / f"{DB_NAME}.sqlite"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # The cache only saves requests and stands in for GitHub: not a reason to stop.
+        log.warning(
+            "HTTP cache %s: cannot create (%s); working without a cache", cache_dir, exc.strerror
+        )
+        return requests_cache.BaseCache()
+    try:
+        for suffix in SQLITE_FILES:
+            refuse_unless_regular(database.with_name(database.name + suffix), directory_ok=True)
+    except UntrustedFileError as exc:
+        log.warning("HTTP cache %s: working without a cache", exc)
+        return requests_cache.BaseCache()
     try:
         return _open(cache_dir, validate)
     except (sqlite3.Error, OSError) as exc:
         cause = " ".join(str(exc).split()) or type(exc).__name__
-    aside = _move_aside(database) if database.exists() else None
+        # A directory in the database's place holds no cache to lose.
+        corrupt = _corrupt(exc) or (database.is_dir() and not database.is_symlink())
+    aside = _move_aside(database) if corrupt and database.exists() else None
     if aside is not None:
         try:
             backend = _open(cache_dir, validate)
