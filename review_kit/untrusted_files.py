@@ -102,17 +102,20 @@ def refuse_unless_regular(path: Path, directory_ok: bool = False) -> None:
         raise UntrustedFileError(f"{path}: refused, it is {_kind(info.st_mode)}")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` whole or not at all; OSError when it cannot.
 
-    The temporary file is new (``mkstemp``: O_EXCL, a random name, mode 0600),
-    so nothing planted beside ``path`` is written through; ``os.replace``
-    swaps the name, never the file a symlink at ``path`` points to. On any
-    failure the temporary file goes and ``path`` keeps its old content.
+    The temporary file is new (``mkstemp``: O_EXCL, a random name), so
+    nothing planted beside ``path`` is written through; ``os.replace`` swaps
+    the name, never the file a symlink at ``path`` points to. On any failure
+    the temporary file goes and ``path`` keeps its old content. ``mode``:
+    0600 for the kit's own caches, wider for a report a user exports.
     """
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
+            if mode != 0o600:
+                os.fchmod(out.fileno(), mode)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())  # a full disk shows here, not after the rename

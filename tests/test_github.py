@@ -372,7 +372,7 @@ def test_unwritable_cache_dir_is_one_line_and_no_cache(tmp_path, caplog):
     """A cache folder that cannot be made costs the cache, not the run (issue 25, class 7)."""
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with caplog.at_level(logging.WARNING, logger="review_kit"):
+    with caplog.at_level(logging.INFO, logger="review_kit"):
         client = GitHubClient(GitHubSettings(cache_dir=blocker / "cache"))
     client.close()
     lines = [r.getMessage() for r in caplog.records]

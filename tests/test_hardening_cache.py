@@ -214,7 +214,7 @@ def test_write_atomically_never_replaces_a_symlink_target(tmp_path):
 # -- a forged memo entry never hides a finding, nor shows a title of its own -------------
 
 
-def build(stub: GitHubStub, tmp_path: Path, catalog):
+def stub_pr() -> tuple[dict, list[dict]]:
     pull = {
         "number": 7,
         "title": "Read state",
@@ -228,7 +228,11 @@ def build(stub: GitHubStub, tmp_path: Path, catalog):
     }
     row = {"filename": WORKER, "status": "modified", "additions": 3, "deletions": 0}
     row |= {"patch": PATCH, "sha": "c" * 40}
-    stub.add_pr(OMNI, pull, [row])
+    return pull, [row]
+
+
+def build(stub: GitHubStub, tmp_path: Path, catalog):
+    stub.add_pr(OMNI, *stub_pr())
     stub.add_repository(OMNI, "b" * 40)
     return fetch_reviews(OMNI, [7], settings(tmp_path, stub.url), catalog)[0]
 
@@ -366,7 +370,7 @@ def test_a_full_disk_or_read_only_folder_never_moves_the_cache_aside(
     cache = tmp_path / "cache"
     make_cache(cache)
 
-    def failing(cache_dir, validate):
+    def failing(*args):
         raise sqlite3.OperationalError(cause)
 
     monkeypatch.setattr(http_cache, "_open", failing)
@@ -392,14 +396,44 @@ def test_a_corrupt_cache_is_still_moved_aside(tmp_path, caplog):
 
 
 def test_the_tool_runs_without_a_cache_it_cannot_create(tmp_path):
-    """A read-only or impossible cache folder: the run goes on, with one warning."""
+    """A cache folder that cannot be made (read-only, or a file in the way): one notice, no exit 2."""
     blocker = tmp_path / "file"
     blocker.write_text("")
-    files = tmp_path / "files.json"
-    files.write_text(json.dumps([{"filename": WORKER, "status": "modified", "patch": PATCH}]))
-    result = run("--files-from", str(files), "--format", "json", cache=blocker / "cache")
+    with GitHubStub() as stub:
+        stub.add_pr(OMNI, *stub_pr())
+        stub.add_repository(OMNI, "b" * 40)
+        result = run("--pr-number", "7", "--format", "json", api_url=stub.url, cache=blocker / "c")
     assert result.returncode == 0, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "file/c: cannot create" in line and "without a cache" in line
+
+
+@pytest.mark.build
+def test_a_strict_site_build_survives_a_planted_cache(tmp_path):
+    """A FIFO memo, a -shm symlink and a symlinked .partial: the build finishes, says why, and
+    writes through nothing (the old build hung on the FIFO)."""
+    cache = tmp_path / "cache"
+    make_cache(cache)
+    os.mkfifo(cache / FINDINGS_MEMO)
+    (cache / "github-http.sqlite-shm").unlink(missing_ok=True)
+    (cache / "github-http.sqlite-shm").symlink_to("/dev/zero")
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (cache / (FINDINGS_MEMO + ".partial")).symlink_to(victim)
+    env = {**os.environ, "REVIEW_PRS": "19", "REVIEW_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=REPO, timeout=300
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the site build hung on the planted cache")
+    assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
+    assert "github-http.sqlite-shm: refused, it is a symlink" in result.stderr
+    assert f"{FINDINGS_MEMO}: refused, it is a FIFO" in result.stderr
+    assert victim.read_text() == "precious"
+    assert (tmp_path / "site/prs/19/index.html").is_file()
 
 
 # -- class 6: --repo-dir is read at the PR's base commit, from git ------------------------
@@ -525,3 +559,17 @@ def test_a_pr_with_no_base_commit_never_reads_the_checkout(tmp_path):
     data = json.loads(result.stdout)
     assert data["repository_data"]["origin"] == "snapshot"
     assert any("names no base commit" in n for n in data["notices"])
+
+
+def test_an_export_never_writes_through_a_planted_temporary_name(tmp_path):
+    """The review tool's ``--export`` once wrote ``.NAME.partial`` first: a symlink there won."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / ".report.md.partial").symlink_to(victim)
+    files = tmp_path / "files.json"
+    files.write_text(json.dumps([{"filename": WORKER, "status": "modified", "patch": PATCH}]))
+    out = tmp_path / "report.md"
+    result = run("--files-from", str(files), "--export", str(out), cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "precious"
+    assert "Findings" in out.read_text() and out.stat().st_mode & 0o777 == 0o644

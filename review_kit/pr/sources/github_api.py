@@ -219,7 +219,10 @@ class GitHubClient:
     def __init__(self, settings: GitHubSettings) -> None:
         self.settings = settings
         self.log = RequestLog()
-        self.session = open_cached_session(settings.cache_dir, valid_answer)
+        # A run without the cache is a data notice like any fallback: logged at
+        # the build's notice level, so a strict build does not fail over it.
+        level = logging.WARNING if settings.notice_level == "warning" else logging.INFO
+        self.session = open_cached_session(settings.cache_dir, valid_answer, level)
         retry = Retry(
             total=settings.retries,
             connect=settings.retries,
