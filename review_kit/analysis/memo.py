@@ -51,6 +51,8 @@ class _StoredFinding(BaseModel):
     text: str
     detail: str = ""
     hunk: Annotated[str, StringConstraints(pattern=r"^(?:[0-9a-f]{64})?$")] = ""
+    # What the engine said about this one hit; PR-derived, escaped by every output.
+    reason: str = ""
 
 
 class _StoredScan(BaseModel):
@@ -68,7 +70,7 @@ def _stored(scan: FileScan) -> _StoredScan:
     return _StoredScan.model_construct(
         findings=[
             _StoredFinding.model_construct(
-                rule=f.rule, line=f.line, text=f.text, detail=f.detail, hunk=f.hunk
+                rule=f.rule, line=f.line, text=f.text, detail=f.detail, hunk=f.hunk, reason=f.reason
             )
             for f in scan.findings
         ],
@@ -120,6 +122,8 @@ class FindingsMemo:
                     message=by_id[f.rule].message,
                     detail=f.detail,
                     hunk=f.hunk,
+                    severity=by_id[f.rule].severity,
+                    reason=f.reason,
                 )
                 for f in found.findings
             ],
