@@ -573,3 +573,16 @@ def test_an_export_never_writes_through_a_planted_temporary_name(tmp_path):
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "precious"
     assert "Findings" in out.read_text() and out.stat().st_mode & 0o777 == 0o644
+
+
+def test_git_output_is_bounded(tmp_path):
+    """A base commit's listing is read with a cap: past it git is stopped, one line says why."""
+    from review_kit.git import GitError, run_git
+
+    checkout = vllm_omni_checkout(tmp_path)
+    listing = run_git(checkout, "ls-tree", "-r", "main", max_bytes=1 << 20)
+    assert b"engine_orchestration.md" in listing
+    with pytest.raises(GitError, match=r"git ls-tree in .*: output over 100 bytes"):
+        run_git(checkout, "ls-tree", "-r", "main", max_bytes=100)
+    with pytest.raises(GitError, match="Not a valid object name"):
+        run_git(checkout, "ls-tree", "no-such-commit", max_bytes=100)

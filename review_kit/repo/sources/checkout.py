@@ -25,6 +25,9 @@ from ..model import RepositoryData
 MAX_DOCUMENT_BYTES = 1 << 20
 # As many documents as the GitHub source reads (vllm-omni has about 25).
 MAX_DOCUMENTS = 60
+# A listing of the contracts folder is a few kilobytes; a folder of millions
+# of files is refused rather than held in memory.
+MAX_LISTING_BYTES = 8 << 20
 # git's modes for a file's content; 120000 is a symlink, 160000 a submodule.
 _FILE_MODES = {"100644", "100755"}
 _SYMLINK_MODE = "120000"
@@ -60,7 +63,11 @@ def list_at_commit(repo_dir: str | Path, commit: str, folder: str) -> list[TreeE
     """Every entry under ``folder`` (a repository path) at ``commit``, from git, not the disk."""
     # Literal: a path is never read as pathspec magic (":(glob)...").
     options = ("-r", "-z", "-l", "--full-tree", "--end-of-options")
-    out = run_git(repo_dir, "--literal-pathspecs", "ls-tree", *options, commit, "--", folder)
+    out = run_git(
+        repo_dir,
+        *("--literal-pathspecs", "ls-tree", *options, commit, "--", folder),
+        max_bytes=MAX_LISTING_BYTES,
+    )
     entries = []
     for record in out.decode("utf-8", "surrogateescape").split("\0"):
         match = _ENTRY.fullmatch(record)
@@ -79,7 +86,7 @@ def read_entry(repo_dir: str | Path, entry: TreeEntry, max_bytes: int = MAX_DOCU
         raise ReviewKitError(f"{entry.path}: not a file at the base commit")
     if entry.size > max_bytes:
         raise ReviewKitError(f"{entry.path}: {entry.size} bytes, over the {max_bytes}-byte limit")
-    data = run_git(repo_dir, "cat-file", "blob", entry.oid)
+    data = run_git(repo_dir, "cat-file", "blob", entry.oid, max_bytes=max_bytes)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
