@@ -586,3 +586,21 @@ def test_git_output_is_bounded(tmp_path):
         run_git(checkout, "ls-tree", "-r", "main", max_bytes=100)
     with pytest.raises(GitError, match="Not a valid object name"):
         run_git(checkout, "ls-tree", "no-such-commit", max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"XDG_STATE_HOME": "/state", "HOME": "/home/u"}, "/state/vllm-omni-review-kit"),
+        (
+            {"XDG_STATE_HOME": "relative", "HOME": "/home/u"},
+            "/home/u/.local/state/vllm-omni-review-kit",
+        ),
+        ({}, None),
+    ],
+)
+def test_the_seal_key_s_folder_follows_xdg(tmp_path, env, expected):
+    from review_kit.settings import github_settings
+
+    state = github_settings(tmp_path, env).state_dir
+    assert (str(state) if state else None) == expected

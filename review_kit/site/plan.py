@@ -139,10 +139,11 @@ MAX_MEMO_BYTES = 64 << 20
 
 def memo_key(github: GitHubSettings) -> bytes | None:
     """The key that seals the memo, or None (and a log line): then no memo is read or written."""
+    level = NOTICE_LEVELS[github.notice_level]
     if github.state_dir is None:
+        log.log(level, "No state folder (HOME unset): no findings memo, every patch is read")
         return None
     path = github.state_dir / MEMO_KEY
-    level = NOTICE_LEVELS[github.notice_level]
     if path.resolve().is_relative_to(github.cache_dir.resolve()):
         log.log(level, "%s: a key inside the cache directory proves nothing; no findings memo", path)
         return None
