@@ -6,7 +6,9 @@ exactly those, so a changed rule, a kit upgrade or an edited patch never
 meets an old answer. The memo is plain data: ``to_json`` and ``from_json``
 turn it into text and back, validated with pydantic (never pickle: the file
 sits in a cache directory anyone may write to), and the front end decides
-where the text lives.
+where the text lives and seals it (``site/plan.py``), since anyone can compute
+a key. An entry stores only what the scan measured: titles, guide sections,
+messages and severities come from the rules when it is used.
 """
 
 from __future__ import annotations

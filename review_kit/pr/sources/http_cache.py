@@ -4,8 +4,8 @@ requests-cache stores each answer and revalidates it with its ETag, so an
 unchanged PR costs only 304s (free against GitHub's rate limit); the same
 store is what a build falls back on when GitHub cannot answer. A cache SQLite
 reports corrupt is moved aside with one warning; anything else that stops it
-(a read-only folder, a full disk, a planted symlink or FIFO) means one warning
-and a run without the cache, the stored copy left as it is.
+(a read-only folder, a full disk, a planted symlink or FIFO) means one line at
+the notice level and a run without the cache, the stored copy left as it is.
 """
 
 from __future__ import annotations
