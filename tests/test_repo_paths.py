@@ -48,6 +48,7 @@ PARTIAL_FOLDER_PATHS = {
     "vllm_omni/model_executor/models/registry.py": "fa1cedc4fd5b13f74ded94a43a5ebe5e612b9755",
     "vllm_omni/diffusion/forward_context.py": "53597a9c8a6b23be42ecbc23792dadccbab5b99f",
     "tests/diffusion/test_step_request_lifecycle.py": "2f39312a9b8298873f72ab513fdf003c811342f8",
+    "vllm_omni/entrypoints/utils.py": "2c963ce96c51e2254ea43d4a03cceea89d577343",
     # Not in a partial folder, but missing from the listing, which is a union
     # over history "give or take a few"; imported by engine/stage_runtime.py.
     "vllm_omni/entrypoints/stage_utils.py": "0d2484f46958a496686c30eab31da3fa67f676f6",
