@@ -87,8 +87,10 @@ def read_untrusted(path: Path, max_bytes: int) -> bytes:
 def refuse_unless_regular(path: Path, directory_ok: bool = False) -> None:
     """Nothing when ``path`` is absent or a regular file; else UntrustedFileError naming it.
 
-    For files another library opens itself (SQLite's database, ``-wal`` and
-    ``-shm``): checked with lstat, so a symlink is refused, not followed.
+    For files another library opens itself and writes in place (SQLite's
+    database, ``-wal`` and ``-shm``): checked with lstat, so a symlink is
+    refused, not followed, and so is a hard link, which would be written
+    through to a file elsewhere.
     ``directory_ok`` lets a real directory through, for a caller that has
     its own answer to one (it can neither hang nor be written through).
     """
@@ -100,6 +102,8 @@ def refuse_unless_regular(path: Path, directory_ok: bool = False) -> None:
         raise UntrustedFileError(f"{path}: cannot inspect ({exc.strerror})") from None
     if not (stat.S_ISREG(info.st_mode) or (directory_ok and stat.S_ISDIR(info.st_mode))):
         raise UntrustedFileError(f"{path}: refused, it is {_kind(info.st_mode)}")
+    if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        raise UntrustedFileError(f"{path}: refused, it has {info.st_nlink} hard links")
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:

@@ -330,7 +330,7 @@ print(type(backend).__name__)
 
 
 @pytest.mark.parametrize("suffix", ["-shm", "-wal", ""])
-@pytest.mark.parametrize("plant", ["symlink", "fifo"])
+@pytest.mark.parametrize("plant", ["symlink", "fifo", "hardlink"])
 def test_a_planted_sqlite_file_means_no_cache_not_a_hang(tmp_path, suffix, plant):
     cache = tmp_path / "cache"
     make_cache(cache)
@@ -338,8 +338,12 @@ def test_a_planted_sqlite_file_means_no_cache_not_a_hang(tmp_path, suffix, plant
     before = database.read_bytes()
     target = cache / f"github-http.sqlite{suffix}"
     target.unlink(missing_ok=True)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"someone else's file")
     if plant == "symlink":
         target.symlink_to("/dev/zero")
+    elif plant == "hardlink":  # SQLite would write through it to the victim
+        os.link(victim, target)
     else:
         os.mkfifo(target)
     try:
@@ -356,7 +360,8 @@ def test_a_planted_sqlite_file_means_no_cache_not_a_hang(tmp_path, suffix, plant
     assert result.stdout.strip() == "BaseCache"  # in memory: no cache on disk this run
     [line] = result.stderr.strip().splitlines()
     assert str(target) in line and "refused" in line and "without a cache" in line
-    assert target.is_symlink() or target.is_fifo()  # left where it is: not ours to delete
+    assert os.path.lexists(target)  # left where it is: not ours to delete
+    assert victim.read_bytes() == b"someone else's file"
     if suffix:
         assert database.read_bytes() == before
 
