@@ -144,11 +144,14 @@ def memo_key(github: GitHubSettings) -> bytes | None:
         log.log(level, "No state folder (HOME unset): no findings memo, every patch is read")
         return None
     path = github.state_dir / MEMO_KEY
-    if path.resolve().is_relative_to(github.cache_dir.resolve()):
-        log.log(level, "%s: a key inside the cache directory proves nothing; no findings memo", path)
-        return None
     try:
+        if path.resolve().is_relative_to(github.cache_dir.resolve()):
+            log.log(level, "%s: a key inside the cache directory proves nothing; no memo", path)
+            return None
         return local_key(path)
+    except RuntimeError:  # resolve() on a symlink loop
+        log.log(level, "%s: no findings memo (a symlink loop in its path)", path)
+        return None
     except (OSError, ReviewKitError) as exc:
         log.log(level, "%s: no findings memo (%s)", path, _cause(exc))
         return None
