@@ -17,6 +17,7 @@ from .commands import without_covered
 from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
+from .findings import collapse, ranked
 from .model import (
     AreaReview,
     CheckResult,
@@ -55,7 +56,12 @@ def analyse(
         found = scan(pr, catalog)
     # The checks count every finding; the page, reports and items list the first
     # MAX_FINDINGS, so 100k hostile lines cannot make a 77 MB page.
-    listed = found.findings[:MAX_FINDINGS]
+    # The most severe first, as every output orders them.
+    listed = (
+        ranked(found.findings)[:MAX_FINDINGS]
+        if len(found.findings) > MAX_FINDINGS
+        else found.findings
+    )
     items = review_items(areas, pr, listed)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
     checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
@@ -67,8 +73,8 @@ def analyse(
     notices = list(pr.notices) + (repo_review.notices if repo_review else [])
     if len(found.findings) > len(listed):
         notices.append(
-            f"The content rules made {len(found.findings):,} findings; the first {len(listed)} "
-            "are listed, and each rule's check counts all of its own."
+            f"The content rules made {len(found.findings):,} findings; the {len(listed)} most "
+            "severe are listed, and each rule's check counts all of its own."
         )
     if pr.changed_files > len(pr.files):
         notices.append(
@@ -86,7 +92,7 @@ def analyse(
         reading=reading,
         notices=notices,
         repository=repo_review,
-        findings=listed,
+        findings=collapse(listed),
         unread=found.unread,
         questions=review_questions(catalog.focus_map, pr, areas, listed),
     )

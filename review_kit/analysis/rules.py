@@ -311,6 +311,7 @@ def _finding(rule: ContentRule, ctx: FileContext, line: int, detail: str = "") -
         message=rule.message,
         detail=detail,
         hunk=hunk.digest if hunk else "",
+        severity=rule.severity,
     )
 
 
@@ -573,7 +574,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
             result = scan_file(f, mine)
         else:
             key = memo.key(f, mine)
-            result = memo.get(key)
+            result = memo.get(key, f, mine)
             if result is None:
                 result = scan_file(f, mine)
                 memo.put(key, result)
