@@ -431,18 +431,20 @@ def test_contract_without_validation_paths_is_not_a_pass():
 class CannedGitHub:
     """A client whose answers are given per URL path; every URL asked is kept."""
 
-    def __init__(self, answers: dict[str, object]) -> None:
+    def __init__(self, answers: dict[str, object], slow: float = 0.0) -> None:
         from review_kit.pr.sources.github_api import GitHubSettings
 
         self.settings = GitHubSettings(api_url="https://api.example")
-        self.answers, self.asked = answers, []
+        self.answers, self.asked, self.slow = answers, [], slow
 
-    def get_json(self, url: str, what: str):
+    def get_json(self, url: str, what: str, until: float | None = None):
         from urllib.parse import urlsplit
 
         from review_kit.errors import ReviewKitError
 
         self.asked.append(url)
+        if self.slow and "/contents/" in url:
+            time.sleep(self.slow)  # a trickled answer, each within its own timeout
         path = urlsplit(url).path.split("/repos/o/r/", 1)[1]
         if path not in self.answers:
             raise ReviewKitError(f"{what}: 404")
@@ -499,3 +501,35 @@ def test_odd_contents_answers_leave_the_contract_out_with_a_notice(answer, cause
     (notice,) = [n for n in data.notices if n.startswith("Contract left out")]
     assert GOOD in notice and cause in notice
     one_line(notice)
+
+
+# -- class 9: one deadline for the documents' fetch ---------------------------------
+
+
+def test_document_fetch_has_one_deadline_then_the_snapshot_with_a_notice():
+    """Sixty trickled contents answers took 60 x the request timeout / 8 workers (160 s)."""
+    from review_kit.repo.sources.github import GitHubRepositoryData
+
+    paths = [f"docs/design/module/d{i:02}.md" for i in range(60)]
+    tree = [blob(path, f"{i:040x}") for i, path in enumerate(paths)]
+    answers = {"git/trees/" + "c" * 40: {"tree": tree}}
+    answers |= {f"contents/{path}": contents(contract_text("")) for path in paths}
+    client = CannedGitHub(answers, slow=0.4)
+    reader = GitHubRepositoryData(client, deadline=0.5)
+    start = time.perf_counter()
+    data = reader.at("o/r", "c" * 40)
+    took = time.perf_counter() - start
+    assert took < 1.5, took  # 60 x 0.4 s / 8 workers = 3 s without the deadline
+    assert data.origin == "snapshot"
+    (notice,) = [n for n in data.notices if "deadline" in n]
+    assert "0.5 s deadline" in notice and "snapshot" in notice
+    one_line(notice)
+
+
+def test_client_asks_nothing_once_the_deadline_has_passed(tmp_path):
+    from review_kit.pr.sources.github_api import GitHubClient, GitHubSettings, NetworkError
+
+    client = GitHubClient(GitHubSettings(api_url="http://127.0.0.1:9", cache_dir=tmp_path))
+    with pytest.raises(NetworkError, match="deadline had passed"):
+        client.get_json("http://127.0.0.1:9/repos/o/r/contents/x", "x", time.monotonic() - 1)
+    assert client.log.sent == 0

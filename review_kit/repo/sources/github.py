@@ -14,8 +14,9 @@ import base64
 import binascii
 import re
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -30,6 +31,10 @@ from .snapshot import from_snapshot
 # the repository we know, and reading it all would spend the rate limit.
 MAX_DOCUMENTS = 60
 MAX_CONCURRENT = 8
+# One deadline for reading every tree and document a call asks for: sixty
+# answers trickled in one after another at the 20 s request timeout took
+# 160 s. Past it, the bundled snapshot stands in, with a notice.
+FETCH_DEADLINE = 30.0
 # What a tree entry must look like to be asked for: a git object name, and a
 # plain relative path (no "..", "." or empty part that would walk the
 # token-bearing request to another API path, no control character).
@@ -45,8 +50,9 @@ def _plain_path(path: str) -> bool:
 class GitHubRepositoryData:
     """Reads repository data at a commit; one instance per build shares its memos."""
 
-    def __init__(self, client: GitHubClient) -> None:
+    def __init__(self, client: GitHubClient, deadline: float = FETCH_DEADLINE) -> None:
         self.client = client
+        self.deadline = deadline
         self._lock = threading.Lock()
         self._at: dict[tuple[str, str], RepositoryData] = {}
         # blob SHA -> parsed document (None: no front matter), or the error line.
@@ -55,18 +61,27 @@ class GitHubRepositoryData:
         # (repo, commit) -> its tree: whoever asks first reads it, the rest wait.
         self._trees: dict[tuple[str, str], Future[dict[str, str] | ReviewKitError]] = {}
 
-    def prefetch_tree(self, repo: str, commit: str) -> None:
+    def prefetch_tree(self, repo: str, commit: str, until: float | None = None) -> None:
         """Read the tree at ``commit`` now (once, whoever asks first), for ``at_many`` later.
 
         A tree's URL depends on the commit alone, so reading it as soon as a
         PR names its base changes no URL, only when it is asked.
         """
+        future, mine = self._tree_future(repo, commit)
+        if mine:
+            self._fill_tree(future, repo, commit, until)
+
+    def _tree_future(self, repo: str, commit: str) -> tuple[Future, bool]:
+        """The tree's future, and whether the caller is the one to read it."""
         with self._lock:
             if (repo, commit) in self._trees:
-                return
+                return self._trees[(repo, commit)], False
             self._trees[(repo, commit)] = future = Future()
+            return future, True
+
+    def _fill_tree(self, future: Future, repo: str, commit: str, until: float | None) -> None:
         try:
-            future.set_result(self._tree(repo, commit))
+            future.set_result(self._tree(repo, commit, until))
         except BaseException as exc:  # waiters must not wait forever
             future.set_exception(exc)
             raise
@@ -87,11 +102,30 @@ class GitHubRepositoryData:
         wanted = sorted(set(commits))
         with self._lock:
             todo = [c for c in wanted if (repo, c) not in self._at]
-        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            list(pool.map(lambda c: self.prefetch_tree(repo, c), todo))
-        with self._lock:
-            pending = {c: self._trees[(repo, c)] for c in todo}
-        trees = {c: future.result() for c, future in pending.items()}
+        until = time.monotonic() + self.deadline
+        # Not a ``with`` block: leaving one waits for every thread, deadline or not.
+        pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT)
+        try:
+            return self._read(repo, wanted, todo, until, pool)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _late(self) -> ReviewKitError:
+        return ReviewKitError(f"not read within the fetch's {self.deadline:g} s deadline")
+
+    def _read(
+        self, repo: str, wanted: list[str], todo: list[str], until: float, pool: ThreadPoolExecutor
+    ) -> dict[str, RepositoryData]:
+        pending: dict[str, Future] = {}
+        for commit in todo:
+            # A tree another thread is already reading is waited for, within the deadline.
+            pending[commit], mine = self._tree_future(repo, commit)
+            if mine:
+                pool.submit(self._fill_tree, pending[commit], repo, commit, until)
+        wait(pending.values(), timeout=max(0.0, until - time.monotonic()))
+        trees: dict[str, dict[str, str] | ReviewKitError] = {
+            c: f.result() if f.done() else self._late() for c, f in pending.items()
+        }
         # blob SHA -> (commit, path) it is read at: the first commit that lists it.
         reads: dict[str, tuple[str, str]] = {}
         for commit in todo:
@@ -106,19 +140,22 @@ class GitHubRepositoryData:
                     known = sha in self._blobs or sha in self._ci_blobs
                 if sha and not known:
                     reads.setdefault(sha, (commit, path))
-        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            texts = dict(
-                zip(reads, pool.map(lambda at: self._text(repo, *at), reads.values()), strict=True)
-            )
+        asked = {sha: pool.submit(self._text, repo, *at, until) for sha, at in reads.items()}
+        wait(asked.values(), timeout=max(0.0, until - time.monotonic()))
+        late = {sha for sha, future in asked.items() if not future.done()}
         with self._lock:
-            for sha, text in texts.items():
+            for sha, future in asked.items():
+                if sha in late:
+                    continue  # not remembered: a later call may read it in time
                 path = reads[sha][1]
                 if path == CI_DEPENDENCIES_PATH:
-                    self._ci_blobs[sha] = _parsed_ci(text)
+                    self._ci_blobs[sha] = _parsed_ci(future.result())
                 else:
-                    self._blobs[sha] = _parsed_contract(text, path)
+                    self._blobs[sha] = _parsed_contract(future.result(), path)
         for commit in todo:
             tree = trees[commit]
+            if not isinstance(tree, ReviewKitError) and late & set(tree.values()):
+                tree = self._late()
             if isinstance(tree, ReviewKitError):
                 data = from_snapshot()
                 data.notices.append(
@@ -135,12 +172,14 @@ class GitHubRepositoryData:
     def _url(self, repo: str, tail: str) -> str:
         return f"{self.client.settings.api_url}/repos/{repo}/{tail}"
 
-    def _tree(self, repo: str, commit: str) -> dict[str, str] | ReviewKitError:
+    def _tree(
+        self, repo: str, commit: str, until: float | None = None
+    ) -> dict[str, str] | ReviewKitError:
         """path -> blob SHA at ``commit`` (with ``TRUNCATED`` set if GitHub cut the list)."""
         what = f"tree of {repo} at {commit[:10]}"
         try:
             tree = self.client.get_json(
-                self._url(repo, f"git/trees/{quote(commit)}?recursive=1"), what
+                self._url(repo, f"git/trees/{quote(commit)}?recursive=1"), what, until
             )
         except ReviewKitError as exc:
             return exc
@@ -168,9 +207,11 @@ class GitHubRepositoryData:
             blobs[ODD_ENTRIES] = str(odd)
         return blobs
 
-    def _text(self, repo: str, commit: str, path: str) -> str | ReviewKitError:
+    def _text(
+        self, repo: str, commit: str, path: str, until: float | None = None
+    ) -> str | ReviewKitError:
         try:
-            return self._contents(repo, path, commit)
+            return self._contents(repo, path, commit, until)
         except ReviewKitError as exc:
             return exc
 
@@ -213,10 +254,10 @@ class GitHubRepositoryData:
             return None
         return CiDependencies(known.jobs, known.fallback, known.path, commit)
 
-    def _contents(self, repo: str, path: str, commit: str) -> str:
+    def _contents(self, repo: str, path: str, commit: str, until: float | None = None) -> str:
         what = f"{path} at {commit[:10]}"
         url = self._url(repo, f"contents/{quote(path)}?ref={quote(commit)}")
-        body = self.client.get_json(url, what)
+        body = self.client.get_json(url, what, until)
         content = body.get("content") if isinstance(body, dict) else None
         if (
             not isinstance(body, dict)
