@@ -81,12 +81,14 @@ def rule_checks(found: Scan, catalog: Catalog) -> list[CheckResult]:
         hits = [f for f in found.findings if f.rule == rule.id]
         applied = found.read_by.get(rule.id, [])
         # A file the rule applies to but could not read is never "nothing found".
-        skipped = [name for name in applied if name in found.unread]
-        read = [name for name in applied if name not in found.unread]
+        skipped = found.unread_by.get(rule.id, [])
+        read = [name for name in applied if name not in skipped]
         if hits:
             where = sample([f"{h.file}:{h.line}" for h in hits])
             status, reason = "attention", f"{len(hits)} finding(s): {where}. {rule.message}"
             files = sorted({h.file for h in hits})
+            if skipped:
+                reason += f" Not read, so look by hand: {sample(skipped)}."
         elif skipped:
             shown = sample([f"{name} ({found.unread[name]})" for name in skipped])
             status, files = "attention", skipped

@@ -42,8 +42,10 @@ class FileScan:
 class Scan:
     findings: list[Finding]
     unread: dict[str, str]  # file -> why its changes were not read
-    # rule id -> files the rule applies to (those in ``unread`` it could not read)
+    # rule id -> files the rule applies to (those in ``unread_by`` it could not read)
     read_by: dict[str, list[str]]
+    # rule id -> files it applies to, could have fired on, and could not read
+    unread_by: dict[str, list[str]] = field(default_factory=dict)
 
 
 # -- Python: structural matches ------------------------------------------------
@@ -566,6 +568,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
     findings: list[Finding] = []
     unread: dict[str, str] = {}
     read_by: dict[str, list[str]] = {}
+    unread_by: dict[str, list[str]] = {}
     for f in pr.files:
         mine = rule_set.for_path(f.filename)
         if not mine or f.status == "removed":
@@ -579,9 +582,14 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
                 result = scan_file(f, mine)
                 memo.put(key, result)
         findings += result.findings
-        if result.unread:
-            unread[f.filename] = result.unread
         # Every file a rule applies to; the checks set apart those left unread.
         for rule in mine.rules:
             read_by.setdefault(rule.id, []).append(f.filename)
-    return Scan(findings, unread, read_by)
+        if result.unread:
+            unread[f.filename] = result.unread
+            # A rule whose words the raw patch lacks could not fire there: for
+            # it the file was read. Without a patch, every rule missed it.
+            could_fire = mine.firing(f.patch)[0] if f.patch else mine.rules
+            for rule in could_fire:
+                unread_by.setdefault(rule.id, []).append(f.filename)
+    return Scan(findings, unread, read_by, unread_by)
