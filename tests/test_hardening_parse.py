@@ -169,7 +169,7 @@ def test_an_unread_file_keeps_its_rules_from_saying_pass(catalog):
     broken = "@@ -0,0 +1,1 @@\n+x = 1\n+data = pickle.loads(blob)"  # header under-counts
     pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=broken))
     review, check = unsafe_check(catalog, pr)
-    assert "fewer lines" in review.unread[PAYLOAD] or "outside" in review.unread[PAYLOAD]
+    assert "than its header counts" in review.unread[PAYLOAD]
     assert check.status == "attention"
     assert PAYLOAD in check.reason and "not read" in check.reason
 
@@ -177,7 +177,13 @@ def test_an_unread_file_keeps_its_rules_from_saying_pass(catalog):
 def test_undercounting_hunk_header_is_unread_not_silently_short():
     """unidiff stopped at the header's count and dropped the lines after it."""
     diff = parse_patch("@@ -1,1 +1,1 @@\n-a\n+b\n+pickle.loads(x)\n")
-    assert diff.unreadable and "header" in diff.why
+    assert diff.unreadable and diff.why == "hunk 1 has more lines (3) than its header counts"
+    shorter = parse_patch("@@ -1,2 +1,2 @@\n-a\n+b\n@@ -9 +9 @@\n x\n")
+    assert shorter.why == "hunk 1 has fewer lines (2) than its header counts"
+    stray = parse_patch("@@ -1 +1 @@\n-a\n+b\nBinary files a and b differ\n")
+    assert stray.why == "hunk 1 holds a line that is not a diff line"
+    fine = parse_patch("@@ -1,3 +1,3 @@\n a\n\n-b\n+c\n\\ No newline at end of file\n")
+    assert not fine.unreadable and fine.added == {3: "c"}
 
 
 def test_git_range_reads_form_feed_cr_and_nel_lines(tmp_path):

@@ -112,42 +112,42 @@ def patch_lines(patch: str) -> list[str]:
     return [line + "\n" for line in lines]
 
 
-def hunk_shape_problem(lines: list[str]) -> str | None:
-    """Why the lines are not hunks whose bodies match their headers' counts, or None.
+_HEADER_LINE = re.compile(r"^@@[^\n]*\n", re.MULTILINE)
+_EMPTY_LINE = re.compile(r"\n(?=\n)")
 
-    One pass, no regular expression over a body line: what unidiff would
-    otherwise read outside a hunk (and try its quadratic "Binary files"
-    pattern on) is refused here.
+
+def hunk_shape_problem(text: str) -> str | None:
+    """Why ``text`` (ending in ``\\n``) is not hunks whose bodies match their headers' counts.
+
+    What unidiff would read outside a hunk, it tries its file-header and
+    "Binary files" patterns on, some of them quadratic in a long line: such a
+    line is refused here. Each body is counted with ``str.count`` (each line
+    by its first character), so the check costs a few scans per hunk.
     """
-    old = new = hunks = 0
-    for number, line in enumerate(lines, 1):
-        if line.startswith("@@"):
-            if old or new:
-                return f"hunk {hunks} has fewer lines than its header counts"
-            header = _HUNK_HEADER.match(line)
-            if header is None:
-                return f"patch line {number} is not a hunk header"
-            old = int(header[1]) if header[1] is not None else 1
-            new = int(header[2]) if header[2] is not None else 1
-            hunks += 1
-            continue
-        kind = line[:1]
-        if kind == "\\":
-            continue  # "\\ No newline at end of file"
-        if not hunks or not (old or new):
-            return f"patch line {number} lies outside every hunk (a header under-counts)"
-        if kind == "+":
-            new -= 1
-        elif kind == "-":
-            old -= 1
-        elif kind in (" ", "\n"):
-            old, new = old - 1, new - 1
-        else:
-            return f"patch line {number} is not a diff line"
-        if old < 0 or new < 0:
-            return f"hunk {hunks} has more lines than its header counts"
-    if old or new:
-        return f"hunk {hunks} has fewer lines than its header counts"
+    headers = list(_HEADER_LINE.finditer(text))
+    if not headers or headers[0].start() != 0:
+        return "patch line 1 is not a hunk header"
+    for index, header in enumerate(headers, 1):
+        counts = _HUNK_HEADER.match(header[0])
+        if counts is None:
+            line = text.count("\n", 0, header.start()) + 1
+            return f"patch line {line} is not a hunk header"
+        old = int(counts[1]) if counts[1] is not None else 1
+        new = int(counts[2]) if counts[2] is not None else 1
+        end = headers[index].start() if index < len(headers) else len(text)
+        body = "\n" + text[header.end() : end]  # each line now follows a "\n"
+        lines = body.count("\n") - 1
+        added, removed, context = body.count("\n+"), body.count("\n-"), body.count("\n ")
+        # A bare newline (or CRLF) is a context line whose space was trimmed.
+        empty = len(_EMPTY_LINE.findall(body)) + body.count("\n\r\n")
+        markers = body.count("\n\\")  # "\\ No newline at end of file"
+        if added + removed + context + empty + markers != lines:
+            return f"hunk {index} holds a line that is not a diff line"
+        if (removed + context + empty, added + context + empty) != (old, new):
+            shown = removed + added + context + empty
+            fewer = removed + context + empty < old or added + context + empty < new
+            side = "fewer" if fewer else "more"
+            return f"hunk {index} has {side} lines ({shown}) than its header counts"
     return None
 
 
@@ -188,10 +188,10 @@ def parse_patch(patch: str | None) -> FileDiff:
         return _unread(f"its patch is {count:,} lines, over the {MAX_PATCH_LINES:,} read")
     if len(patch) > MAX_PATCH_CHARS:
         return _unread(f"its patch is {len(patch):,} characters, over the {MAX_PATCH_CHARS:,} read")
-    lines = patch_lines(patch)
-    problem = hunk_shape_problem(lines)
+    problem = hunk_shape_problem(patch if patch.endswith("\n") else patch + "\n")
     if problem is not None:
         return _unread(problem)
+    lines = patch_lines(patch)
     try:
         patched = PatchSet(_HEADER + lines)[0]
     except (UnidiffParseError, IndexError):

@@ -236,15 +236,12 @@ def _try_parse(lines: list[DiffLine], before: str = "", after: str = "") -> Pars
     header = [" " * (level - base) + "if True:" for level in levels]
     if before:
         header.append(" " * (first - base) + before)
-    body: list[str] = []
-    body_numbers: list[int] = []
-    for line in lines:
-        # Python ends a line at a lone CR too, git does not: each piece is a
-        # parsed line of its own that maps back to the one diff line, so the
-        # lines after it keep their numbers and what follows the CR is read.
-        for piece in line.text.split("\r"):
-            body.append(piece[min(base, _indent(piece)) :] if piece.strip() else "")
-            body_numbers.append(line.number)
+    # Python ends a line at a lone CR too, git does not: each piece is a
+    # parsed line of its own that maps back to the one diff line, so the
+    # lines after it keep their numbers and what follows the CR is read.
+    pieces = [(line.number, piece) for line in lines for piece in line.text.split("\r")]
+    body = [piece[min(base, _indent(piece)) :] if piece.strip() else "" for _, piece in pieces]
+    body_numbers = [number for number, _ in pieces]
     footer = [after[base:] if after.startswith(" " * base) else after] if after else []
     source = "\n".join(header + body + footer) + "\n"
     try:
