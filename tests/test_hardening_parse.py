@@ -539,3 +539,24 @@ def test_client_asks_nothing_once_the_deadline_has_passed(tmp_path):
     with pytest.raises(NetworkError, match="deadline had passed"):
         client.get_json("http://127.0.0.1:9/repos/o/r/contents/x", "x", time.monotonic() - 1)
     assert client.log.sent == 0
+
+
+@pytest.mark.parametrize(
+    "content, cause",
+    [
+        ("[" * 200_000 + "]" * 200_000, "nested deeper"),
+        ('["' + "a" * 10 + '", ' + "9" * 5000 + "]", "digits"),
+    ],
+    ids=["deep", "long-int"],
+)
+def test_files_from_with_deep_json_or_a_huge_number_is_one_line(tmp_path, content, cause):
+    """A deep list was a RecursionError, a 5000-digit number a ValueError, from the review tool."""
+    from review_kit.errors import ReviewKitError
+    from review_kit.pr.sources.json_file import from_file
+
+    path = tmp_path / "files.json"
+    path.write_text(content)
+    with pytest.raises(ReviewKitError) as refused:
+        from_file(path, "o/r", None)
+    one_line(str(refused.value))
+    assert str(refused.value).startswith(f"{path}: not valid JSON") and cause in str(refused.value)
