@@ -13,6 +13,7 @@ from ...git import run_git
 from ..ci import CI_DEPENDENCIES_PATH, parse_ci_dependencies
 from ..contracts import CONTRACTS_DIR, contract_from_document, is_contract_path
 from ..model import RepositoryData
+from ..skill import MAX_FILE_BYTES, read_skill
 
 
 def _head(repo_dir: Path) -> str:
@@ -54,4 +55,16 @@ def from_checkout(repo_dir: str | Path, repo: str = "vllm-project/vllm-omni") ->
             notices.append(f"CI jobs not shown: {exc}")
     else:
         notices.append(f"CI jobs not shown: the checkout has no {CI_DEPENDENCIES_PATH}.")
-    return RepositoryData(tuple(contracts), ci, "checkout", repo, commit, notices)
+    skill = read_skill(lambda path: _read_bytes(root, path), commit)
+    notices += skill.notices
+    return RepositoryData(tuple(contracts), ci, "checkout", repo, commit, notices, skill)
+
+
+def _read_bytes(root: Path, path: str) -> bytes | None:
+    """A file's bytes, None when absent; never more than the skill reader's bound plus one."""
+    target = root / path
+    if not target.is_file():
+        return None
+    with target.open("rb") as handle:
+        # One byte over the bound is enough for the reader to refuse it by size.
+        return handle.read(MAX_FILE_BYTES + 1)

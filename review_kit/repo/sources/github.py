@@ -14,6 +14,7 @@ import base64
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -22,6 +23,15 @@ from ...pr.sources.github_api import GitHubClient
 from ..ci import CI_DEPENDENCIES_PATH, CiDependencies, parse_ci_dependencies
 from ..contracts import ModuleContract, contract_from_document, is_contract_path
 from ..model import RepositoryData
+from ..skill import (
+    PRE_COMMIT_CONFIG,
+    SKILL_FILES,
+    PreCommitHooks,
+    ReviewSkill,
+    SkillDocument,
+    parse_pre_commit,
+    parse_skill_document,
+)
 from .snapshot import from_snapshot
 
 # vllm-omni has about 25 contract documents; a tree listing far more is not
@@ -40,6 +50,8 @@ class GitHubRepositoryData:
         # blob SHA -> parsed document (None: no front matter), or the error line.
         self._blobs: dict[str, ModuleContract | None | str] = {}
         self._ci_blobs: dict[str, CiDependencies | str] = {}
+        # Review-skill files and the pre-commit config, by blob SHA (commit filled per read).
+        self._skill_blobs: dict[str, SkillDocument | PreCommitHooks | str] = {}
         # (repo, commit) -> its tree: whoever asks first reads it, the rest wait.
         self._trees: dict[tuple[str, str], Future[dict[str, str] | ReviewKitError]] = {}
 
@@ -86,12 +98,11 @@ class GitHubRepositoryData:
             tree = trees[commit]
             if isinstance(tree, ReviewKitError):
                 continue
-            for path in _documents(tree)[0] + [CI_DEPENDENCIES_PATH] * (
-                CI_DEPENDENCIES_PATH in tree
-            ):
+            extra = [p for p in (CI_DEPENDENCIES_PATH, *SKILL_PATHS) if p in tree]
+            for path in _documents(tree)[0] + extra:
                 sha = tree[path]
                 with self._lock:
-                    known = sha in self._blobs or sha in self._ci_blobs
+                    known = sha in self._blobs or sha in self._ci_blobs or sha in self._skill_blobs
                 if sha and not known:
                     reads.setdefault(sha, (commit, path))
         with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
@@ -103,6 +114,8 @@ class GitHubRepositoryData:
                 path = reads[sha][1]
                 if path == CI_DEPENDENCIES_PATH:
                     self._ci_blobs[sha] = _parsed_ci(text)
+                elif path in SKILL_PATHS:
+                    self._skill_blobs[sha] = _parsed_skill(text, path)
                 else:
                     self._blobs[sha] = _parsed_contract(text, path)
         for commit in todo:
@@ -171,7 +184,29 @@ class GitHubRepositoryData:
             elif result is not None:
                 contracts.append(result.model_copy(update={"commit": commit}))
         ci = self._ci(commit, tree.get(CI_DEPENDENCIES_PATH), notices)
-        return RepositoryData(tuple(contracts), ci, "github", repo, commit, notices)
+        skill = self._skill(commit, tree)
+        notices += skill.notices
+        return RepositoryData(tuple(contracts), ci, "github", repo, commit, notices, skill)
+
+    def _skill(self, commit: str, tree: dict[str, str]) -> ReviewSkill:
+        """The review rules at ``commit``; a file absent there is simply not in force."""
+        documents, hooks, notices = [], None, []
+        for path in SKILL_PATHS:
+            if path not in tree:
+                continue
+            with self._lock:
+                known = self._skill_blobs.get(tree[path], f"{path}: not read")
+            if isinstance(known, str):
+                notices.append(
+                    f"Review rule file left out: {known}"
+                    if path != PRE_COMMIT_CONFIG
+                    else f"Pre-commit hooks not shown: {known}"
+                )
+            elif isinstance(known, PreCommitHooks):
+                hooks = replace(known, commit=commit)
+            else:
+                documents.append(replace(known, commit=commit))
+        return ReviewSkill(tuple(documents), hooks, tuple(notices))
 
     def _ci(self, commit: str, sha: str | None, notices: list[str]) -> CiDependencies | None:
         if sha is None:
@@ -197,6 +232,9 @@ class GitHubRepositoryData:
 
 
 T = TypeVar("T")
+
+# The review rules the kit reads beside the contracts, one contents request each.
+SKILL_PATHS = (*SKILL_FILES, PRE_COMMIT_CONFIG)
 
 # A key no path can be: marks a tree GitHub listed only in part.
 TRUNCATED = "\0truncated"
@@ -224,3 +262,9 @@ def _parsed_contract(text: str | ReviewKitError, path: str) -> ModuleContract | 
 
 def _parsed_ci(text: str | ReviewKitError) -> CiDependencies | str:
     return _parsed(text, lambda body: parse_ci_dependencies(body, CI_DEPENDENCIES_PATH))
+
+
+def _parsed_skill(text: str | ReviewKitError, path: str) -> SkillDocument | PreCommitHooks | str:
+    if path == PRE_COMMIT_CONFIG:
+        return _parsed(text, parse_pre_commit)
+    return _parsed(text, lambda body: parse_skill_document(body, path))
