@@ -150,6 +150,9 @@ def repository_json(review: Review) -> dict:
             "origin": repo.origin,
             "commit": repo.commit or None,
             "source": repo.source,
+            # What vllm-omni's pre-commit already enforces, so no check repeats it.
+            "pre_commit_hooks": list(repo.pre_commit),
+            "pre_commit_config": repo.pre_commit_url or None,
         },
     }
 
