@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -326,6 +327,7 @@ def test_anchored_expressions_are_never_used_to_skip_a_patch():
             "title": "t",
             "message": "m",
             "guide": "4.1",
+            "severity": "P2",
             "paths": ["*.py"],
             "added": "^print",
         }
@@ -462,8 +464,11 @@ def test_json_findings_and_items_contract(catalog):
         {
             "rule": "host-sync-hot-path",
             "title": "Host-device synchronisation in a hot path",
+            "severity": "P2",
             "file": f.filename,
             "line": 1,
+            "lines": [1],
+            "reason": data["findings"][0]["message"],
             "text": "n = x.item()",
             "guide": "4.1",
             "url": diff_url(review.pr, f.filename, 1),
@@ -571,3 +576,29 @@ def test_word_prefilter_finds_whole_names_only(text, found):
     from review_kit.catalog.rules import Prefilter
 
     assert Prefilter(("item", "load", "loads")).search(text) is found
+
+
+def test_hits_of_one_rule_in_one_file_fold_into_one_finding_ranked_by_severity(catalog):
+    """Three ``.item()`` lines are one P2 finding with three lines; ``pickle.loads`` (P0) comes first."""
+    worker = added_file(
+        "vllm_omni/worker/gpu_model_runner.py", "a = x.item()\nb = 1\nc = y.item()\nd = z.item()\n"
+    )
+    connector = added_file(
+        "vllm_omni/distributed/omni_connectors/zz_connector.py", "obj = pickle.loads(payload)\n"
+    )
+    review = analyse(PullRequest(19, REPO, files=[worker, connector], changed_files=2), catalog)
+    assert [(f.severity, f.rule, f.lines) for f in review.findings] == [
+        ("P0", "unsafe-deserialisation", (1,)),
+        ("P2", "host-sync-hot-path", (1, 3, 4)),
+    ]
+    folded = review.findings[1]
+    assert folded.line == 1 and len(folded.hunks) == 1
+
+
+def test_every_rule_of_the_map_declares_a_severity(catalog):
+    """No rule falls back to a default: each says P0, P1 or P2 in the focus map."""
+    import yaml
+
+    raw = yaml.safe_load(Path("docs/focus-map.yml").read_text(encoding="utf-8"))
+    assert raw["rules"] and all(r["severity"] in ("P0", "P1", "P2") for r in raw["rules"])
+    assert {r.severity for r in catalog.focus_map.rules} >= {"P0", "P1", "P2"}

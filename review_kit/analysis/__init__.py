@@ -17,6 +17,7 @@ from .commands import without_covered
 from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
+from .findings import collapse
 from .model import (
     AreaReview,
     CheckResult,
@@ -78,7 +79,7 @@ def analyse(
         reading=reading,
         notices=notices,
         repository=repo_review,
-        findings=found.findings,
+        findings=collapse(found.findings),
         unread=found.unread,
         questions=review_questions(catalog.focus_map, pr, areas, found.findings),
     )

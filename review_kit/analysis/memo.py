@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from ..catalog.rules import RuleSet
+from ..catalog.rules import RuleSet, Severity
 from ..pr.model import ChangedFile
 from .model import Finding
 from .rules import FileScan
@@ -52,6 +52,13 @@ class _StoredFinding(BaseModel):
     message: str
     detail: str = ""
     hunk: str = ""
+    severity: Severity = "P2"
+    reason: str = ""
+
+
+# What an engine reports per hit; ``lines`` and ``hunks`` are made by
+# ``findings.collapse`` after the memo, so they are not stored.
+_STORED = tuple(_StoredFinding.model_fields)
 
 
 class _StoredScan(BaseModel):
@@ -99,7 +106,9 @@ class FindingsMemo:
         return json.dumps(
             {
                 key: {
-                    "findings": [asdict(f) for f in scan.findings],
+                    "findings": [
+                        {k: v for k, v in asdict(f).items() if k in _STORED} for f in scan.findings
+                    ],
                     "unread": scan.unread,
                 }
                 for key, scan in self._entries.items()

@@ -12,6 +12,7 @@ from typing import Literal
 
 from ..catalog.focus_map import FocusArea
 from ..catalog.framework import ChecklistItem
+from ..catalog.rules import Severity
 from ..pr.model import ChangedFile, PullRequest
 from .contracts import RepositoryReview
 
@@ -34,7 +35,13 @@ class AreaReview:
 
 @dataclass(frozen=True)
 class Finding:
-    """A content rule's hit on one added line, with the guide section that explains it."""
+    """A content rule's hit in one file, with the guide section that explains it.
+
+    An engine reports one line per finding; ``analysis.findings.collapse``
+    then folds a rule's hits in one file into one finding whose ``lines``
+    (and ``hunks``) list them all, ``line`` being the first. That folded
+    form is what a review holds and every output shows.
+    """
 
     rule: str
     title: str
@@ -45,6 +52,23 @@ class Finding:
     message: str
     detail: str = ""  # what the rule measured, when a line alone does not say it
     hunk: str = ""  # digest of the hunk holding the line (``diff.Hunk.digest``)
+    severity: Severity = "P2"
+    # One line about this hit, not the rule in general ("`pickle.loads` on
+    # bytes from the connector"); empty when the engine has nothing to add.
+    reason: str = ""
+    lines: tuple[int, ...] = ()  # every line of the rule's hits in this file
+    hunks: tuple[str, ...] = ()  # their hunks' digests, without repeats
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            object.__setattr__(self, "lines", (self.line,))
+        if not self.hunks and self.hunk:
+            object.__setattr__(self, "hunks", (self.hunk,))
+
+    @property
+    def why(self) -> str:
+        """What to say about this finding on its line: its own reason, else the rule's."""
+        return self.reason or self.detail or self.message
 
 
 @dataclass(frozen=True)

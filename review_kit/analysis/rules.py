@@ -308,6 +308,7 @@ def _finding(rule: ContentRule, ctx: FileContext, line: int, detail: str = "") -
         message=rule.message,
         detail=detail,
         hunk=hunk.digest if hunk else "",
+        severity=rule.severity,
     )
 
 

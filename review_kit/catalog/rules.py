@@ -34,6 +34,14 @@ Regex = Annotated[str, AfterValidator(_valid_regex)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 DottedName = Annotated[str, Field(pattern=r"^[A-Za-z_*][A-Za-z0-9_.*]*$")]
 
+# How much a finding matters, as vllm-omni's review skill grades them
+# (``review-routing.md``, "Calibrate findings"): P0 blocks the merge (security
+# exposure, data corruption, silent wrong output at large), P1 should be fixed
+# before merging (a reachable failure, wrong output, a compatibility break),
+# P2 is worth a look (a real defect that does not block).
+Severity = Literal["P0", "P1", "P2"]
+SEVERITIES: tuple[Severity, ...] = ("P0", "P1", "P2")
+
 # YAML checks a rule may name; each is a function in ``analysis.rules``.
 YamlCheck = Literal["stage-memory-budget"]
 
@@ -108,6 +116,7 @@ class ContentRule(Strict):
     # What the reviewer should ask or check when the rule fires.
     message: Text
     guide: SectionId
+    severity: Severity
     paths: list[Text] = Field(min_length=1)
     exclude: list[Text] = Field(default_factory=list)
     # A regular expression searched in each added line (in Python files, in its

@@ -66,8 +66,11 @@ def review_to_json(review: Review) -> dict:
             {
                 "rule": f.rule,
                 "title": f.title,
+                "severity": f.severity,
                 "file": f.file,
                 "line": f.line,
+                "lines": list(f.lines),
+                "reason": f.why,
                 "text": f.text,
                 "guide": f.guide,
                 "url": diff_url(pr, f.file, f.line),
