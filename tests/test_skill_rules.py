@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from textwrap import dedent
 
 import pytest
+from conftest import REPO
 
 from review_kit.analysis import analyse
 from review_kit.analysis.skill_rules import (
@@ -522,3 +525,27 @@ def test_pr19_snapshot_pages_keep_their_checks():
     pr = pr_snapshot(19)
     ids = {c.id for c in analyse(pr, load_catalog()).checks}
     assert not ids & {c.id for c in SKILL_CHECKS}
+
+
+def test_the_snapshot_is_regenerated_from_a_checkout(tmp_path):
+    """tools/skill_snapshot.py records a checkout's skill; the loader reads it back the same."""
+    checkout = tmp_path / "omni"
+    (checkout / "docs/design/module").mkdir(parents=True)
+    for path, text in skill_files().items():
+        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / path).write_text(text)
+    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    out = tmp_path / "skill.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools/skill_snapshot.py"), str(checkout), str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    recorded = skill_from_snapshot(json.loads(out.read_text()), "skill.json")
+    direct = from_checkout(checkout).skill
+    assert recorded.documents == direct.documents and recorded.hooks == direct.hooks
+    assert "Module, API" not in out.read_text()  # anchors, never the headings' prose

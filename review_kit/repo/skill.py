@@ -334,3 +334,28 @@ def skill_from_snapshot(data: object, origin: str) -> ReviewSkill:
             texts(pre_commit.get("hooks"), "pre_commit.hooks"), pre_commit["commit"]
         )
     return ReviewSkill(tuple(documents), hooks, tuple(notices))
+
+
+def snapshot_record(skill: ReviewSkill, repo: str, about: str) -> dict:
+    """The JSON the bundled snapshot holds for ``skill``: data only, never the files' prose."""
+    return {
+        "repo": repo,
+        "about": about,
+        "documents": [
+            {
+                "path": d.path,
+                "commit": d.commit,
+                "anchors": sorted(d.anchors),
+                "rules": sorted(d.rules),
+                "checked": sorted(r.key for r in SKILL_RULES if r.path == d.path),
+            }
+            for d in skill.documents
+        ],
+        "pre_commit": None
+        if skill.hooks is None
+        else {
+            "path": skill.hooks.path,
+            "commit": skill.hooks.commit,
+            "hooks": list(skill.hooks.ids),
+        },
+    }
