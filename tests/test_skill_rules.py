@@ -549,3 +549,60 @@ def test_the_snapshot_is_regenerated_from_a_checkout(tmp_path):
     direct = from_checkout(checkout).skill
     assert recorded.documents == direct.documents and recorded.hooks == direct.hooks
     assert "Module, API" not in out.read_text()  # anchors, never the headings' prose
+
+
+# ---- rules a machine cannot judge: checklist items with their source ----------
+
+
+def test_every_item_source_is_a_heading_of_the_bundled_rules(catalog):
+    skill = from_snapshot().skill
+    sourced = [
+        item
+        for category in catalog.framework.categories
+        for subsection in category.subsections
+        for item in subsection.items
+        if item.source is not None
+    ] + [item for area in catalog.focus_map.areas for item in area.items if item.source is not None]
+    assert len(sourced) >= 13
+    for item in sourced:
+        assert item.source.anchor in skill.document(item.source.file).anchors, item.id
+
+
+def test_an_item_source_must_be_a_skill_file():
+    from pydantic import ValidationError
+
+    from review_kit.catalog.framework import ChecklistItem
+
+    with pytest.raises(ValidationError, match="not a review-skill file"):
+        ChecklistItem.model_validate(
+            {"id": "x", "text": "y", "guide": "5.1", "source": {"file": "README.md", "anchor": "a"}}
+        )
+
+
+def test_a_pr_page_links_an_item_source_at_the_base_commit(catalog, corpus):
+    """The first corpus PR whose page shows a sourced item links that rule at the PR's base."""
+    skill = read_skill(
+        reader(
+            {
+                **skill_files(),
+                **{
+                    p: "# x\n\n## Static proof check\n## Isolation per claim\n"
+                    for p in SKILL_FILES[1:6]
+                },
+            }
+        ),
+        BASE,
+    )
+    data = replace(from_snapshot(), skill=skill, commit=BASE, origin="github")
+    for record in corpus:
+        pull, files = corpus_pr(record)
+        review = analyse(pull_request_from_api(pull, files, OMNI, "corpus"), catalog, data)
+        shown = [i for i in review.items if i.item.source is not None]
+        if shown:
+            break
+    else:
+        pytest.fail("no corpus PR shows a sourced item")
+    html_text = render_pr_html(review, catalog, SiteLinks(f"prs/{review.pr.number}/index.md"))
+    source = shown[0].item.source
+    link = f"https://github.com/{OMNI}/blob/{BASE}/{source.file}"
+    assert f'<a class="rk-why" href="{link}' in html_text

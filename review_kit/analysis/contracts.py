@@ -17,6 +17,7 @@ from ..pr.model import ChangedFile, PullRequest
 from ..repo.ci import CiDependencies
 from ..repo.contracts import ModuleContract, login
 from ..repo.model import RepositoryData
+from ..repo.skill import ReviewSkill
 
 # A contract whose last review is older than this needs its owners' attention.
 STALE_AFTER_DAYS = 90
@@ -92,6 +93,9 @@ class RepositoryReview:
     # its CI already enforces, listed once so no check repeats it.
     pre_commit: tuple[str, ...] = ()
     pre_commit_url: str = ""
+    # The review skill as read with the contracts, for links to its rules.
+    skill: ReviewSkill | None = None
+    repo: str = ""
 
 
 def anchored(patterns: tuple[str, ...]) -> list[str]:
@@ -258,4 +262,6 @@ def review_repository(
         notices=list(data.notices),
         pre_commit=hooks.ids if hooks is not None else (),
         pre_commit_url=hooks.url(data.repo) if hooks is not None else "",
+        skill=data.skill,
+        repo=data.repo,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..analysis import Review
-from .links import diff_url
+from .links import diff_url, rule_source_url
 
 
 def review_to_json(review: Review) -> dict:
@@ -59,6 +59,12 @@ def review_to_json(review: Review) -> dict:
                 "trigger": i.trigger,
                 "folded": i.folded,
                 **({"hunks": i.hunk_digest} if not i.folded else {}),
+                # vllm-omni's written rule the item puts, at the commit the rules were read.
+                **(
+                    {"rule": rule_source_url(i.item.source, review.repository)}
+                    if i.item.source is not None
+                    else {}
+                ),
             }
             for i in review.items
         ],

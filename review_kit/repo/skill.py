@@ -159,10 +159,14 @@ class ReviewSkill:
 
     def rule_url(self, repo: str, rule: SkillRule) -> str:
         """The rule's file at the commit it was read, at the rule's heading when that exists."""
-        document = self.document(rule.path)
+        return self.file_url(repo, rule.path, rule.anchor)
+
+    def file_url(self, repo: str, path: str, anchor: str = "") -> str:
+        """A skill file at the commit it was read (``main`` if it was not), at ``anchor`` if present."""
+        document = self.document(path)
         if document is None:
-            return blob_url(repo, "", rule.path, rule.anchor)
-        return document.url(repo, rule.anchor)
+            return blob_url(repo, "", path, anchor)
+        return document.url(repo, anchor)
 
 
 # ---- parsing (base-commit text: bounded, never rendered) -------------------
