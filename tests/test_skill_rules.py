@@ -606,3 +606,24 @@ def test_a_pr_page_links_an_item_source_at_the_base_commit(catalog, corpus):
     source = shown[0].item.source
     link = f"https://github.com/{OMNI}/blob/{BASE}/{source.file}"
     assert f'<a class="rk-why" href="{link}' in html_text
+
+
+@pytest.mark.parametrize(
+    ("files", "status"),
+    [
+        ([ChangedFile("vllm_omni/a.py"), ChangedFile("tests/engine/test_a.py", "added")], "pass"),
+        # Look-alikes: fixtures, assets and conftest cannot fail on the base by themselves,
+        # and neither can a test that was only moved or deleted.
+        ([ChangedFile("vllm_omni/a.py"), ChangedFile("tests/conftest.py")], "attention"),
+        ([ChangedFile("tests/assets/golden.png", "added")], "attention"),
+        (
+            [ChangedFile("tests/test_b.py", "renamed", previous_filename="tests/test_a.py")],
+            "attention",
+        ),
+        ([ChangedFile("tests/test_a.py", "removed")], "attention"),
+    ],
+)
+def test_a_bug_fix_needs_a_test_module_that_can_fail_on_base(catalog, files, status):
+    pr = PullRequest(number=1, repo=OMNI, title="[Bugfix] crash", files=files, body="x")
+    check = next(c for c in analyse(pr, catalog).checks if c.id == "policy-bugfix-regression-test")
+    assert check.status == status, check.reason
