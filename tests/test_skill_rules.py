@@ -627,3 +627,11 @@ def test_a_bug_fix_needs_a_test_module_that_can_fail_on_base(catalog, files, sta
     pr = PullRequest(number=1, repo=OMNI, title="[Bugfix] crash", files=files, body="x")
     check = next(c for c in analyse(pr, catalog).checks if c.id == "policy-bugfix-regression-test")
     assert check.status == status, check.reason
+
+
+def test_a_pathological_checker_line_is_not_backtracked():
+    """A megabyte of quote and path characters with no closing quote is skipped, fast."""
+    line = '+"' + "a/" * 500_000
+    files = [ChangedFile(FORBIDDEN, patch=patch(line, "+MAX_X = " + "9" * 400))]
+    verdict = precommit_ratchets(PullRequest(number=1, repo=OMNI, files=files))
+    assert verdict.status == "pass"

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..catalog.paths import path_set
+from ..catalog.rules import Prefilter
 from ..pr.model import ChangedFile, PullRequest
 from ..repo.model import RepositoryData
 from ..repo.skill import SkillRule, skill_rule
@@ -65,6 +66,9 @@ _BUDGET = re.compile(r"^\s*(MAX_[A-Z0-9_]+)\s*(?::\s*int\s*)?=\s*(\d+)\s*(?:#.*)
 # A line that is one quoted path and a comma: an entry of an allowlist set or list.
 _LISTED_PATH = re.compile(r"""^\s*(["'])[^"'\s]*[/.][^"'\s]*\1\s*,?\s*(?:#.*)?$""")
 MAX_PATCH_LINES = 20000
+# Allowlist entries and budgets are short lines; longer ones are never matched,
+# so a pathological line costs no regex backtracking.
+MAX_ENTRY_CHARS = 300
 
 
 def _changed_lines(patch: str | None) -> tuple[list[str], list[str]]:
@@ -79,7 +83,15 @@ def _changed_lines(patch: str | None) -> tuple[list[str], list[str]]:
 
 
 def _budgets(lines: list[str]) -> dict[str, int]:
-    return {m[1]: int(m[2]) for line in lines if (m := _BUDGET.match(line))}
+    return {
+        m[1]: int(m[2])
+        for line in lines
+        if len(line) <= MAX_ENTRY_CHARS and (m := _BUDGET.match(line))
+    }
+
+
+def _listed_paths(lines: list[str]) -> int:
+    return sum(len(line) <= MAX_ENTRY_CHARS and bool(_LISTED_PATH.match(line)) for line in lines)
 
 
 def _baseline_entries(name: str, lines: list[str]) -> int:
@@ -95,9 +107,9 @@ def ratchet_growth(f: ChangedFile) -> list[str]:
     added, removed = _changed_lines(f.patch)
     if path_set(tuple(PRE_COMMIT_BASELINES)).matches(f.filename):
         grown = _baseline_entries(f.filename, added) - _baseline_entries(f.filename, removed)
-        return [f"{f.filename} gains {grown} baseline entr{'y' if grown == 1 else 'ies'}"] * (
-            grown > 0
-        )
+        if grown <= 0:
+            return []
+        return [f"{f.filename} gains {grown} baseline entr{'y' if grown == 1 else 'ies'}"]
     if not path_set(tuple(PRE_COMMIT_CHECKERS)).matches(f.filename):
         return []
     found = []
@@ -105,9 +117,7 @@ def ratchet_growth(f: ChangedFile) -> list[str]:
     for name, value in after.items():
         if name in before and value > before[name]:
             found.append(f"{f.filename} raises {name} from {before[name]} to {value}")
-    listed = sum(bool(_LISTED_PATH.match(x)) for x in added) - sum(
-        bool(_LISTED_PATH.match(x)) for x in removed
-    )
+    listed = _listed_paths(added) - _listed_paths(removed)
     if listed > 0:
         found.append(f"{f.filename} lists {listed} more allowed path(s)")
     return found
@@ -148,6 +158,8 @@ def precommit_ratchets(pr: PullRequest) -> Verdict:
 # ---- typed parameters at owned API boundaries -------------------------------
 
 OWNED_CODE = ["/vllm_omni/**/*.py", "!/vllm_omni/**/tests/**"]
+# Only hunks that define something are parsed: the rest cannot add a signature.
+_DEFINES = Prefilter(("def",))
 # Overrides whose signature an upstream base class fixes, not this repository.
 UPSTREAM_SIGNATURES = frozenset({"forward", "__call__", "__new__", "__init_subclass__"})
 
@@ -198,7 +210,7 @@ def _definitions(body: list[ast.stmt]):
 
 def opaque_parameters(f: ChangedFile) -> tuple[int, list[str]]:
     """How many public functions one file's patch adds, and those taking ``**kwargs`` or ``Any``."""
-    view = read_python(parse_patch(f.patch))
+    view = read_python(parse_patch(f.patch), _DEFINES)
     seen, opaque = 0, []
     for fragment in view.fragments:
         for node in _definitions(fragment.tree.body):
@@ -229,7 +241,8 @@ def typed_api_boundaries(pr: PullRequest) -> Verdict:
         count, found = opaque_parameters(f)
         seen += count
         opaque += found
-        where += [f.filename] * bool(found)
+        if found:
+            where.append(f.filename)
     if not seen:
         return Verdict(
             "not-applicable", "Does not apply: the PR adds no public function under vllm_omni/."
