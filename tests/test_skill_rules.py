@@ -14,7 +14,10 @@ from conftest import REPO
 from review_kit.analysis import analyse
 from review_kit.analysis.skill_rules import (
     SKILL_CHECKS,
+    diffusion_feature_table,
     precommit_ratchets,
+    recipe_index_entry,
+    title_exact_prefix,
     typed_api_boundaries,
 )
 from review_kit.catalog.loading import load_catalog
@@ -60,6 +63,7 @@ GENERAL = dedent(
     8. A **bug-fix** PR adds a regression
        test.
     10. A new model updates `docs/models/supported_models.md` and `recipes/`.
+    11. Its recipe gets an index entry in `recipes/README.md`.
     """
 )
 PRECHECK_TEXT = dedent(
@@ -68,6 +72,10 @@ PRECHECK_TEXT = dedent(
     name: precheck
     ---
     # Precheck
+
+    ### Step 2: Validate PR Title
+
+    Flag a prefix in the wrong case, or WIP/Draft left in the title.
 
     ### Step 4: Run Checklist
 
@@ -246,7 +254,9 @@ def test_a_snapshot_older_than_a_rule_says_so():
     }
     skill = skill_from_snapshot(data, "x.json")
     assert skill.in_force(skill_rule("precommit-ratchets"))
-    assert skill.notices == (f"x.json predates the rules precommit-ratchets of {PRECHECK}.",)
+    assert skill.notices == (
+        f"x.json predates the rules title-exact-prefix, precommit-ratchets of {PRECHECK}.",
+    )
 
 
 def test_checkout_reads_the_skill(tmp_path):
@@ -635,3 +645,84 @@ def test_a_pathological_checker_line_is_not_backtracked():
     files = [ChangedFile(FORBIDDEN, patch=patch(line, "+MAX_X = " + "9" * 400))]
     verdict = precommit_ratchets(PullRequest(number=1, repo=OMNI, files=files))
     assert verdict.status == "pass"
+
+
+@pytest.mark.parametrize(
+    ("title", "status", "reason"),
+    [
+        ("[bugfix] crash on abort", "attention", "[bugfix] should be written [Bugfix]."),
+        ("[Misc][WIP] online video", "attention", "The title still says WIP."),
+        ("Draft: [Core] scheduler", "attention", "The title still says Draft."),
+        # Look-alikes: the documented spelling, a vendor bracket, and words that only contain
+        # "draft" or "wip".
+        ("[Bugfix] crash on abort", "pass", ""),
+        ("[Hardware][Ascend] fix", "pass", ""),
+        ("[Core] Drafting model support, wiping caches", "pass", ""),
+        ("", "not-applicable", ""),
+    ],
+)
+def test_title_as_precheck_reads_it(title, status, reason):
+    verdict = title_exact_prefix(PullRequest(number=1, repo=OMNI, title=title))
+    assert verdict.status == status and reason in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("files", "diffusion", "recipes"),
+    [
+        (
+            [ChangedFile("vllm_omni/diffusion/models/foo/__init__.py", "added")],
+            "attention",
+            "attention",
+        ),
+        (
+            [
+                ChangedFile("vllm_omni/diffusion/models/foo/__init__.py", "added"),
+                ChangedFile("docs/user_guide/diffusion_features.md"),
+                ChangedFile("recipes/README.md"),
+            ],
+            "pass",
+            "pass",
+        ),
+        # An AR model needs the recipes index, not the diffusion table.
+        (
+            [ChangedFile("vllm_omni/model_executor/models/bar/__init__.py", "added")],
+            "not-applicable",
+            "attention",
+        ),
+        # Look-alikes: an existing package edited, a nested __init__, a removed index.
+        (
+            [ChangedFile("vllm_omni/diffusion/models/foo/__init__.py", "modified")],
+            "not-applicable",
+            "not-applicable",
+        ),
+        (
+            [ChangedFile("vllm_omni/diffusion/models/foo/sub/__init__.py", "added")],
+            "not-applicable",
+            "not-applicable",
+        ),
+        (
+            [
+                ChangedFile("vllm_omni/model_executor/models/bar/__init__.py", "added"),
+                ChangedFile("recipes/README.md", "removed"),
+            ],
+            "not-applicable",
+            "attention",
+        ),
+    ],
+)
+def test_new_model_indexes(files, diffusion, recipes):
+    pr = PullRequest(number=1, repo=OMNI, files=files)
+    assert diffusion_feature_table(pr).status == diffusion
+    assert recipe_index_entry(pr).status == recipes
+
+
+def test_a_base_without_the_skill_holds_the_pr_to_none_of_its_rules(catalog):
+    files = [ChangedFile("tools/pre_commit/examples_policy_baseline.txt", patch=patch("+x.py"))]
+    pr = PullRequest(number=1, repo=OMNI, files=files)
+    data = replace(from_snapshot(), skill=read_skill(reader({}), BASE), commit=BASE)
+    check = next(c for c in analyse(pr, catalog, data).checks if c.id == "skill-precommit-ratchets")
+    assert check.status == "not-applicable"
+    assert (
+        check.reason
+        == f"Does not apply: vllm-omni has no {PRECHECK} at bbbbbbbbbb, so no such rule."
+    )

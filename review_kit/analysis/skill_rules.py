@@ -23,6 +23,7 @@ from ..repo.skill import SkillRule, skill_rule
 from .diff import parse_patch
 from .model import CheckResult, CheckStatus
 from .python_code import read_python
+from .repository_policy import TITLE_PREFIXES, title_prefixes
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,76 @@ def typed_api_boundaries(pr: PullRequest) -> Verdict:
     )
 
 
+# ---- new models: the indexes the skill asks for -----------------------------
+
+NEW_DIFFUSION_MODEL = ["/vllm_omni/diffusion/models/*/__init__.py"]
+NEW_MODEL = [*NEW_DIFFUSION_MODEL, "/vllm_omni/model_executor/models/*/__init__.py"]
+
+
+def _new_packages(pr: PullRequest, patterns: list[str]) -> list[str]:
+    matcher = path_set(tuple(patterns))
+    return [f.filename for f in pr.files if f.status == "added" and matcher.matches(f.filename)]
+
+
+def _changed(pr: PullRequest, path: str) -> bool:
+    return any(f.filename == path and f.status != "removed" for f in pr.files)
+
+
+def diffusion_feature_table(pr: PullRequest) -> Verdict:
+    """A new diffusion model package comes with its row in the diffusion feature table."""
+    new = _new_packages(pr, NEW_DIFFUSION_MODEL)
+    if not new:
+        return Verdict("not-applicable", "Does not apply: no new diffusion model package.")
+    table = "docs/user_guide/diffusion_features.md"
+    if _changed(pr, table):
+        return Verdict("pass", f"{table} changed with the new model.", tuple(new))
+    return Verdict(
+        "attention",
+        f"New diffusion model {', '.join(new[:3])} without a change to {table}: its row "
+        "should state the features the PR validates, and only those.",
+        tuple(new),
+    )
+
+
+def recipe_index_entry(pr: PullRequest) -> Verdict:
+    """A new model package comes with its entry in the recipes index, recipes/README.md."""
+    new = _new_packages(pr, NEW_MODEL)
+    if not new:
+        return Verdict("not-applicable", "Does not apply: no new model package was added.")
+    if _changed(pr, "recipes/README.md"):
+        return Verdict("pass", "recipes/README.md changed with the new model.", tuple(new))
+    return Verdict(
+        "attention",
+        f"New model {', '.join(new[:3])} without a change to recipes/README.md: the recipe "
+        "for its family should be listed there.",
+        tuple(new),
+    )
+
+
+# ---- the title as precheck reads it ------------------------------------------
+
+_DRAFT = re.compile(r"\b(wip|draft)\b", re.IGNORECASE)
+
+
+def title_exact_prefix(pr: PullRequest) -> Verdict:
+    """The type prefix is spelled as documented (``[Bugfix]``, not ``[bugfix]``) and no WIP/Draft marker."""
+    if not pr.title.strip():
+        return Verdict("not-applicable", "Does not apply: the source gives no title.")
+    problems = []
+    known = {p.lower(): p for p in TITLE_PREFIXES}
+    prefixes = title_prefixes(pr.title)
+    first = next((p for p in prefixes if p.lower() in known), None)
+    if first is not None and first != known[first.lower()]:
+        problems.append(f"[{first}] should be written [{known[first.lower()]}]")
+    draft = _DRAFT.search(pr.title[:500])
+    if draft:
+        problems.append(f"the title still says {draft[0]}")
+    if problems:
+        text = "; ".join(problems)
+        return Verdict("attention", text[0].upper() + text[1:] + ".")
+    return Verdict("pass", "No miscased prefix and no WIP or Draft marker.")
+
+
 SKILL_CHECKS: tuple[SkillCheck, ...] = (
     SkillCheck(
         "skill-precommit-ratchets",
@@ -266,6 +337,30 @@ SKILL_CHECKS: tuple[SkillCheck, ...] = (
         "precommit-ratchets",
         "patches of tools/pre_commit/ checkers and baselines",
         precommit_ratchets,
+    ),
+    SkillCheck(
+        "skill-title-exact-prefix",
+        "Title prefix spelled as documented, no WIP or Draft",
+        "",
+        "title-exact-prefix",
+        "PR title",
+        title_exact_prefix,
+    ),
+    SkillCheck(
+        "skill-diffusion-feature-table",
+        "New diffusion model has its row in the diffusion feature table",
+        "2.3",
+        "diffusion-feature-table",
+        "added diffusion model packages and docs/user_guide/diffusion_features.md",
+        diffusion_feature_table,
+    ),
+    SkillCheck(
+        "skill-recipe-index-entry",
+        "New model is listed in the recipes index",
+        "",
+        "recipe-index-entry",
+        "added model packages and recipes/README.md",
+        recipe_index_entry,
     ),
     SkillCheck(
         "skill-typed-api-boundaries",
@@ -286,10 +381,12 @@ SKILL_CITATIONS: tuple[SkillCitation, ...] = (
 
 
 def _not_in_force(rule: SkillRule, data: RepositoryData) -> str:
+    """Why a rule does not bind this PR: its file, or the rule in it, is absent where it was read."""
     document = data.skill.document(rule.path) if data.skill else None
-    where = f"at {document.commit[:10]}" if document and document.commit else "as read"
+    commit = document.commit if document is not None else data.commit
+    where = f"at {commit[:10]}" if commit else "in the kit's snapshot"
     if document is None:
-        return f"Does not apply: vllm-omni has no {rule.path} {where} to hold this rule."
+        return f"Does not apply: vllm-omni has no {rule.path} {where}, so no such rule."
     return f"Does not apply: vllm-omni's {rule.path} {where} no longer holds this rule."
 
 

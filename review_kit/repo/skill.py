@@ -95,6 +95,24 @@ SKILL_RULES = (
         ("supported_models.md", "recipes/"),
     ),
     SkillRule(
+        "recipe-index-entry",
+        GENERAL_CHECKS,
+        "module-api-and-class-design",
+        ("recipes/readme.md", "index entry"),
+    ),
+    SkillRule(
+        "diffusion-feature-table",
+        MODEL_ADDITION,
+        "keep-support-documentation-truthful",
+        ("diffusion_features.md",),
+    ),
+    SkillRule(
+        "title-exact-prefix",
+        PRECHECK,
+        "step-2-validate-pr-title",
+        ("wrong case", "wip/draft"),
+    ),
+    SkillRule(
         "precommit-ratchets",
         PRECHECK,
         "step-4-run-checklist",
