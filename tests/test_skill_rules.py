@@ -726,3 +726,22 @@ def test_a_base_without_the_skill_holds_the_pr_to_none_of_its_rules(catalog):
         check.reason
         == f"Does not apply: vllm-omni has no {PRECHECK} at bbbbbbbbbb, so no such rule."
     )
+
+
+def test_equal_skill_blobs_at_two_paths_are_each_read_as_themselves(tmp_path):
+    """A blob shared by two skill files is read once per path; a second base re-reads nothing."""
+    same = "# Same\n\n## Static proof check\n"
+    files = {**skill_files(), **{path: same for path in SKILL_FILES[1:6]}}
+    with GitHubStub() as stub:
+        stub.add_tree(OMNI, BASE, {**bundled_repository_files(), **files})
+        stub.trees[(OMNI, "c" * 40)] = dict(stub.trees[(OMNI, BASE)])
+        reader_ = GitHubRepositoryData(
+            GitHubClient(GitHubSettings(api_url=stub.url, cache_dir=tmp_path))
+        )
+        first = reader_.at(OMNI, BASE)
+        before = len(stub.requests)
+        second = reader_.at(OMNI, "c" * 40)
+        assert len(stub.requests) - before == 1  # the tree only
+    assert [d.path for d in first.skill.documents] == list(SKILL_FILES)
+    assert all(d.commit == "c" * 40 for d in second.skill.documents)
+    assert second.skill.hooks.commit == "c" * 40

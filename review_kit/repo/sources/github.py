@@ -50,8 +50,9 @@ class GitHubRepositoryData:
         # blob SHA -> parsed document (None: no front matter), or the error line.
         self._blobs: dict[str, ModuleContract | None | str] = {}
         self._ci_blobs: dict[str, CiDependencies | str] = {}
-        # Review-skill files and the pre-commit config, by blob SHA (commit filled per read).
-        self._skill_blobs: dict[str, SkillDocument | PreCommitHooks | str] = {}
+        # Review-skill files and the pre-commit config, by (blob SHA, path); the
+        # commit is filled in per base.
+        self._skill_blobs: dict[tuple[str, str], SkillDocument | PreCommitHooks | str] = {}
         # (repo, commit) -> its tree: whoever asks first reads it, the rest wait.
         self._trees: dict[tuple[str, str], Future[dict[str, str] | ReviewKitError]] = {}
 
@@ -94,30 +95,40 @@ class GitHubRepositoryData:
         trees = {c: future.result() for c, future in pending.items()}
         # blob SHA -> (commit, path) it is read at: the first commit that lists it.
         reads: dict[str, tuple[str, str]] = {}
+        # (blob SHA, path) -> commit, for the review rules: what the kit reads of
+        # a skill file depends on its path, so equal blobs at two paths are two reads.
+        rule_reads: dict[tuple[str, str], str] = {}
         for commit in todo:
             tree = trees[commit]
             if isinstance(tree, ReviewKitError):
                 continue
-            extra = [p for p in (CI_DEPENDENCIES_PATH, *SKILL_PATHS) if p in tree]
-            for path in _documents(tree)[0] + extra:
+            for path in _documents(tree)[0] + [CI_DEPENDENCIES_PATH] * (
+                CI_DEPENDENCIES_PATH in tree
+            ):
                 sha = tree[path]
                 with self._lock:
-                    known = sha in self._blobs or sha in self._ci_blobs or sha in self._skill_blobs
+                    known = sha in self._blobs or sha in self._ci_blobs
                 if sha and not known:
                     reads.setdefault(sha, (commit, path))
+            for path in SKILL_PATHS:
+                sha = tree.get(path)
+                with self._lock:
+                    known = (sha, path) in self._skill_blobs
+                if sha and not known:
+                    rule_reads.setdefault((sha, path), commit)
+        jobs = [*reads.values(), *((commit, path) for (_, path), commit in rule_reads.items())]
         with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            texts = dict(
-                zip(reads, pool.map(lambda at: self._text(repo, *at), reads.values()), strict=True)
-            )
+            fetched = list(pool.map(lambda at: self._text(repo, *at), jobs))
+        texts = dict(zip(reads, fetched[: len(reads)], strict=True))
         with self._lock:
             for sha, text in texts.items():
                 path = reads[sha][1]
                 if path == CI_DEPENDENCIES_PATH:
                     self._ci_blobs[sha] = _parsed_ci(text)
-                elif path in SKILL_PATHS:
-                    self._skill_blobs[sha] = _parsed_skill(text, path)
                 else:
                     self._blobs[sha] = _parsed_contract(text, path)
+            for key, text in zip(rule_reads, fetched[len(reads) :], strict=True):
+                self._skill_blobs[key] = _parsed_skill(text, key[1])
         for commit in todo:
             tree = trees[commit]
             if isinstance(tree, ReviewKitError):
@@ -195,7 +206,7 @@ class GitHubRepositoryData:
             if path not in tree:
                 continue
             with self._lock:
-                known = self._skill_blobs.get(tree[path], f"{path}: not read")
+                known = self._skill_blobs.get((tree[path], path), f"{path}: not read")
             if isinstance(known, str):
                 notices.append(
                     f"Review rule file left out: {known}"
