@@ -745,3 +745,58 @@ def test_equal_skill_blobs_at_two_paths_are_each_read_as_themselves(tmp_path):
     assert [d.path for d in first.skill.documents] == list(SKILL_FILES)
     assert all(d.commit == "c" * 40 for d in second.skill.documents)
     assert second.skill.hooks.commit == "c" * 40
+
+
+def test_the_tool_cites_the_checkout_rules_at_its_head(tmp_path):
+    """--repo-dir: a loosened budget needs attention, citing precheck at the checkout's HEAD."""
+    from test_review_tool import run
+
+    checkout = tmp_path / "omni"
+    (checkout / "docs/design/module").mkdir(parents=True)
+    for path, text in skill_files().items():
+        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / path).write_text(text)
+    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    budget = patch("-MAX_LEGACY_DETECTORS = 1", "+MAX_LEGACY_DETECTORS = 2")
+    files = tmp_path / "files.json"
+    files.write_text(
+        json.dumps(
+            [
+                {
+                    "filename": "tools/pre_commit/check_tts_adapter.py",
+                    "status": "modified",
+                    "additions": 1,
+                    "deletions": 1,
+                    "patch": budget,
+                }
+            ]
+        )
+    )
+    result = run(
+        "--files-from",
+        str(files),
+        "--repo-dir",
+        str(checkout),
+        "--format",
+        "json",
+        cache=tmp_path / "c",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    check = next(c for c in data["checks"] if c["id"] == "skill-precommit-ratchets")
+    assert check["status"] == "attention"
+    assert "raises MAX_LEGACY_DETECTORS from 1 to 2" in check["reason"]
+    assert check["rule"] == (
+        f"https://github.com/{OMNI}/blob/{head}/{PRECHECK}#step-4-run-checklist"
+    )
+    assert data["repository_data"]["pre_commit_hooks"] == [
+        "ruff-check",
+        "ruff-format",
+        "check-forbidden-imports",
+    ]
