@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 
 from review_kit.analysis import analyse
+from review_kit.analysis.repository_policy import TITLE_PREFIXES, title_prefixes
 from review_kit.analysis.skill_rules import (
     SKILL_CHECKS,
     diffusion_feature_table,
@@ -800,3 +801,31 @@ def test_the_tool_cites_the_checkout_rules_at_its_head(tmp_path):
         "ruff-format",
         "check-forbidden-imports",
     ]
+
+
+def test_on_the_corpus_each_skill_check_fires_where_a_reviewer_would_ask(corpus):
+    """Measured on the 235 real PRs: the ratchet fires only on PR 310, which grows an allowlist;
+    the title check only on titles with a miscased prefix or a WIP/Draft marker; the typed-boundary
+    check on under a fifth of PRs (2025 code predates the rule, so this bounds its noise)."""
+    fired: dict[str, list[int]] = {c.id: [] for c in SKILL_CHECKS}
+    titles = {}
+    for record in corpus:
+        pull, files = corpus_pr(record)
+        pr = pull_request_from_api(pull, files, OMNI, "corpus")
+        titles[record["number"]] = pr.title
+        for check in SKILL_CHECKS:
+            if check.run(pr).status == "attention":
+                fired[check.id].append(record["number"])
+    assert fired["skill-precommit-ratchets"] == [310]
+    for number in fired["skill-title-exact-prefix"]:
+        title = titles[number]
+        prefix = title_prefixes(title)[:1]
+        assert "WIP" in title.upper() or (prefix and prefix[0] not in TITLE_PREFIXES), title
+    assert 0 < len(fired["skill-typed-api-boundaries"]) < len(corpus) / 5
+    # Every new-model flag is a PR that added a model package.
+    for number in fired["skill-recipe-index-entry"] + fired["skill-diffusion-feature-table"]:
+        record = next(r for r in corpus if r["number"] == number)
+        assert any(
+            f["status"] == "added" and f["filename"].endswith("/__init__.py")
+            for f in record["files"]
+        )
