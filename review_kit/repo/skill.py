@@ -265,6 +265,9 @@ def parse_pre_commit(data: bytes | str, commit: str = "") -> PreCommitHooks:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         raise ReviewKitError(f"{PRE_COMMIT_CONFIG}{where}: not valid YAML") from None
+    except RecursionError:
+        # PyYAML composes nested collections recursively; a file of brackets must not crash.
+        raise ReviewKitError(f"{PRE_COMMIT_CONFIG}: nested too deeply to read") from None
     repos = config.get("repos") if isinstance(config, dict) else None
     if not isinstance(repos, list):
         raise ReviewKitError(f"{PRE_COMMIT_CONFIG}: no 'repos' list")
