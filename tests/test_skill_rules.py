@@ -261,15 +261,30 @@ def test_a_snapshot_older_than_a_rule_says_so():
     )
 
 
-def test_checkout_reads_the_skill(tmp_path):
-    (tmp_path / "docs/design/module").mkdir(parents=True)
-    for path, text in skill_files(**{GENERAL_CHECKS: b"\x00" * (MAX_FILE_BYTES + 1)}).items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_bytes(text if isinstance(text, bytes) else text.encode())
-    data = from_checkout(tmp_path)
-    assert data.skill is not None and data.skill.document(PRECHECK) is not None
+def git_checkout(root, files: dict[str, str | bytes]) -> str:
+    """A git repository at ``root`` holding one contract and ``files``, committed; its HEAD."""
+    contract = {"docs/design/module/x.md": "---\ntitle: X\n---\n"}
+    for path, text in {**contract, **files}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(text if isinstance(text, bytes) else text.encode())
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    return head.stdout.strip()
+
+
+def test_checkout_reads_the_skill_at_the_base_commit(tmp_path):
+    """From git's objects at the base: a file too large is refused, a later work tree ignored."""
+    huge = b"\x00" * (MAX_FILE_BYTES + 1)
+    base = git_checkout(tmp_path, skill_files(**{GENERAL_CHECKS: huge}))
+    (tmp_path / PRECHECK).write_text("# The PR's own rules, not the base's\n")
+    data = from_checkout(tmp_path, OMNI, base)
+    assert data.skill.document(PRECHECK).rules == {r.key for r in SKILL_RULES if r.path == PRECHECK}
+    assert data.skill.document(PRECHECK).commit == base
     assert data.skill.hooks.ids == ("ruff-check", "ruff-format", "check-forbidden-imports")
-    assert any("general-checks.md: larger than" in n for n in data.notices)
+    assert any(f"general-checks.md: {MAX_FILE_BYTES + 1} bytes, over" in n for n in data.notices)
 
 
 def test_github_reads_the_skill_at_the_base_commit(tmp_path):
@@ -542,14 +557,7 @@ def test_pr19_snapshot_pages_keep_their_checks():
 def test_the_snapshot_is_regenerated_from_a_checkout(tmp_path):
     """tools/skill_snapshot.py records a checkout's skill; the loader reads it back the same."""
     checkout = tmp_path / "omni"
-    (checkout / "docs/design/module").mkdir(parents=True)
-    for path, text in skill_files().items():
-        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
-        (checkout / path).write_text(text)
-    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    head = git_checkout(checkout, skill_files())
     out = tmp_path / "skill.json"
     done = subprocess.run(
         [sys.executable, str(REPO / "tools/skill_snapshot.py"), str(checkout), str(out)],
@@ -558,7 +566,7 @@ def test_the_snapshot_is_regenerated_from_a_checkout(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     recorded = skill_from_snapshot(json.loads(out.read_text()), "skill.json")
-    direct = from_checkout(checkout).skill
+    direct = from_checkout(checkout, OMNI, head).skill
     assert recorded.documents == direct.documents and recorded.hooks == direct.hooks
     assert "Module, API" not in out.read_text()  # anchors, never the headings' prose
 
@@ -749,37 +757,23 @@ def test_equal_skill_blobs_at_two_paths_are_each_read_as_themselves(tmp_path):
     assert second.skill.hooks.commit == "c" * 40
 
 
-def test_the_tool_cites_the_checkout_rules_at_its_head(tmp_path):
-    """--repo-dir: a loosened budget needs attention, citing precheck at the checkout's HEAD."""
+def test_the_tool_cites_the_checkout_rules_at_the_base(tmp_path):
+    """--repo-dir: a loosened budget needs attention, citing precheck at the PR's base."""
     from test_review_tool import run
 
     checkout = tmp_path / "omni"
-    (checkout / "docs/design/module").mkdir(parents=True)
-    for path, text in skill_files().items():
-        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
-        (checkout / path).write_text(text)
-    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "x"], check=True)
-    head = subprocess.run(
-        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    head = git_checkout(checkout, skill_files())
     budget = patch("-MAX_LEGACY_DETECTORS = 1", "+MAX_LEGACY_DETECTORS = 2")
     files = tmp_path / "files.json"
-    files.write_text(
-        json.dumps(
-            [
-                {
-                    "filename": "tools/pre_commit/check_tts_adapter.py",
-                    "status": "modified",
-                    "additions": 1,
-                    "deletions": 1,
-                    "patch": budget,
-                }
-            ]
-        )
-    )
+    changed = {
+        "filename": "tools/pre_commit/check_tts_adapter.py",
+        "status": "modified",
+        "additions": 1,
+        "deletions": 1,
+        "patch": budget,
+    }
+    pull = {"number": 9, "user": {"login": "x"}, "base": {"sha": head, "ref": "main"}}
+    files.write_text(json.dumps({"pull": pull, "files": [changed]}))
     result = run(
         "--files-from",
         str(files),

@@ -29,7 +29,8 @@ def main(argv: list[str]) -> int:
         return 2
     out = Path(argv[1]) if len(argv) == 2 else SKILL_SNAPSHOT
     try:
-        data = from_checkout(argv[0])
+        # The checkout's HEAD: the tool is run on a clone of vllm-omni's main.
+        data = from_checkout(argv[0], commit="HEAD")
     except ReviewKitError as exc:
         print(f"skill_snapshot.py: error: {exc}", file=sys.stderr)
         return 2

@@ -284,11 +284,12 @@ def parse_pre_commit(data: bytes | str, commit: str = "") -> PreCommitHooks:
     return PreCommitHooks(tuple(dict.fromkeys(ids)), commit)
 
 
-Reader = Callable[[str], bytes | None]
+# path -> the file's bytes or text (a source that has decoded it already), None when absent.
+Reader = Callable[[str], bytes | str | None]
 
 
 def read_skill(read: Reader, commit: str = "") -> ReviewSkill:
-    """The skill and hooks through ``read`` (path -> bytes, None when the file is absent).
+    """The skill and hooks through ``read`` (path -> content, None when the file is absent).
 
     A file that cannot be read is left out with a one-line notice; its rules
     then count as not in force, and checks built on them say so.
