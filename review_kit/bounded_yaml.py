@@ -32,14 +32,11 @@ class Refused(ComposerError):
     """A document past a bound: not a syntax error, but not to be read either."""
 
 
-class BoundedLoader(yaml.SafeLoader):
-    """``SafeLoader`` with nesting capped while composing and values' errors marked."""
+class _Bounds:
+    """Nesting capped while composing, and values' errors marked, for either loader below."""
 
     allow_aliases = True
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(yaml.AliasEvent):
@@ -81,10 +78,21 @@ class BoundedLoader(yaml.SafeLoader):
             ) from None
 
 
+class BoundedLoader(_Bounds, yaml.SafeLoader):
+    """``SafeLoader`` within the bounds: what ``yaml.safe_load`` gives."""
+
+
+class TextLoader(_Bounds, yaml.BaseLoader):
+    """``BaseLoader`` within the bounds: every scalar stays text, no tag builds an object."""
+
+
 class NoAliasLoader(BoundedLoader):
     """For data the kit writes itself (the focus map): an alias there is a mistake."""
 
     allow_aliases = False
+
+
+LoaderType = type[BoundedLoader] | type[TextLoader]
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -139,7 +147,7 @@ def _check_size(text: str) -> None:
         raise Refused(None, None, f"{len(text):,} characters, over the {MAX_CHARS:,} read")
 
 
-def compose(text: str, loader: type[BoundedLoader] = BoundedLoader) -> yaml.Node | None:
+def compose(text: str, loader: LoaderType = BoundedLoader) -> yaml.Node | None:
     """The document's node tree, checked; ``yaml.YAMLError`` for anything refused."""
     _check_size(text)
     reader = loader(text)
@@ -152,9 +160,7 @@ def compose(text: str, loader: type[BoundedLoader] = BoundedLoader) -> yaml.Node
     return root
 
 
-def compose_and_load(
-    text: str, loader: type[BoundedLoader] = BoundedLoader
-) -> tuple[yaml.Node | None, Any]:
+def compose_and_load(text: str, loader: LoaderType = BoundedLoader) -> tuple[yaml.Node | None, Any]:
     """The node tree and the data built from it (composed once)."""
     _check_size(text)
     reader = loader(text)
@@ -168,7 +174,7 @@ def compose_and_load(
         reader.dispose()
 
 
-def load(text: str, loader: type[BoundedLoader] = BoundedLoader) -> Any:
+def load(text: str, loader: LoaderType = BoundedLoader) -> Any:
     """The document's data, as ``yaml.safe_load`` gives it, within the bounds above."""
     return compose_and_load(text, loader)[1]
 
