@@ -560,3 +560,22 @@ def test_files_from_with_deep_json_or_a_huge_number_is_one_line(tmp_path, conten
         from_file(path, "o/r", None)
     one_line(str(refused.value))
     assert str(refused.value).startswith(f"{path}: not valid JSON") and cause in str(refused.value)
+
+
+def test_skill_document_headings_are_linear():
+    """One 4 KB line of spaces after a heading took 300 s in the review rules' heading pattern."""
+    from review_kit.repo.skill import headings
+
+    text = "# Title\n## Checks ##\n# a" + " " * 250_000 + "b\n"
+    start = time.perf_counter()
+    found = headings(text)
+    assert time.perf_counter() - start < GENEROUS
+    assert found[:2] == ["Title", "Checks"] and found[2].startswith("a") and found[2].endswith("b")
+
+
+def test_skill_budget_lines_end_at_newline_only():
+    """A U+2028 inside an added line does not make a line of its own."""
+    from review_kit.analysis.skill_rules import _changed_lines
+
+    added, _ = _changed_lines("@@ -1 +1 @@\n-x = 1\n+y = 2\u2028MAX_FILES = 999\n")
+    assert added == ["y = 2\u2028MAX_FILES = 999"]
