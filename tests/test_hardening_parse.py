@@ -579,3 +579,24 @@ def test_skill_budget_lines_end_at_newline_only():
 
     added, _ = _changed_lines("@@ -1 +1 @@\n-x = 1\n+y = 2\u2028MAX_FILES = 999\n")
     assert added == ["y = 2\u2028MAX_FILES = 999"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "areas: " + "[" * 5000 + "]" * 5000,
+        "areas:\n" + "".join(f"{' ' * i}- k:\n" for i in range(0, 200, 2)),
+    ],
+)
+def test_deep_focus_map_is_one_line_naming_the_file(tmp_path, text):
+    """The kit's own YAML goes through the same reader: a build fails with one line."""
+    from review_kit.catalog.yaml_lines import load_yaml
+    from review_kit.errors import DataError
+
+    path = tmp_path / "focus-map.yml"
+    path.write_text(text)
+    with pytest.raises(DataError) as refused:
+        load_yaml(path, "docs/focus-map.yml")
+    one_line(str(refused.value))
+    assert str(refused.value).startswith("docs/focus-map.yml:")
+    assert "nested deeper than 40" in str(refused.value)
