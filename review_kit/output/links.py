@@ -53,3 +53,26 @@ def diff_url(pr: PullRequest, path: str, line: int | None = None) -> str:
         return ""
     digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
     return f"{pull_request_url(pr)}/files#diff-{digest}" + (f"R{line}" if line else "")
+
+
+def site_page_url(site_url: str, src_uri: str, anchor: str = "") -> str:
+    """The absolute URL of a page of the kit's site built with directory URLs, or "".
+
+    For output that leaves the site (a posted review, SARIF), where MkDocs is
+    not loaded: ``x/index.md`` is ``x/``, ``x/y.md`` is ``x/y/``, as MkDocs'
+    ``use_directory_urls`` has it (``tests/test_github_review.py`` compares
+    the two for every guide page).
+    """
+    if not site_url:
+        return ""
+    path = src_uri.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return f"{base}{path}" + (f"#{anchor}" if anchor else "")
+
+
+def compare_url(pr: PullRequest, old_sha: str) -> str:
+    """The PR's "Files changed" view limited to the commits after ``old_sha``, or ""."""
+    if pr.number is None or not pr.head_sha:
+        return ""
+    return f"{pull_request_url(pr)}/files/{old_sha}..{pr.head_sha}"
