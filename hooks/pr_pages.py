@@ -136,7 +136,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if uri == INDEX_URI:
         return html.replace(SLOT, render_pr_index_html(build.index, links))
     review = build.reviews[uri]
-    body = render_pr_html(review, build.catalog, links)
+    body = render_pr_html(review, build.catalog, links, site_url=config["site_url"] or "")
     # The page's Markdown holds no PR text, so its heading says only the
     # number; the escaped title goes in here, after Markdown is done.
     heading = f'<h1 id="pull-request-{review.pr.number}">Pull request #{review.pr.number}'

@@ -15,12 +15,12 @@ import json
 from typing import Any
 
 from ..analysis import Review
-from ..analysis.anchors import Anchor, anchor_of, diff_lines
+from ..analysis.anchors import Anchor, DiffLines, anchor_of, diff_lines
 from ..analysis.model import Finding
 from ..analysis.since import Since
 from ..catalog.loading import Catalog
 from .escape import md_code, md_keep_code
-from .markdown import guide_reference, render_markdown
+from .markdown import guide_reference, render_markdown, render_review_export
 from .review_body import BODY_LIMIT, body_context
 
 MARKER = "vllm-omni-review-kit"
@@ -98,7 +98,7 @@ def github_review(
     return {
         "commit_id": review.pr.head_sha,
         "event": "COMMENT",
-        "body": body.rstrip("\n") + "\n\n" + marker(review.pr.head_sha) + "\n",
+        "body": body.strip("\n") + "\n\n" + marker(review.pr.head_sha) + "\n",
         "comments": comments,
     }
 
@@ -110,3 +110,42 @@ def render_github_review(
         json.dumps(github_review(review, catalog, site_url, since), indent=2, ensure_ascii=False)
         + "\n"
     )
+
+
+def _runs(lines: DiffLines) -> list[list[int]]:
+    """A file's commentable lines as [first, last] runs, one or more per hunk."""
+    runs: list[list[int]] = []
+    for hunk in lines.hunks:
+        for n in sorted(hunk):
+            if runs and runs[-1][1] == n - 1:
+                runs[-1][1] = n
+            else:
+                runs.append([n, n])
+    return runs
+
+
+def browser_export(review: Review, catalog: Catalog, site_url: str = "") -> dict[str, Any]:
+    """What a PR page carries for its "Copy review" and "Download": both renderings with
+    the browser's fill tokens, the lines a note may be tied to, and the findings.
+
+    The browser fills tokens and adds the reviewer's line notes as comments
+    (on a line in ``lines`` only); it renders nothing of its own.
+    """
+    per_file = diff_lines(review.pr)
+    findings = []
+    for f, anchor in placed(review):
+        findings.append(
+            {
+                "label": f"[{f.severity}] {f.title} — {f.file}:{f.line}",
+                "path": f.file,
+                "line": anchor.line if anchor else f.line,
+                "start_line": anchor.start_line if anchor else None,
+                "inline": anchor is not None,
+            }
+        )
+    return {
+        "template": render_review_export(review, catalog, site_url),
+        "github": github_review(review, catalog, site_url, tokens=True),
+        "lines": {path: _runs(lines) for path, lines in per_file.items() if lines.hunks},
+        "findings": findings,
+    }

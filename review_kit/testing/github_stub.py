@@ -86,6 +86,10 @@ class GitHubStub:
         self.reviews: dict[tuple[str, int], list[dict]] = {}
         # Every review POST's parsed body and the status it was answered with.
         self.posted: list[tuple[dict, int]] = []
+        # (repo, number) -> (n, sha): from the n-th read of the pull on, its head is sha
+        # (a push between the analysis and --post).
+        self.move_head_on_read: dict[tuple[str, int], tuple[int, str]] = {}
+        self.pull_reads: dict[tuple[str, int], int] = {}
         # (repo, "old...head") -> the compare answer's files.
         self.compares: dict[tuple[str, str], list[dict]] = {}
         self.lock = threading.Lock()
@@ -235,6 +239,11 @@ class GitHubStub:
                 {},
             )
         if not m[3]:
+            key = (m[1], int(m[2]))
+            self.pull_reads[key] = self.pull_reads.get(key, 0) + 1
+            move = self.move_head_on_read.get(key)
+            if move and self.pull_reads[key] >= move[0]:
+                entry["pull"]["head"]["sha"] = move[1]
             return 200, entry["pull"], {}
         per_page = min(int(query.get("per_page", [DEFAULT_PER_PAGE])[0]), MAX_PER_PAGE)
         page = max(int(query.get("page", ["1"])[0]), 1)
