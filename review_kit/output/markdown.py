@@ -28,7 +28,6 @@ TOKEN = "\u0000"
 FILL_TOKENS = {
     "state": "the item's mark, plain text: `✓ done`, `✗ problem`, `– n/a` or `· open`",
     "reopened": "why an open item was reopened at a new head, or nothing",
-    "count": "how many listed items are `done`, `problem`, `na`, `open`, or in all (`total`)",
     "if": "starts a block kept only when `if:problems` (some item is a problem) or"
     " `if:problem:ID` (item ID is) holds; blocks do not nest",
     "end": "ends the block the last `if` started",
