@@ -618,7 +618,11 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         for item_id in REOPENED_ITEMS:
             assert not box(page, item_id).is_checked(), item_id
             note = page.locator(f'li.rk-item[data-item-id="{item_id}"] .rk-reopened')
-            assert note.inner_text() == expected
+            assert note.inner_text() == expected + " compare the changes"
+            # The same compare view of the two heads as the review tool's --since.
+            assert note.locator("a.rk-compare").get_attribute("href") == (
+                f"https://github.com/vllm-project/vllm-omni/pull/{PR}/files/{old_head}..{new_head}"
+            )
         for item_id in KEPT_ITEMS:
             assert box(page, item_id).is_checked(), item_id
             assert page.locator(f'li.rk-item[data-item-id="{item_id}"] .rk-reopened').count() == 0
