@@ -37,6 +37,7 @@ MARKDOWN_ELEMENTS = {
         "th",
         "td",
         "del",
+        "input",  # a task list's box: the report's own "- [ ]"
     ],
     *(f"h{n}" for n in range(1, 7)),
 }

@@ -366,6 +366,13 @@ def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, cata
     )
     assert misfires(review_md.stdout, PR_LINKS) == []
     (ARTIFACTS / f"pr{number}-summary.md").write_text(review_md.stdout, encoding="utf-8")
+    # The Markdown report may be pasted into a review too.
+    report = run_tool(
+        "--pr-number", str(number), "--format", "md", api_url=stub.url, cache=tmp_path
+    )
+    assert report.returncode == 0, report.stderr
+    assert misfires(report.stdout, (f"https://github.com/{REPO_NAME}/",)) == []
+    (ARTIFACTS / f"pr{number}-report.md").write_text(report.stdout, encoding="utf-8")
 
 
 def test_post_refuses_a_second_review_of_the_same_head(stub, tmp_path):
