@@ -475,3 +475,16 @@ def test_split_since_is_hunk_exact():
         "c" * 7, pr.head_sha, [ChangedFile("a.py", patch="@@ -21,1 +21,2 @@\n x\n+new")]
     )
     assert split_since(pr, findings, [], delta).new_findings == frozenset({1})
+
+
+def test_a_huge_review_stays_within_githubs_body_limit(catalog):
+    """Thousands of findings: the body drops the checklist and counts the rest, visibly."""
+    review = analyse(from_snapshot(19), catalog)
+    (one,) = review.findings
+    many = tuple(range(1, 5000))
+    review.findings = [replace(one, file=f"pkg/f{i}.py", lines=many) for i in range(3000)]
+    payload = github_review(review, catalog, SITE)
+    assert len(payload["body"]) <= 65536
+    assert "The checklist is left out: GitHub takes at most 65,536 characters" in payload["body"]
+    assert "more findings on the review page" in payload["body"]
+    assert payload["comments"] == []  # none of those files is in the diff

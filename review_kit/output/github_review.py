@@ -27,6 +27,8 @@ MARKER = "vllm-omni-review-kit"
 # vllm-omni's process asks for about one to five comments; every blocker
 # still counts, so the cap is generous and the rest are listed in the body.
 MAX_COMMENTS = 30
+# A comment names at most this many other lines of its finding.
+LINES_NAMED = 20
 
 
 def marker(head_sha: str) -> str:
@@ -41,10 +43,9 @@ def comment_body(finding: Finding, anchor: Anchor, guide_ref) -> str:
         n for n in finding.lines if not (anchor.start_line or anchor.line) <= n <= anchor.line
     ]
     if others:
-        lines += [
-            "",
-            "Also on line" + ("s " if len(others) > 1 else " ") + ", ".join(map(str, others)) + ".",
-        ]
+        named = ", ".join(map(str, others[:LINES_NAMED]))
+        more = f" and {len(others) - LINES_NAMED} more" if len(others) > LINES_NAMED else ""
+        lines += ["", "Also on line" + ("s " if len(others) > 1 else " ") + named + more + "."]
     reference = guide_ref(finding.guide)
     if reference:
         lines += ["", f"Guide: {reference}"]
@@ -78,13 +79,17 @@ def github_review(
     guide_ref = guide_reference(catalog, site_url)
     context = body_context(review, catalog, site_url, tokens=tokens, inline=inline, since=since)
     body = render_markdown("review_export.md.j2", review, catalog, None, **context)
-    if len(body) > BODY_LIMIT:
+    # GitHub refuses a longer body: the checklist goes first, then findings
+    # beyond the first few are only counted (the body says both).
+    for shown in (100, 20, 5):
+        if len(body) <= BODY_LIMIT:
+            break
         body = render_markdown(
             "review_export.md.j2",
             review,
             catalog,
             None,
-            **{**context, "omit_checklist": True, "shown_limit": 100},
+            **{**context, "omit_checklist": True, "shown_limit": shown},
         )
     comments = []
     for f, anchor in pairs:
