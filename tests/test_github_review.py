@@ -488,3 +488,50 @@ def test_a_huge_review_stays_within_githubs_body_limit(catalog):
     assert "The checklist is left out: GitHub takes at most 65,536 characters" in payload["body"]
     assert "more findings on the review page" in payload["body"]
     assert payload["comments"] == []  # none of those files is in the diff
+
+
+def test_since_with_a_local_checkout_reads_git_diff(tmp_path):
+    """--git with --since compares the two heads with `git diff OLD HEAD` in --repo-dir,
+    and only the finding in the hunk that changed is new."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.invalid"}
+    env.update(GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e.invalid")
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(tmp_path), *args], check=True, capture_output=True, text=True, env=env
+        )
+        return done.stdout.strip()
+
+    code = tmp_path / "vllm_omni" / "engine" / "a.py"
+    code.parent.mkdir(parents=True)
+    filler = "".join(f"x{i} = {i}\n" for i in range(40))
+    plain_a, plain_b = "def a():\n    run()\n", "def b():\n    run()\n"
+    code.write_text(plain_a + filler + plain_b)
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "pr")
+    guarded_a = "def a():\n    try:\n        run()\n    except Exception as e:\n        log(e)\n"
+    guarded_b = "def b():\n    try:\n        run()\n    except:\n        pass\n"
+    code.write_text(guarded_a + filler + guarded_b)
+    git("commit", "-qam", "one")
+    old = git("rev-parse", "HEAD")
+    # The second push touches only the second function's hunk.
+    code.write_text(guarded_a + filler + guarded_b.replace("run()", "run(1)"))
+    git("commit", "-qam", "two")
+    result = run_tool(
+        "--git",
+        "main...pr",
+        "--repo-dir",
+        str(tmp_path),
+        "--format",
+        "github-review",
+        "--since",
+        old,
+        api_url="http://127.0.0.1:9",
+        cache=tmp_path / "cache",
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert [(c["path"], c["line"]) for c in payload["comments"]] == [("vllm_omni/engine/a.py", 49)]
+    assert "1 finding reviewed at" in payload["body"]
