@@ -535,3 +535,12 @@ def test_since_with_a_local_checkout_reads_git_diff(tmp_path):
     payload = json.loads(result.stdout)
     assert [(c["path"], c["line"]) for c in payload["comments"]] == [("vllm_omni/engine/a.py", 49)]
     assert "1 finding reviewed at" in payload["body"]
+
+
+def test_a_local_build_posts_no_links_to_the_readers_own_machine():
+    from review_kit.output.links import public_site_url
+
+    assert public_site_url("http://127.0.0.1:8000/") == ""
+    assert public_site_url("http://localhost:8000/") == ""
+    assert public_site_url("") == ""
+    assert public_site_url(SITE) == SITE

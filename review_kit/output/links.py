@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from ..pr.model import PullRequest
 
@@ -76,3 +77,15 @@ def compare_url(pr: PullRequest, old_sha: str) -> str:
     if pr.number is None or not pr.head_sha:
         return ""
     return f"{pull_request_url(pr)}/files/{old_sha}..{pr.head_sha}"
+
+
+def public_site_url(site_url: str) -> str:
+    """``site_url`` when it is somewhere a reader of a posted review can reach, else "".
+
+    A local build's default (``http://127.0.0.1:8000/``) would send every
+    guide link of a posted review to the reader's own machine.
+    """
+    host = (urlsplit(site_url).hostname or "") if site_url else ""
+    if not host or host == "localhost" or host.startswith("127.") or host == "::1":
+        return ""
+    return site_url
