@@ -9,10 +9,11 @@ are said in the review's body instead.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..pr.model import PullRequest
-from .diff import parse_patch
 from .model import Finding
 
 
@@ -27,12 +28,15 @@ class Anchor:
 
 @dataclass(frozen=True)
 class DiffLines:
-    """The new-side lines one file's diff shows, hunk by hunk (first, last, lines)."""
+    """The new-side lines one file's diff shows: one contiguous range per hunk."""
 
-    hunks: tuple[frozenset[int], ...]
+    hunks: tuple[range, ...]  # in the order of the patch, which is by line
 
-    def hunk_with(self, line: int) -> frozenset[int] | None:
-        return next((h for h in self.hunks if line in h), None)
+    def hunk_with(self, line: int) -> range | None:
+        # A binary search: a patch of 20,000 hunks asked about every finding
+        # must not cost hunks x findings.
+        at = bisect_right(self.hunks, line, key=lambda h: h.start) - 1
+        return self.hunks[at] if at >= 0 and line in self.hunks[at] else None
 
     def accepts(self, line: int, start_line: int | None = None) -> bool:
         """Whether GitHub takes a RIGHT-side comment on ``line`` (from ``start_line``)."""
@@ -41,27 +45,41 @@ class DiffLines:
             return False
         if start_line is None:
             return True
-        return start_line < line and all(n in hunk for n in range(start_line, line + 1))
+        return start_line < line and start_line in hunk
 
 
 NO_LINES = DiffLines(())
 
 
+# A hunk's new side is one run of lines: ``+start,count`` in its header (count
+# 1 when left out, 0 for a hunk that only deletes).
+_NEW_SIDE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
+
+
+def file_lines(patch: str | None) -> DiffLines:
+    """The new-side lines each hunk of one file's patch shows, from the hunk headers.
+
+    Headers suffice (GitHub writes them from the same diff as the body), so a
+    3000-file PR costs one regular-expression pass per patch, not a parse.
+    """
+    if not patch:
+        return NO_LINES
+    hunks = []
+    for header in _NEW_SIDE.finditer(patch):
+        start, count = int(header[1]), int(header[2]) if header[2] is not None else 1
+        if count > 0:
+            hunks.append(range(start, start + count))
+    return DiffLines(tuple(hunks))
+
+
 def diff_lines(pr: PullRequest) -> dict[str, DiffLines]:
-    """Per file of the PR, the lines a comment may sit on; a file without a readable patch has none.
+    """Per file of the PR, the lines a comment may sit on; a file without a patch has none.
 
     A removed file shows no new side, so it accepts nothing on the RIGHT.
     """
-    out: dict[str, DiffLines] = {}
-    for f in pr.files:
-        if f.status == "removed" or not f.patch:
-            out[f.filename] = NO_LINES
-            continue
-        diff = parse_patch(f.patch)
-        out[f.filename] = DiffLines(
-            tuple(frozenset(line.number for line in h.lines) for h in diff.hunks if h.lines)
-        )
-    return out
+    return {
+        f.filename: NO_LINES if f.status == "removed" else file_lines(f.patch) for f in pr.files
+    }
 
 
 def anchor_of(finding: Finding, lines: dict[str, DiffLines]) -> Anchor | None:

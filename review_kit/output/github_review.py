@@ -37,7 +37,7 @@ def marker(head_sha: str) -> str:
 
 
 def comment_body(finding: Finding, anchor: Anchor, guide_ref) -> str:
-    where = md_code(f"{finding.file}:{anchor.line if anchor.start_line is None else finding.line}")
+    where = md_code(f"{finding.file}:{finding.line}")
     lines = [f"**[{finding.severity}] {finding.title}** — {where}", "", md_keep_code(finding.why)]
     others = [
         n for n in finding.lines if not (anchor.start_line or anchor.line) <= n <= anchor.line
@@ -118,15 +118,8 @@ def render_github_review(
 
 
 def _runs(lines: DiffLines) -> list[list[int]]:
-    """A file's commentable lines as [first, last] runs, one or more per hunk."""
-    runs: list[list[int]] = []
-    for hunk in lines.hunks:
-        for n in sorted(hunk):
-            if runs and runs[-1][1] == n - 1:
-                runs[-1][1] = n
-            else:
-                runs.append([n, n])
-    return runs
+    """A file's commentable lines as [first, last] runs, one per hunk."""
+    return [[hunk.start, hunk.stop - 1] for hunk in lines.hunks]
 
 
 def browser_export(review: Review, catalog: Catalog, site_url: str = "") -> dict[str, Any]:
