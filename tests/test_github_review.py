@@ -332,7 +332,7 @@ def stub(corpus):
 
 
 @pytest.mark.parametrize("number", CORPUS_PRS)
-def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, catalog):
+def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, catalog, corpus):
     result = run_tool(
         "--pr-number", str(number), "--post", "--site-url", SITE, api_url=stub.url, cache=tmp_path
     )
@@ -373,6 +373,22 @@ def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, cata
     assert report.returncode == 0, report.stderr
     assert misfires(report.stdout, (f"https://github.com/{REPO_NAME}/",)) == []
     (ARTIFACTS / f"pr{number}-report.md").write_text(report.stdout, encoding="utf-8")
+    # The page's Markdown export of the same PR, as an untouched review fills it
+    # (no note, nothing ticked): what "Download" gives before any work.
+    record = next(r for r in corpus if r["number"] == number)
+    pr = pull_request_from_api(*corpus_pr(record), REPO_NAME, "test", number=number)
+    from review_kit.repo.sources import repository_data_for
+
+    export = render_review_export(
+        analyse(pr, catalog, repository_data_for(pr, None, None)), catalog, SITE
+    )
+    untouched = re.sub("\x00[^\x00]*\x00\n?", "", export)
+    assert misfires(untouched, PR_LINKS) == []
+    assert (
+        "(§)" not in untouched
+        and " of " not in untouched.split("<summary>")[1].split("</summary>")[0]
+    )
+    (ARTIFACTS / f"pr{number}-review-export.md").write_text(untouched, encoding="utf-8")
 
 
 def test_post_refuses_a_second_review_of_the_same_head(stub, tmp_path):
