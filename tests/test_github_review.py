@@ -311,6 +311,29 @@ def test_pr19_export_snapshots(catalog, snapshot):
 
 # -- real runs against the stand-in GitHub ---------------------------------------------
 
+FILL = """
+import { fillReview } from "./docs/assets/checklists/review-export.js";
+let text = "";
+process.stdin.on("data", (chunk) => (text += chunk));
+process.stdin.on("end", () => {
+  const untouched = { stateOf: () => "open", problemNote: () => "", reopenedEntry: () => null, note: () => "" };
+  process.stdout.write(fillReview(text, untouched));
+});
+"""
+
+
+def filled_by_the_browser(template: str) -> str:
+    """The export as the page's own script fills it for a review nobody has touched yet."""
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", FILL],
+        input=template,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    return done.stdout
+
 
 def run_tool(*args: str, api_url: str, cache) -> subprocess.CompletedProcess:
     env = {
@@ -382,7 +405,7 @@ def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, cata
     export = render_review_export(
         analyse(pr, catalog, repository_data_for(pr, None, None)), catalog, SITE
     )
-    untouched = re.sub("\x00[^\x00]*\x00\n?", "", export)
+    untouched = filled_by_the_browser(export)
     assert misfires(untouched, PR_LINKS) == []
     assert (
         "(§)" not in untouched

@@ -204,7 +204,8 @@ export function fillReview(template, review, options = {}) {
     },
     linenotes: () => noteList(notes, data),
     problemnote: (id) => (stateIn(review, id) === "problem" ? quoteLine(review.problemNote(id)) : ""),
-    note: () => (note ? note + "\n" : ""),
+    // Filled last (NOTE_AT), so the tidying of blank lines never touches it.
+    note: () => NOTE_AT,
   };
   return text
     .replace(TOKEN, (match, body) => {
@@ -212,8 +213,15 @@ export function fillReview(template, review, options = {}) {
       return Object.prototype.hasOwnProperty.call(fill, name) ? fill[name](id) : "";
     })
     .replace(/\u0000/g, "")
+    // Blocks left out (no problems, no line notes) leave runs of blank lines.
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(NOTE_AT, () => (note ? note + "\n" : ""))
     .replace(/^\n+/, ""); // no note: the review starts at its first line
 }
+
+// Where the note goes until the rest is tidied: a control character that no
+// rendered template holds (the build shows every control character escaped).
+const NOTE_AT = "\u0001";
 
 function stateIn(review, id) {
   const state = review.stateOf(id);
