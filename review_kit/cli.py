@@ -15,18 +15,18 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import analyse
+from .analysis import Review, analyse
 from .analysis.since import Delta, Since, check_sha, delta_of, split_since
-from .catalog.loading import load_catalog
+from .catalog.loading import Catalog, load_catalog
 from .errors import ReviewKitError
 from .output import FORMATS, RenderOptions
 from .output.escape import terminal
 from .output.links import page_uri
 from .output.pdf import build_date
-from .pr.model import check_repo_name
+from .pr.model import PullRequest, check_repo_name
 from .pr.sources import SOURCES, SourceContext
 from .pr.sources.compare import compare_in_checkout, compare_on_github
-from .pr.sources.github_api import NetworkError, PullRequestNotFound
+from .pr.sources.github_api import GitHubClient, NetworkError, PullRequestNotFound
 from .pr.sources.github_reviews import PostRefused, ReviewPoster
 from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
@@ -274,7 +274,7 @@ def _render_options(
     )
 
 
-def _delta(old: str, pr, client, checkout) -> Delta:
+def _delta(old: str, pr: PullRequest, client: GitHubClient | None, checkout: str | None) -> Delta:
     """What changed since ``old``: GitHub's compare, or ``git diff`` in the checkout."""
     if not pr.head_sha:
         raise UsageError("--since: the source names no head commit to compare with")
@@ -287,7 +287,7 @@ def _delta(old: str, pr, client, checkout) -> Delta:
     return delta_of(old, pr.head_sha, files)
 
 
-def _post(review, catalog, options: RenderOptions, settings: Settings) -> None:
+def _post(review: Review, catalog: Catalog, options: RenderOptions, settings: Settings) -> None:
     """Post the review just printed; refuse on a moved head or a second review of it."""
     from .output.github_review import github_review, marker
 

@@ -12,6 +12,7 @@ the head, by which ``--post`` knows a review it already posted.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..analysis import Review
@@ -36,7 +37,8 @@ def marker(head_sha: str) -> str:
     return f"<!-- {MARKER} head={head_sha} -->"
 
 
-def comment_body(finding: Finding, anchor: Anchor, guide_ref) -> str:
+def comment_body(finding: Finding, anchor: Anchor, guide_ref: Callable[[str], str]) -> str:
+    """One inline comment: ``[P1] title — path:line``, the reason, other lines, the guide."""
     where = md_code(f"{finding.file}:{finding.line}")
     lines = [f"**[{finding.severity}] {finding.title}** — {where}", "", md_keep_code(finding.why)]
     others = [

@@ -10,6 +10,7 @@ in (``FILL_TOKENS``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import jinja2
@@ -68,7 +69,7 @@ def _guide_link(catalog: Catalog, links: Links | None):
     return link
 
 
-def guide_reference(catalog: Catalog, site_url: str):
+def guide_reference(catalog: Catalog, site_url: str) -> Callable[[str], str]:
     """``[§1.2 Title](URL)`` for a guide section, plain ``§1.2 Title`` without a site,
     and nothing for a check with no section (never an empty "(§)")."""
 
