@@ -221,6 +221,9 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             delta = _delta(args.since, pr, client, checkout) if args.since else None
         finally:
             getattr(source, "close", lambda: None)()
+        if args.format == "github-review" and not pr.head_sha:
+            # GitHub takes a review only at a commit of the PR (commit_id).
+            raise UsageError("--format github-review needs a head commit: use a PR or --git")
         review = analyse(pr, catalog, repository)
         since = split_since(pr, review.findings, review.items, delta) if delta is not None else None
         output = FORMATS[args.format]

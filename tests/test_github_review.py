@@ -583,3 +583,20 @@ def test_a_local_build_posts_no_links_to_the_readers_own_machine():
     assert public_site_url("http://localhost:8000/") == ""
     assert public_site_url("") == ""
     assert public_site_url(SITE) == SITE
+
+
+def test_github_review_needs_a_head_commit(tmp_path):
+    listing = tmp_path / "files.json"
+    listing.write_text(json.dumps(["vllm_omni/engine/a.py"]))
+    result = run_tool(
+        "--files-from",
+        str(listing),
+        "--format",
+        "github-review",
+        api_url="http://127.0.0.1:9",
+        cache=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "review_pr.py: error: --format github-review needs a head commit: use a PR or --git"
+    )
