@@ -307,6 +307,9 @@ def test_pr19_export_snapshots(catalog, snapshot):
     snapshot(
         "pr19.sarif", json.dumps(sarif_log(review, catalog, SITE), indent=2, ensure_ascii=False)
     )
+    from review_kit.output.summary import render_pr_summary
+
+    snapshot("pr19_summary.md", render_pr_summary(review, catalog))
 
 
 # -- real runs against the stand-in GitHub ---------------------------------------------
