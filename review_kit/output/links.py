@@ -12,7 +12,11 @@ import re
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from ..analysis.contracts import RepositoryReview
+from ..catalog.framework import RuleSource
 from ..pr.model import PullRequest
+from ..repo.skill import blob_url
+from ..repo.sources.snapshot import from_snapshot as repository_snapshot
 
 PRS_DIR = "prs"
 INDEX_URI = f"{PRS_DIR}/index.md"
@@ -89,3 +93,14 @@ def public_site_url(site_url: str) -> str:
     if not host or host == "localhost" or host.startswith("127.") or host == "::1":
         return ""
     return site_url
+
+
+def rule_source_url(source: RuleSource, repository: RepositoryReview | None = None) -> str:
+    """An item's review-skill file at the commit the rules were read: the PR's base, else the
+    bundled record's."""
+    if repository is not None and repository.skill is not None:
+        return repository.skill.file_url(repository.repo, source.file, source.anchor)
+    data = repository_snapshot()
+    if data.skill is None:
+        return blob_url(data.repo, "", source.file, source.anchor)
+    return data.skill.file_url(data.repo, source.file, source.anchor)
