@@ -34,6 +34,29 @@ _TRIES = (ast.Try, ast.TryStar)
 _MAX_TRIMS = 6
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a node sits: its innermost function, and the condition it is tested in."""
+
+    function: str | None = None
+    # "if" (``if``/``elif``/``while``/``assert`` tests), "ternary" (``a if t else b``), or None.
+    condition: str | None = None
+
+
+_NOWHERE = Placement()
+
+
+def _placement_of(parent: ast.AST, child: ast.AST, place: Placement) -> Placement:
+    """The placement of ``child`` given its parent's: entering a test marks the condition."""
+    if isinstance(parent, ast.If | ast.While | ast.Assert) and child is parent.test:
+        return Placement(place.function, "if")
+    if isinstance(parent, ast.IfExp) and child is parent.test:
+        return Placement(place.function, "ternary")
+    if isinstance(child, ast.stmt | ast.Lambda) and place.condition:
+        return Placement(place.function, None)
+    return place
+
+
 @dataclass
 class ParsedFragment:
     """One parsed run of lines; what rules ask of it is computed once, on first use."""
@@ -84,13 +107,18 @@ class ParsedFragment:
         calls, handlers, bindings = [], [], []
         guarded: dict[int, ast.AST] = {}
         loop_of: dict[int, ast.AST] = {}
-        stack: list[ast.AST] = [self.tree]
+        # Where each call and handler sits: its innermost function (when the
+        # fragment shows the ``def``) and the kind of condition it is tested in.
+        where: dict[int, Placement] = {}
+        stack: list[tuple[ast.AST, Placement]] = [(self.tree, _NOWHERE)]
         while stack:
-            node = stack.pop()
+            node, place = stack.pop()
             if isinstance(node, ast.Call):
                 calls.append(node)
+                where[id(node)] = place
             elif isinstance(node, ast.ExceptHandler):
                 handlers.append(node)
+                where[id(node)] = place
             elif isinstance(node, _BINDINGS):
                 bindings.append(node)
             elif isinstance(node, _TRIES):
@@ -100,7 +128,11 @@ class ParsedFragment:
                 for statement in node.body:
                     if isinstance(statement, _TRIES):
                         loop_of[id(statement)] = node
-            stack.extend(c for c in ast.iter_child_nodes(node) if self._worth_entering(c))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                place = Placement(node.name, place.condition)
+            for child in ast.iter_child_nodes(node):
+                if self._worth_entering(child):
+                    stack.append((child, _placement_of(node, child, place)))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
         return {
             "calls": calls,
@@ -108,6 +140,7 @@ class ParsedFragment:
             "bindings": bindings,
             "guarded": guarded,
             "loop_of": loop_of,
+            "where": where,
         }
 
     @cached_property
