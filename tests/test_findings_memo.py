@@ -17,7 +17,9 @@ from review_kit.site.plan import FINDINGS_MEMO, fetch_reviews, read_findings_mem
 from review_kit.testing.github_stub import GitHubStub
 
 REPO = "vllm-project/vllm-omni"
-PATCH = "@@ -1,0 +1,3 @@\n+import torch\n+state = torch.load(blob, weights_only=False)\n+n = t.item()\n"
+PATCH = (
+    "@@ -1,0 +1,3 @@\n+import torch\n+state = torch.load(blob, weights_only=False)\n+n = t.item()\n"
+)
 
 
 @pytest.fixture(scope="module")

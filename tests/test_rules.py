@@ -585,7 +585,9 @@ def test_git_range_and_files_from_give_the_same_findings(tmp_path, catalog):
     listing.write_text(json.dumps(entries))
     # --files-from with --repo-dir: ruff reads the full texts by blob SHA from the checkout.
     from_listing = with_checkout_texts(from_file(listing, REPO, None), repo)
-    assert set(from_listing.texts) == set(from_range.texts) == {f.filename for f in from_range.files}
+    assert (
+        set(from_listing.texts) == set(from_range.texts) == {f.filename for f in from_range.files}
+    )
 
     def seen(pr):
         return [(f.rule, f.file, f.line, f.text) for f in analyse(pr, catalog).findings]
