@@ -25,7 +25,21 @@ def dotted(node: ast.AST) -> str | None:
 
 # Calls whose failure a best-effort cleanup may ignore: removing a file that
 # may already be gone, closing what may already be closed.
-_CLEANUP = {"remove", "unlink", "rmdir", "removedirs", "rmtree", "close"}
+_CLEANUP = {
+    "remove",
+    "unlink",
+    "rmdir",
+    "removedirs",
+    "rmtree",
+    "close",
+    # Tearing down what may already be down: a process group, a placement
+    # group, an engine or a worker being shut down.
+    "shutdown",
+    "terminate",
+    "kill",
+    "destroy_process_group",
+    "remove_placement_group",
+}
 
 
 def _names_a_path(value: ast.expr) -> bool:

@@ -189,7 +189,8 @@ def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -
     """``except Exception:`` (or broader) whose body neither raises nor returns.
 
     Handlers that merely pass are the ``swallowed`` rule's, not this one's;
-    a ``try`` of imports only probes for an optional dependency.
+    a ``try`` of imports only probes for an optional dependency, and one
+    that only closes or shuts down is best-effort teardown.
     A bounded retry loop (``for attempt in range(n)``) catches broadly on
     purpose; a loop over requests or a ``while True`` does not get that pass.
     """
@@ -198,10 +199,13 @@ def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -
     if not broad or _swallowed(handler, fragment) or _retry_loop(handler, fragment):
         return False
     guarded = fragment.nodes["guarded"].get(id(handler))
-    if isinstance(guarded, ast.Try | ast.TryStar) and all(
-        isinstance(s, ast.Import | ast.ImportFrom) for s in guarded.body
+    if isinstance(guarded, ast.Try | ast.TryStar) and (
+        all(isinstance(s, ast.Import | ast.ImportFrom) for s in guarded.body)
+        or _cleanup_only(guarded.body)
     ):
-        return False  # probing for an optional dependency: its absence is the expected case
+        # Probing for an optional dependency (its absence is the expected
+        # case), or tearing down what may already be gone.
+        return False
     return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
 
 
