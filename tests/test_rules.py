@@ -17,7 +17,11 @@ from review_kit.output.json_report import review_to_json
 from review_kit.output.links import diff_url
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources.git_range import from_git
+from review_kit.pr.sources.base import SourceContext
+from review_kit.pr.sources.github import GitHubSource
+from review_kit.pr.sources.github_api import GitHubSettings
 from review_kit.pr.sources.json_file import from_file, with_checkout_texts
+from review_kit.testing.github_stub import GitHubStub
 from review_kit.pr.texts import texts_from_patches
 
 REPO = "vllm-project/vllm-omni"
@@ -541,7 +545,7 @@ def blob_sha(repo, revision: str) -> str:
     return done.stdout.strip()
 
 
-def test_git_range_and_files_from_give_the_same_findings(tmp_path, catalog):
+def test_git_range_files_from_and_github_give_the_same_findings(tmp_path, catalog):
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -589,10 +593,29 @@ def test_git_range_and_files_from_give_the_same_findings(tmp_path, catalog):
         set(from_listing.texts) == set(from_range.texts) == {f.filename for f in from_range.files}
     )
 
+    # GitHub: the same files list, full texts by blob SHA from the blobs endpoint.
+    with GitHubStub() as stub:
+        pull = {"number": 7, "title": "t", "head": {"sha": "f" * 40}, "base": {"sha": "e" * 40}}
+        stub.add_pr(REPO, pull, entries)
+        stub.add_blobs(REPO, [(repo / f.filename).read_text() for f in from_range.files])
+        context = SourceContext(REPO, GitHubSettings(api_url=stub.url, cache_dir=tmp_path / "c"))
+        source = GitHubSource(context)
+        from_github = source.load(7)
+        source.close()
+        blobs = [r.path for r in stub.requests if "/git/blobs/" in r.path]
+        # Once stored, a blob is never asked for again: its SHA names its content.
+        again = GitHubSource(context)
+        again.load(7)
+        again.close()
+        blobs_again = [r.path for r in stub.requests if "/git/blobs/" in r.path]
+    # The added file is whole in its patch; only the modified one is fetched, once.
+    assert blobs == blobs_again == [f"/repos/{REPO}/git/blobs/{entries[0]['sha']}"]
+    assert set(from_github.texts) == {f.filename for f in from_range.files}
+
     def seen(pr):
         return [(f.rule, f.file, f.line, f.text) for f in analyse(pr, catalog).findings]
 
-    assert seen(from_range) == seen(from_listing)
+    assert seen(from_range) == seen(from_listing) == seen(from_github)
     assert {rule for rule, *_ in seen(from_range)} == {
         "host-sync-hot-path",
         "swallowed-exception",
@@ -642,3 +665,21 @@ def test_every_rule_of_the_map_declares_a_severity(catalog):
     raw = yaml.safe_load(Path("docs/focus-map.yml").read_text(encoding="utf-8"))
     assert raw["rules"] and all(r["severity"] in ("P0", "P1", "P2") for r in raw["rules"])
     assert {r.severity for r in catalog.focus_map.rules} >= {"P0", "P1", "P2"}
+
+
+def test_a_blob_github_will_not_give_leaves_the_file_unlinted_and_says_why(tmp_path, catalog):
+    """The hunk rules still run; the review names the file that had no linter pass."""
+    patch = "@@ -1,2 +1,3 @@\n import torch\n+n = x.item()\n y = 1"
+    entry = {"filename": "vllm_omni/worker/gpu_model_runner.py", "status": "modified"}
+    entry |= {"additions": 1, "deletions": 0, "sha": "a" * 40, "patch": patch}
+    with GitHubStub() as stub:
+        pull = {"number": 8, "title": "t", "head": {"sha": "f" * 40}, "base": {"sha": "e" * 40}}
+        stub.add_pr(REPO, pull, [entry])
+        context = SourceContext(REPO, GitHubSettings(api_url=stub.url, cache_dir=tmp_path))
+        source = GitHubSource(context)
+        pr = source.load(8)
+        source.close()
+    review = analyse(pr, catalog)
+    assert [f.rule for f in review.findings] == ["host-sync-hot-path"]
+    why = review.unread[entry["filename"]]
+    assert why.startswith("no linter pass (ruff): ") and "not found" in why.lower()

@@ -200,6 +200,13 @@ def valid_answer(url: str, content: bytes) -> bool:
             return isinstance(data, dict) and isinstance(data.get("tree"), list)
         if "/contents/" in path:
             return isinstance(data, dict) and isinstance(data.get("content"), str)
+        if "/git/blobs/" in path:
+            return (
+                isinstance(data, dict)
+                and data.get("encoding") == "base64"
+                and isinstance(data.get("content"), str)
+                and data.get("sha") == path.rsplit("/", 1)[-1]
+            )
         if path.endswith("/files"):
             if not isinstance(data, list):
                 return False
