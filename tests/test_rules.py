@@ -16,13 +16,13 @@ from review_kit.catalog.loading import load_catalog
 from review_kit.output.json_report import review_to_json
 from review_kit.output.links import diff_url
 from review_kit.pr.model import ChangedFile, PullRequest
-from review_kit.pr.sources.git_range import from_git
 from review_kit.pr.sources.base import SourceContext
+from review_kit.pr.sources.git_range import from_git
 from review_kit.pr.sources.github import GitHubSource
 from review_kit.pr.sources.github_api import GitHubSettings
 from review_kit.pr.sources.json_file import from_file, with_checkout_texts
-from review_kit.testing.github_stub import GitHubStub
 from review_kit.pr.texts import texts_from_patches
+from review_kit.testing.github_stub import GitHubStub
 
 REPO = "vllm-project/vllm-omni"
 
