@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from ..catalog.rules import ContentRule, RuleSet
 from ..errors import ReviewKitError
@@ -29,7 +30,10 @@ from ..pr.model import ChangedFile, PullRequest
 from ..pr.texts import whole_file
 from .diff import parse_patch
 from .handlers import handler_guards_cleanup, tries_by_handler_line
-from .model import Finding
+from .model import FileScan, Finding
+
+if TYPE_CHECKING:
+    from .memo import FindingsMemo
 
 # ruff is pinned with the kit (pyproject.toml); one process reads every file.
 # A PR's texts are bounded by the source (``pr.texts``); this bounds the wait.
@@ -185,8 +189,12 @@ def _finding(
     )
 
 
-def lint(pr: PullRequest, rule_set: RuleSet) -> LinterScan:
-    """ruff's findings on the PR's added lines, for the rules that declare ruff codes."""
+def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -> LinterScan:
+    """ruff's findings on the PR's added lines, for the rules that declare ruff codes.
+
+    ``memo`` answers for a PR whose linted texts, patches and rules an
+    earlier build saw: a warm build starts no ruff process.
+    """
     result = LinterScan()
     wanted: dict[str, list[ContentRule]] = {}
     texts: dict[str, str] = {}
@@ -207,6 +215,12 @@ def lint(pr: PullRequest, rule_set: RuleSet) -> LinterScan:
         texts[f.filename] = text
     if not wanted:
         return result
+    key = memo.lint_key(pr.files, texts, rule_set) if memo is not None else ""
+    if memo is not None:
+        known = memo.get(key)
+        if known is not None:
+            result.findings = list(known.findings)
+            return result
     codes = {code for rules in wanted.values() for r in rules for code in r.ruff}
     by_path = {f.filename: f for f in pr.files}
     seen: set[tuple[str, str, int]] = set()
@@ -225,4 +239,6 @@ def lint(pr: PullRequest, rule_set: RuleSet) -> LinterScan:
                 result.findings.append(
                     _finding(rule, f, hit, diff.added[hit.line], texts[hit.file])
                 )
+    if memo is not None:
+        memo.put(key, FileScan(list(result.findings)))
     return result

@@ -15,20 +15,36 @@ import hashlib
 import json
 from dataclasses import asdict
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from ..catalog.rules import RuleSet, Severity
 from ..pr.model import ChangedFile
-from .model import Finding
-from .rules import FileScan
+from .model import FileScan, Finding
 
 # The source files whose code decides what a scan finds.
-_CODE = ("analysis/rules.py", "analysis/python_code.py", "analysis/diff.py", "catalog/rules.py")
+_CODE = (
+    "analysis/rules.py",
+    "analysis/python_code.py",
+    "analysis/diff.py",
+    "analysis/handlers.py",
+    "analysis/linters.py",
+    "catalog/rules.py",
+)
 
 # Enough for every file of a few hundred PRs; the oldest entries go first.
 MAX_ENTRIES = 20_000
+
+
+@cache
+def ruff_version() -> str:
+    """The installed ruff's version (its rules change with it); read once per process."""
+    try:
+        return metadata.version("ruff")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @cache
@@ -88,6 +104,18 @@ class FindingsMemo:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()
+
+    @staticmethod
+    def lint_key(files: list[ChangedFile], texts: dict[str, str], rules: RuleSet) -> str:
+        """A PR's linting: the full texts linted, their patches, the rules and ruff's pin."""
+        digest = hashlib.sha256()
+        for part in (code_digest(), ruff_version(), rules.signature):
+            digest.update(part.encode() + b"\0")
+        for f in files:
+            if f.filename in texts:
+                for part in (f.filename, f.patch or "", texts[f.filename]):
+                    digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return "lint:" + digest.hexdigest()
 
     def get(self, key: str) -> FileScan | None:
         found = self._entries.pop(key, None)

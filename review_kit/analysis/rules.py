@@ -25,19 +25,11 @@ from .diff import FileDiff, parse_patch
 from .handlers import cleanup_only as _cleanup_only
 from .handlers import dotted
 from .linters import lint
-from .model import Finding
+from .model import FileScan, Finding
 from .python_code import ParsedFragment, PythonView, read_python
 
 if TYPE_CHECKING:
     from .memo import FindingsMemo
-
-
-@dataclass
-class FileScan:
-    """What reading one file's patch found, and what it could not read."""
-
-    findings: list[Finding] = field(default_factory=list)
-    unread: str | None = None
 
 
 @dataclass
@@ -637,7 +629,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
         if f.patch:
             for rule in mine.rules:
                 read_by.setdefault(rule.id, []).append(f.filename)
-    linted = lint(pr, rule_set)
+    linted = lint(pr, rule_set, memo)
     # A ruff rule read only the files ruff had whole.
     for rule in rule_set.rules:
         if rule.ruff and rule.id in read_by:
