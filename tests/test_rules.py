@@ -669,9 +669,9 @@ def test_every_rule_of_the_map_declares_a_severity(catalog):
 
 def test_a_blob_github_will_not_give_leaves_the_file_unlinted_and_says_why(tmp_path, catalog):
     """The hunk rules still run; the review names the file that had no linter pass."""
-    patch = "@@ -1,2 +1,3 @@\n import torch\n+n = x.item()\n y = 1"
+    patch = "@@ -1,2 +1,4 @@\n import torch\n+n = x.item()\n+print(n)\n y = 1"
     entry = {"filename": "vllm_omni/worker/gpu_model_runner.py", "status": "modified"}
-    entry |= {"additions": 1, "deletions": 0, "sha": "a" * 40, "patch": patch}
+    entry |= {"additions": 2, "deletions": 0, "sha": "a" * 40, "patch": patch}
     with GitHubStub() as stub:
         pull = {"number": 8, "title": "t", "head": {"sha": "f" * 40}, "base": {"sha": "e" * 40}}
         stub.add_pr(REPO, pull, [entry])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -21,7 +22,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalog.rules import ContentRule, RuleSet
@@ -38,6 +39,43 @@ if TYPE_CHECKING:
 # ruff is pinned with the kit (pyproject.toml); one process reads every file.
 # A PR's texts are bounded by the source (``pr.texts``); this bounds the wait.
 RUFF_TIMEOUT = 60.0
+
+
+# A word the flagged line holds, per ruff code: ruff reports these at the
+# call or handler they are about, so an added line without one of the words
+# cannot carry a hit, and a file whose added lines hold none needs no linting
+# (nor a full text). A code missing here is always linted.
+HIT_WORDS: dict[str, tuple[str, ...]] = {
+    "T201": ("print",),
+    "S110": ("except",),
+    "S112": ("except",),
+    "E722": ("except",),
+    "S113": ("get", "post", "put", "patch", "delete", "head", "options", "request"),
+    "S301": ("load", "loads", "Unpickler", "open", "decode", "read_pickle"),
+    "S310": ("urlopen", "Request", "urlretrieve", "URLopener", "FancyURLopener"),
+}
+
+
+def may_hit(patch: str, codes: set[str]) -> bool:
+    """Whether an added line of the patch holds a word one of the codes' hits would be on.
+
+    Python folds fullwidth names to ASCII (NFKC), so a patch with non-ASCII
+    text is always linted, as ``RuleSet.firing`` always parses one.
+    """
+    if not patch.isascii():
+        return True
+    words: set[str] = set()
+    for code in codes:
+        if code not in HIT_WORDS:
+            return True
+        words.update(HIT_WORDS[code])
+    return _words_test(tuple(sorted(words))).search(patch) is not None
+
+
+@cache
+def _words_test(words: tuple[str, ...]) -> re.Pattern:
+    # An added line ("+", never a "+++" header: patches start at "@@") holding a word.
+    return re.compile(r"^\+.*?\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -67,33 +105,31 @@ def ruff_executable() -> str:
     return str(beside) if beside.is_file() else "ruff"
 
 
-def _safe_relative(path: str) -> PurePosixPath | None:
-    """The repository path as a relative path that stays inside a directory, or None."""
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or not relative.parts or ".." in relative.parts:
-        return None
-    return relative
+def _scratch() -> str | None:
+    """Where to write the texts: memory (``/dev/shm``) where there is one, else the default."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def run_ruff(texts: dict[str, str], codes: Iterable[str]) -> list[LinterHit]:
     """ruff's diagnostics of the given codes on the given texts, one process for all.
 
-    The texts are written under a temporary directory with their repository
-    paths, and ruff runs ``--isolated`` (no configuration of ours or theirs
+    The texts are written to a temporary directory under numbered names
+    (never a PR's path: no name a PR chooses reaches the file system), and ruff runs ``--isolated`` (no configuration of ours or theirs
     applies, so the result depends only on the codes asked for).
     """
     selected = sorted(set(codes))
     if not texts or not selected:
         return []
-    with tempfile.TemporaryDirectory(prefix="review-kit-ruff-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="review-kit-ruff-", dir=_scratch()) as tmp:
         root = Path(tmp)
         written: dict[str, str] = {}
-        for path, text in texts.items():
-            relative = _safe_relative(path)
-            if relative is None:
-                continue
-            target = root.joinpath(*relative.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+        # One flat directory of numbered files: ruff's codes here do not depend
+        # on the path, and thousands of folders cost more to make and remove
+        # than ruff takes to read them (make bench).
+        for number, (path, text) in enumerate(texts.items()):
+            suffix = ".pyi" if path.endswith(".pyi") else ".py"
+            target = root / f"{number}{suffix}"
             target.write_text(text, encoding="utf-8", errors="surrogateescape")
             written[str(target)] = path
         if not written:
@@ -202,7 +238,7 @@ def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -
         if f.status == "removed" or not f.filename.endswith((".py", ".pyi")):
             continue
         rules = [r for r in rule_set.for_path(f.filename).rules if r.ruff]
-        if not rules or not f.patch:
+        if not rules or not f.patch or not may_hit(f.patch, {c for r in rules for c in r.ruff}):
             continue
         # A file the PR adds whole is its own patch, whatever the source.
         text = pr.texts.get(f.filename) or whole_file(f)
