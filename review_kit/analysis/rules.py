@@ -10,6 +10,7 @@ fire; context lines are read to see a statement whole.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -233,7 +234,15 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
             h for h in nodes["handlers"] if test(h, fragment) and _placed(match, h, fragment)
         )
         return
-    candidates = nodes["calls"]
+    names = match.methods or [p.rsplit(".", 1)[-1] for p in match.calls]
+    if any("*" in n for n in names):
+        candidates = nodes["calls"]
+    else:  # only calls whose last name is one the match asks for
+        by_name = fragment.calls_by_name
+        candidates = sorted(
+            (c for n in dict.fromkeys(names) for c in by_name.get(n, ())),
+            key=lambda c: (c.lineno, c.col_offset),
+        )
     if match.assigned_to:
         wanted = compiled(match.assigned_to)
         inside = {
@@ -303,6 +312,16 @@ def _added_span(node: ast.AST, numbers: list[int], added: dict[int, str]) -> lis
     end = node.end_lineno or node.lineno
     numbers_in = [numbers[k - 1] for k in range(node.lineno, end + 1) if 0 < k <= len(numbers)]
     return [n for n in numbers_in if n in added]
+
+
+def fragment_may_match(fragment: ParsedFragment, pattern: re.Pattern) -> bool:
+    """Whether the fragment's raw text could hold a match (cached per fragment and pattern)."""
+    known = fragment.raw_matches.get(pattern.pattern)
+    if known is None:
+        known = fragment.raw_matches[pattern.pattern] = bool(
+            pattern.search("\n".join(fragment.text_lines))
+        )
+    return known
 
 
 def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
@@ -405,7 +424,13 @@ def python_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
                 if line is None or line in reasons:
                     continue
                 first = fragment.numbers[node.lineno - 1] or line
-                if unless and unless.search(view.statement_code(first)):
+                # Blanking strings and comments only takes text away: a
+                # fragment whose raw text misses ``unless`` needs no blanking.
+                if (
+                    unless
+                    and fragment_may_match(fragment, unless)
+                    and unless.search(view.statement_code(first))
+                ):
                     continue
                 if ctx.diff.only_moved(_added_span(node, fragment.numbers, view.added)):
                     continue
