@@ -79,6 +79,7 @@ SYNC_LOOK_ALIKES = {
     "a host tensor": "data = pe_cpu.numpy()",
     "a statement about grids": "image_grid_thw.append(t.tolist())",
     "a model offloaded whole": 'self.pipeline.to("cpu")',
+    "the step's sampled tokens": "valid = sampled_token_ids.tolist()",
 }
 
 
@@ -96,9 +97,19 @@ def test_host_reads_that_cost_no_sync_do_not_fire(catalog, path, case):
     assert hits(catalog, added(path, code), "host-sync-hot-path") == []
 
 
-@pytest.mark.parametrize("function", ["__init__", "sleep", "load_weights", "postprocess"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "__init__",
+        "sleep",
+        "load_weights",
+        "postprocess",
+        "_init_mrope_positions",
+        "_process_audio_input",
+    ],
+)
 def test_syncs_in_once_only_functions_do_not_fire(catalog, function):
-    """Set-up, sleep, weight loading and post-processing run once, not per step."""
+    """Set-up, sleep, weight loading, multi-modal inputs and post-processing run once per request."""
     once = in_method("n = x.item()\ny = x.detach().cpu()", function)
     per_step = in_method("n = x.item()\ny = x.detach().cpu()", "execute_model")
     assert hits(catalog, added(RUNNER, once), "host-sync-hot-path") == []
