@@ -24,7 +24,7 @@ from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compil
 from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
 from .handlers import cleanup_only as _cleanup_only
-from .handlers import dotted
+from .handlers import dotted, telemetry_only
 from .linters import lint
 from .model import FileScan, Finding
 from .python_code import ParsedFragment, PythonView, read_python
@@ -195,9 +195,11 @@ def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -
     if isinstance(guarded, ast.Try | ast.TryStar) and (
         all(isinstance(s, ast.Import | ast.ImportFrom) for s in guarded.body)
         or _cleanup_only(guarded.body)
+        or telemetry_only(guarded.body)
     ):
         # Probing for an optional dependency (its absence is the expected
-        # case), or tearing down what may already be gone.
+        # case), tearing down what may already be gone, or recording a
+        # metric: none of them fails a request by failing.
         return False
     return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
 
@@ -327,8 +329,9 @@ def fragment_may_match(fragment: ParsedFragment, pattern: re.Pattern) -> bool:
 def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
     """The new-file line to report for a node: its first line if added, else its first added line."""
     if isinstance(node, ast.ExceptHandler):
-        # A handler is its header and its body, not whatever the body calls.
-        parsed = [node.lineno] + [s.lineno for s in node.body]
+        # A handler is the PR's when it wrote the ``except`` line: editing the
+        # log call in a handler that was already there adds no hazard.
+        parsed = [node.lineno]
     else:
         parsed = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     for k in parsed:
