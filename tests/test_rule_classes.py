@@ -185,6 +185,11 @@ def test_broad_except_look_alikes(catalog):
         "except Exception as e:\n    logger.exception('metrics: %s', e)\n"
     )
     assert hits(catalog, added(STAGE, metrics), "broad-except-continues") == []
+    logging_only = (
+        "try:\n    logger.error('failed: %s', '\\n- '.join(hints))\n"
+        "except Exception:\n    logger.error('failed')\n"
+    )
+    assert hits(catalog, added(STAGE, logging_only), "broad-except-continues") == []
     assert hits(catalog, added(STAGE, reraise), "broad-except-continues") == []
     assert hits(catalog, added(MODEL, optional), "broad-except-continues") == []
     assert hits(catalog, added(STAGE, teardown), "broad-except-continues") == []
