@@ -328,3 +328,13 @@ def test_editing_the_body_of_a_handler_already_there_is_not_a_finding(catalog):
         ),
     )
     assert hits(catalog, widened, "broad-except-continues") == [12]
+
+
+def test_a_reason_quotes_pr_code_short_and_with_nothing_hidden(catalog):
+    """PR text in a reason: one line, at most 60 characters of code, no terminal or bidi controls."""
+    code = 'def f(x):\n    print("\x1b[31mred\u202e" + "' + "y" * 80 + '")\n'
+    f = added("vllm_omni/worker/a.py", code)
+    (finding,) = analyse(PullRequest(7, REPO, files=[f], changed_files=1), catalog).findings
+    quote = finding.reason.split("`")[1]
+    assert "\x1b" not in finding.reason and "\u202e" not in finding.reason
+    assert quote.startswith('print("red\\u202e"') and quote.endswith("\u2026") and len(quote) == 60
