@@ -338,3 +338,14 @@ def test_a_reason_quotes_pr_code_short_and_with_nothing_hidden(catalog):
     quote = finding.reason.split("`")[1]
     assert "\x1b" not in finding.reason and "\u202e" not in finding.reason
     assert quote.startswith('print("red\\u202e"') and quote.endswith("\u2026") and len(quote) == 60
+
+
+def test_ruff_failing_costs_the_linter_pass_not_the_review(catalog, monkeypatch):
+    """A missing or crashing ruff: the files are named as unlinted, the kit's rules still report."""
+    import review_kit.analysis.linters as linters
+
+    monkeypatch.setattr(linters, "ruff_executable", lambda: "/nonexistent/ruff")
+    f = added(RUNNER, in_method("n = x.item()\nprint(n)"))
+    review = analyse(PullRequest(7, REPO, files=[f], changed_files=1), catalog)
+    assert [x.rule for x in review.findings] == ["host-sync-hot-path"]
+    assert review.unread[RUNNER] == "no linter pass (ruff): ruff: not installed (run make venv)"

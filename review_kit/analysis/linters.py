@@ -266,7 +266,14 @@ def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -
     codes = {code for rules in wanted.values() for r in rules for code in r.ruff}
     found: dict[str, list[Finding]] = {path: [] for path in wanted}
     seen: set[tuple[str, str, int]] = set()
-    for hit in run_ruff(texts, codes):
+    try:
+        hits = run_ruff(texts, codes)
+    except ReviewKitError as exc:
+        # The linter failing is no reason to lose the review: the hunk rules
+        # have run, and the page names the files ruff did not read, and why.
+        result.unlinted.update(dict.fromkeys(wanted, str(exc)))
+        return result
+    for hit in hits:
         f = by_path[hit.file]
         diff = parse_patch(f.patch)
         if hit.line not in diff.added or diff.only_moved([hit.line]):
