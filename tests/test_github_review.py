@@ -366,7 +366,13 @@ def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, cata
     printed = json.loads(result.stdout)  # what it posts is printed first
     ((posted, status),) = stub.posted
     assert status == 200 and posted == printed
-    assert posted["comments"], "each of these PRs has a finding on an added line"
+    # Every finding here is on an added line, so each is a comment (none in the body).
+    record = next(r for r in corpus if r["number"] == number)
+    pr = pull_request_from_api(*corpus_pr(record), REPO_NAME, "test", number=number)
+    findings = analyse(pr, catalog).findings
+    assert [(c["path"], c["line"]) for c in posted["comments"]] == [
+        (f.file, f.line) for f in findings
+    ]
     assert f"posted a review of PR #{number}" in result.stderr
     assert TOKEN not in result.stdout + result.stderr
     for text in [posted["body"], *(c["body"] for c in posted["comments"])]:
@@ -401,8 +407,6 @@ def test_corpus_pr_posts_with_every_anchor_accepted(stub, tmp_path, number, cata
     (ARTIFACTS / f"pr{number}-report.md").write_text(report.stdout, encoding="utf-8")
     # The page's Markdown export of the same PR, as an untouched review fills it
     # (no note, nothing ticked): what "Download" gives before any work.
-    record = next(r for r in corpus if r["number"] == number)
-    pr = pull_request_from_api(*corpus_pr(record), REPO_NAME, "test", number=number)
     from review_kit.repo.sources import repository_data_for
 
     export = render_review_export(
@@ -499,12 +503,20 @@ def test_since_marks_exactly_the_changed_hunks(stub, tmp_path, corpus, catalog):
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert [c["path"] for c in payload["comments"]] == [serialization]
+    findings = analyse(
+        pull_request_from_api(*corpus_pr(record), REPO_NAME, "test", number=215), catalog
+    ).findings
+    in_changed_hunk = [f for f in findings if f.file == serialization]
+    assert in_changed_hunk and len(in_changed_hunk) < len(findings)
+    assert [(c["path"], c["line"]) for c in payload["comments"]] == [
+        (f.file, f.line) for f in in_changed_hunk
+    ]
     body = payload["body"]
     assert f"/pull/215/files/{old[:12]}..{new}" in body
     folded = body[body.index("reviewed at") : body.index("</details>")]
-    assert "5 findings reviewed at" in body and serialization not in folded
-    assert "mooncake_connector.py" in folded
+    earlier = len(findings) - len(in_changed_hunk)
+    assert f"{earlier} findings reviewed at" in body and serialization not in folded
+    assert all(f.file in folded for f in findings if f.file != serialization)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "pr215-since-github-review-body.md").write_text(body, encoding="utf-8")
 
