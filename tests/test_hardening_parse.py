@@ -138,7 +138,7 @@ def unsafe_check(catalog, pr: PullRequest):
 
 def test_lone_cr_in_an_added_line_does_not_shift_later_lines(catalog):
     """A CR inside line 1 made Python see one line more, so line 3's pickle.loads was missed."""
-    lines = ["x = 1\ry = 2", "z = 3", "data = pickle.loads(blob)"]
+    lines = ["x = 1\ry = 2", "z = 3", "data = cloudpickle.loads(blob)"]
     pr = pr_of(ChangedFile(PAYLOAD, "added", 3, 0, patch=added_patch(lines)))
     review, check = unsafe_check(catalog, pr)
     assert [(f.rule, f.line) for f in review.findings] == [("unsafe-deserialisation", 3)]
@@ -147,7 +147,7 @@ def test_lone_cr_in_an_added_line_does_not_shift_later_lines(catalog):
 
 def test_code_after_a_lone_cr_is_read_on_its_own_line(catalog):
     """Python runs what follows a CR as a statement: it is found, on the git line it sits in."""
-    lines = ["x = 1\rdata = pickle.loads(blob)", "z = 3"]
+    lines = ["x = 1\rdata = cloudpickle.loads(blob)", "z = 3"]
     pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=added_patch(lines)))
     review, _ = unsafe_check(catalog, pr)
     assert [(f.rule, f.line) for f in review.findings] == [("unsafe-deserialisation", 1)]
@@ -156,7 +156,7 @@ def test_code_after_a_lone_cr_is_read_on_its_own_line(catalog):
 @pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0c", "\r", "\x1c"])
 def test_line_separators_inside_a_line_are_text(catalog, separator):
     """U+2028 or NEL before "@@" made the file unreadable; git ends lines at \\n only."""
-    lines = [f"note = 'a{separator}@@ -1 +1 @@'", "data = pickle.loads(blob)"]
+    lines = [f"note = 'a{separator}@@ -1 +1 @@'", "data = cloudpickle.loads(blob)"]
     diff = parse_patch(added_patch(lines))
     assert not diff.unreadable and sorted(diff.added) == [1, 2]
     pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=added_patch(lines)))
@@ -166,7 +166,7 @@ def test_line_separators_inside_a_line_are_text(catalog, separator):
 
 def test_an_unread_file_keeps_its_rules_from_saying_pass(catalog):
     """A rule that could not read a file it applies to says so, never "nothing found"."""
-    broken = "@@ -0,0 +1,1 @@\n+x = 1\n+data = pickle.loads(blob)"  # header under-counts
+    broken = "@@ -0,0 +1,1 @@\n+x = 1\n+data = cloudpickle.loads(blob)"  # header under-counts
     pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=broken))
     review, check = unsafe_check(catalog, pr)
     assert "than its header counts" in review.unread[PAYLOAD]
@@ -208,7 +208,7 @@ def test_git_range_reads_form_feed_cr_and_nel_lines(tmp_path):
 
 def test_a_huge_patch_is_unread_with_its_size(catalog):
     """100k added lines gave a 77 MB page and a 41 MB memo; now one visible line says why."""
-    lines = ["data = pickle.loads(blob)"] * 100_000
+    lines = ["data = cloudpickle.loads(blob)"] * 100_000
     pr = pr_of(ChangedFile(PAYLOAD, "added", len(lines), 0, patch=added_patch(lines)))
     review, check = unsafe_check(catalog, pr)
     assert "100,001 lines" in review.unread[PAYLOAD]
@@ -223,7 +223,7 @@ def test_findings_are_capped_with_a_notice(catalog):
             "added",
             400,
             0,
-            patch=added_patch(["data = pickle.loads(blob)"] * 400),
+            patch=added_patch(["data = cloudpickle.loads(blob)"] * 400),
         )
         for i in range(20)
     ]
@@ -339,7 +339,7 @@ def test_a_few_aliases_in_a_stage_config_still_read(catalog):
 )
 def test_deeply_nested_python_in_a_hunk_is_unread_not_a_crash(catalog, code):
     """`a+a+...` and `not not ...` raised RecursionError or MemoryError and failed the run."""
-    lines = [code, "data = pickle.loads(blob)"]
+    lines = [code, "data = cloudpickle.loads(blob)"]
     pr = pr_of(ChangedFile(PAYLOAD, "added", 2, 0, patch=added_patch(lines)))
     review, check = unsafe_check(catalog, pr)
     assert check.status == "attention"

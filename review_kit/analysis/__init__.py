@@ -97,7 +97,7 @@ def analyse(
         notices=notices,
         repository=repo_review,
         findings=collapse(listed),
-        unread=found.unread,
+        unread=found.not_read(),
         questions=review_questions(catalog.focus_map, pr, areas, listed),
     )
 
