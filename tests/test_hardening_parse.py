@@ -600,3 +600,11 @@ def test_deep_focus_map_is_one_line_naming_the_file(tmp_path, text):
     one_line(str(refused.value))
     assert str(refused.value).startswith("docs/focus-map.yml:")
     assert "nested deeper than 40" in str(refused.value)
+
+
+def test_lone_cr_keeps_ruff_hits_on_their_git_line(catalog):
+    """ruff ends a line at a lone CR as Python does: its rows are mapped back to git's lines."""
+    lines = ["import pickle", "x = 1\ry = 2", "z = 3", "data = pickle.loads(blob)"]
+    pr = pr_of(ChangedFile(PAYLOAD, "added", 4, 0, patch=added_patch(lines)))
+    review = analyse(pr, catalog)
+    assert [(f.rule, f.lines) for f in review.findings] == [("pickle-deserialisation", (4,))]
