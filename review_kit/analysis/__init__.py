@@ -11,10 +11,10 @@ import datetime as dt
 from ..catalog.loading import Catalog
 from ..pr.model import GITHUB_FILES_CAP, PullRequest
 from ..repo.model import RepositoryData
+from .check_spec import Evidence
 from .checks import run_checks
 from .classify import classify_files
 from .commands import without_covered
-from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
 from .findings import collapse
@@ -27,8 +27,9 @@ from .model import (
     ItemReview,
     QuestionReview,
     Review,
+    Scan,
 )
-from .rules import Scan, scan
+from .rules import scan
 from .triggers import review_items, review_questions
 
 
@@ -52,7 +53,7 @@ def analyse(
         found = scan(pr, catalog)
     items = review_items(areas, pr, found.findings)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
-    checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
+    checks = run_checks(Evidence(pr, catalog, found, repo_review))
     commands: list[str] = []
     reading: list[str] = []
     for r in areas:

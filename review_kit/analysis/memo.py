@@ -21,8 +21,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from ..catalog.rules import RuleSet, Severity
 from ..pr.model import ChangedFile
-from .model import Finding
-from .rules import FileScan
+from .model import FileScan, Finding
 
 # The source files whose code decides what a scan finds.
 _CODE = ("analysis/rules.py", "analysis/python_code.py", "analysis/diff.py", "catalog/rules.py")

@@ -72,6 +72,24 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class FileScan:
+    """What the content rules found in one file's patch, and why it was not read, if so."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unread: str | None = None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the content rules found in a whole PR."""
+
+    findings: list[Finding]
+    unread: dict[str, str]  # file -> why its changes were not read
+    # rule id -> files the rule read (it applied to them and their patch was there)
+    read_by: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
 class ItemReview:
     """A checklist item on a PR page, with the files that put it there.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,27 +22,11 @@ from ..catalog.loading import Catalog
 from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
-from .model import Finding
+from .model import FileScan, Finding, Scan
 from .python_code import ParsedFragment, PythonView, read_python
 
 if TYPE_CHECKING:
     from .memo import FindingsMemo
-
-
-@dataclass
-class FileScan:
-    """What reading one file's patch found, and what it could not read."""
-
-    findings: list[Finding] = field(default_factory=list)
-    unread: str | None = None
-
-
-@dataclass
-class Scan:
-    findings: list[Finding]
-    unread: dict[str, str]  # file -> why its changes were not read
-    # rule id -> files the rule read (it applied to them and their patch was there)
-    read_by: dict[str, list[str]]
 
 
 # -- Python: structural matches ------------------------------------------------
@@ -521,27 +505,24 @@ def engine_of(rule: ContentRule) -> Engine:
 @lru_cache(maxsize=8192)
 def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     """Findings of the given rules in one file (cached: checks and the review ask alike)."""
-    result = FileScan()
     if file.status == "removed" or not rule_set:
-        return result
+        return FileScan()
     if not file.patch:
-        result.unread = "GitHub gave no patch (binary, or too large to show)"
-        return result
+        return FileScan(unread="GitHub gave no patch (binary, or too large to show)")
     rules, worth_reading = rule_set.firing(file.patch)
     if not rules:
-        return result
+        return FileScan()
     diff = parse_patch(file.patch)
     if diff.unreadable:
-        result.unread = "its patch could not be parsed"
-        return result
+        return FileScan(unread="its patch could not be parsed")
     ctx = FileContext(file, diff, worth_reading)
-    for rule in rules:
-        result.findings += engine_of(rule)(rule, ctx)
+    findings = [hit for rule in rules for hit in engine_of(rule)(rule, ctx)]
     if ctx._python is not None and ctx.python.unread:
         lines = sorted(ctx.python.unread)
         shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
-        result.unread = f"added line(s) {shown} could not be parsed as Python and were not read"
-    return result
+        unread = f"added line(s) {shown} could not be parsed as Python and were not read"
+        return FileScan(findings, unread)
+    return FileScan(findings)
 
 
 def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) -> Scan:

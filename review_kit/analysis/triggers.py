@@ -9,7 +9,7 @@ the hunks that triggered it, so a ticked box reopens only when those change.
 from __future__ import annotations
 
 from ..catalog.focus_map import FocusMap
-from ..catalog.paths import path_set
+from ..catalog.paths import files_matching, path_set
 from ..catalog.rules import Trigger
 from ..pr.model import ChangedFile, PullRequest
 from .diff import hunk_digests, parse_patch
@@ -23,13 +23,8 @@ def _selected(
     why: dict = {}
     chosen = files
     if trigger.paths:
-        matcher = path_set(tuple(trigger.paths))
-        chosen = [
-            f
-            for f in chosen
-            if matcher.matches(f.filename)
-            or (f.previous_filename and matcher.matches(f.previous_filename))
-        ]
+        matched = set(files_matching(chosen, trigger.paths))
+        chosen = [f for f in chosen if f.filename in matched]
         # Which patterns matched, for the reader: asked of a few files only,
         # since a 3000-file PR would otherwise pay patterns x files.
         shown = chosen[:20]

@@ -15,6 +15,8 @@ from itertools import compress
 
 import pathspec
 
+from ..pr.model import ChangedFile
+
 
 def compile_matcher(
     groups: list[tuple[str, list[str]]],
@@ -135,3 +137,25 @@ class PrefixMatcher:
             folders = folders[:-1]
         matcher, owners = self._for(folders)
         return last_match_decisions(matcher, owners, path)
+
+
+def files_matching(
+    files: Iterable[ChangedFile], patterns: Iterable[str], statuses: Iterable[str] = ()
+) -> list[str]:
+    """Names of the changed files that match ``patterns`` under their name or, for a
+    rename or copy, their previous one (and, with ``statuses``, have one of them).
+
+    Every check and trigger that selects a PR's files asks this, so a rename
+    counts the same way everywhere.
+    """
+    matcher = path_set(tuple(patterns))
+    wanted = set(statuses)
+    return [
+        f.filename
+        for f in files
+        if (not wanted or f.status in wanted)
+        and (
+            matcher.matches(f.filename)
+            or (f.previous_filename is not None and matcher.matches(f.previous_filename))
+        )
+    ]

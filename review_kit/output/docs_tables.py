@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..analysis import analyse
-from ..analysis.contract_checks import CONTRACT_CHECK_KINDS
-from ..analysis.repository_policy import POLICY_CHECK_KINDS
+from ..analysis import analyse, checks
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
 from .catalog_pages import common_context, render_template
@@ -54,17 +52,8 @@ def render_text_sample(catalog: Catalog, number: int, lines: int) -> str:
 
 
 def render_repository_checks() -> str:
-    """The policy and contract checks, from their own docstrings and cited rules."""
-    rows = ["| Check | Rule it applies |", "|---|---|"]
-    for kind in (*POLICY_CHECK_KINDS, *CONTRACT_CHECK_KINDS):
-        doc = " ".join((kind.__doc__ or kind.__name__).split("\n\n")[0].split())
-        rule = getattr(kind, "rule", "")
-        if rule:
-            commit, path = rule.split("/blob/", 1)[1].split("#")[0].split("/", 1)
-            rows.append(f"| {doc} | [`{path}`@`{commit[:7]}`]({rule}) |")
-        else:
-            rows.append(f"| {doc} | the contract's own front matter |")
-    return "\n".join(rows) + "\n"
+    """The checks written in Python (``analysis.checks.CHECKS``), with the rule each applies."""
+    return render_template("docs_repository_checks.md.j2", checks=checks.CHECKS)
 
 
 def render_notice(which: str) -> str:
