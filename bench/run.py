@@ -24,11 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from review_kit.analysis import analyse  # noqa: E402
+from review_kit.analysis import analyse, load_catalog  # noqa: E402
 from review_kit.analysis.diff import hunk_digests, parse_patch  # noqa: E402
 from review_kit.analysis.rules import scan_file  # noqa: E402
 from review_kit.catalog.listing import load_tree  # noqa: E402
-from review_kit.catalog.loading import load_catalog  # noqa: E402
 from review_kit.output.html import render_pr_html  # noqa: E402
 from review_kit.output.markdown import render_pr_markdown  # noqa: E402
 from review_kit.pr.model import pull_request_from_api  # noqa: E402

@@ -15,8 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import analyse
-from .catalog.loading import load_catalog
+from .analysis import analyse, load_catalog
 from .errors import ReviewKitError
 from .output import FORMATS, RenderOptions
 from .output.escape import terminal

@@ -8,8 +8,7 @@ import subprocess
 
 import pytest
 
-from review_kit.analysis import analyse
-from review_kit.catalog.loading import load_catalog
+from review_kit.analysis import analyse, load_catalog
 from review_kit.errors import ReviewKitError
 from review_kit.output.html import render_pr_html
 from review_kit.output.json_report import review_to_json

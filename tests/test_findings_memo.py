@@ -7,10 +7,10 @@ import logging
 import pytest
 
 import review_kit.analysis.rules as rules_module
+from review_kit.analysis import load_catalog
+from review_kit.analysis.matching import RuleSet, rules_of
 from review_kit.analysis.memo import FindingsMemo
 from review_kit.analysis.rules import scan
-from review_kit.catalog.loading import load_catalog
-from review_kit.catalog.rules import RuleSet
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources.github_api import GitHubSettings
 from review_kit.site.plan import FINDINGS_MEMO, fetch_reviews, read_findings_memo
@@ -84,7 +84,7 @@ def test_a_different_file_or_patch_is_read(catalog, reads, changed):
 
 
 def test_changed_rules_do_not_meet_old_answers(catalog):
-    rules = catalog.focus_map.rule_set
+    rules = rules_of(catalog.focus_map)
     fewer = RuleSet(rules.rules[1:])
     f = worker_file()
     assert FindingsMemo.key(f, rules) != FindingsMemo.key(f, fewer)
@@ -104,7 +104,7 @@ def test_hostile_text_survives_the_round_trip(catalog):
 
 
 def _rules(catalog) -> RuleSet:
-    return catalog.focus_map.rule_set.for_path("vllm_omni/worker/runner.py")
+    return rules_of(catalog.focus_map).for_path("vllm_omni/worker/runner.py")
 
 
 @pytest.mark.parametrize(

@@ -298,7 +298,7 @@ def test_corpus_pr_shape_round_trips(corpus, tmp_path):
 
 def test_serve_rebuilds_do_not_refetch(tmp_path):
     """Under `mkdocs serve` a PR is fetched once per process, not on every rebuild."""
-    from review_kit.catalog.loading import load_catalog
+    from review_kit.analysis import load_catalog
     from review_kit.site.plan import fetch_reviews
 
     catalog = load_catalog()

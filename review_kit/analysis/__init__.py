@@ -7,7 +7,9 @@ front end (site pages, the review tool, the PDF) renders the same ``Review``.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from ..catalog import loading
 from ..catalog.loading import Catalog
 from ..pr.model import GITHUB_FILES_CAP, PullRequest
 from ..repo.model import RepositoryData
@@ -17,6 +19,7 @@ from .classify import classify_files
 from .commands import without_covered
 from .contracts import review_repository
 from .effort import estimate_effort
+from .engines import ENGINES
 from .findings import collapse
 from .model import (
     AreaReview,
@@ -31,6 +34,16 @@ from .model import (
 )
 from .rules import scan
 from .triggers import review_items, review_questions
+
+
+def load_catalog(
+    docs_dir: str | Path = loading.DEFAULT_DOCS_DIR,
+    framework_path: str | Path = loading.DEFAULT_FRAMEWORK,
+    focus_map_path: str | Path = loading.DEFAULT_FOCUS_MAP,
+    root: str | Path = loading.REPO_ROOT,
+) -> Catalog:
+    """The catalog, its rules checked against the engines that will apply them."""
+    return loading.load_catalog(docs_dir, framework_path, focus_map_path, root, engines=ENGINES)
 
 
 def analyse(
@@ -93,5 +106,6 @@ __all__ = [
     "Review",
     "Scan",
     "analyse",
+    "load_catalog",
     "scan",
 ]

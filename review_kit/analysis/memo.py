@@ -16,15 +16,34 @@ import json
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from ..catalog.rules import RuleSet, Severity
+from ..catalog.rules import Severity
 from ..pr.model import ChangedFile
 from .model import FileScan, Finding
 
-# The source files whose code decides what a scan finds.
-_CODE = ("analysis/rules.py", "analysis/python_code.py", "analysis/diff.py", "catalog/rules.py")
+
+class SignedRules(Protocol):
+    """Rules with a digest of themselves as written (``matching.RuleSet``)."""
+
+    @property
+    def signature(self) -> str: ...
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+# The source files whose code decides what a scan finds: the scanner, what it
+# reads patches with, the rules' shape, and every module of the engines
+# package, found on disk so a new engine module is covered without a word here.
+_CODE = (
+    "analysis/rules.py",
+    "analysis/python_code.py",
+    "analysis/diff.py",
+    "analysis/prefilter.py",
+    "analysis/matching.py",
+    "catalog/rules.py",
+)
 
 # Enough for every file of a few hundred PRs; the oldest entries go first.
 MAX_ENTRIES = 20_000
@@ -32,10 +51,11 @@ MAX_ENTRIES = 20_000
 
 @cache
 def code_digest() -> str:
-    root = Path(__file__).resolve().parent.parent
+    engines = sorted((_ROOT / "analysis" / "engines").rglob("*.py"))
     digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update((root / name).read_bytes())
+    for path in [*(_ROOT / name for name in _CODE), *engines]:
+        digest.update(path.relative_to(_ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -81,7 +101,8 @@ class FindingsMemo:
         return len(self._entries)
 
     @staticmethod
-    def key(file: ChangedFile, rules: RuleSet) -> str:
+    def key(file: ChangedFile, rules: SignedRules) -> str:
+        """The file's entry for these rules (a ``matching.RuleSet``)."""
         digest = hashlib.sha256()
         for part in (code_digest(), rules.signature, file.filename, file.status, file.patch or ""):
             digest.update(part.encode("utf-8", "surrogatepass"))

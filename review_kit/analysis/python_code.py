@@ -20,11 +20,11 @@ import io
 import re
 import tokenize
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from ..catalog.rules import Prefilter
 from .diff import DiffLine, FileDiff
+from .prefilter import Prefilter
 
 _BINDINGS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict)
 _TRIES = (ast.Try, ast.TryStar)
@@ -34,9 +34,21 @@ _TRIES = (ast.Try, ast.TryStar)
 _MAX_TRIMS = 6
 
 
-@dataclass
+@dataclass(frozen=True)
+class FragmentNodes:
+    """What the Python rules look at in one fragment, among nodes that span an added line."""
+
+    calls: list[ast.Call]  # in source order
+    handlers: list[ast.ExceptHandler]
+    bindings: list[ast.AST]  # assignments, keyword arguments, dict displays
+    # By node id: each handler's ``try``, and the loop a ``try`` is written directly in.
+    guarded: dict[int, ast.Try | ast.TryStar]
+    loop_of: dict[int, ast.For | ast.While]
+
+
+@dataclass(frozen=True)
 class ParsedFragment:
-    """One parsed run of lines; what rules ask of it is computed once, on first use."""
+    """One parsed run of lines, complete when made; what rules ask of it is computed on first use."""
 
     tree: ast.Module
     # Parsed line k (1-based) is new-file line numbers[k - 1]; header lines map to 0.
@@ -69,7 +81,7 @@ class ParsedFragment:
         return worded is None or _spans(worded, first, end)
 
     @cached_property
-    def nodes(self) -> dict[str, list]:
+    def nodes(self) -> FragmentNodes:
         """One walk: calls, handlers and name bindings that span an added line.
 
         Also, by node id, each handler's ``try`` (``guarded``) and the loop a
@@ -81,9 +93,11 @@ class ParsedFragment:
         them: a call, handler or binding a rule matches spans the line of the
         name it is matched by. A small change in a large hunk costs little.
         """
-        calls, handlers, bindings = [], [], []
-        guarded: dict[int, ast.AST] = {}
-        loop_of: dict[int, ast.AST] = {}
+        calls: list[ast.Call] = []
+        handlers: list[ast.ExceptHandler] = []
+        bindings: list[ast.AST] = []
+        guarded: dict[int, ast.Try | ast.TryStar] = {}
+        loop_of: dict[int, ast.For | ast.While] = {}
         stack: list[ast.AST] = [self.tree]
         while stack:
             node = stack.pop()
@@ -102,13 +116,7 @@ class ParsedFragment:
                         loop_of[id(statement)] = node
             stack.extend(c for c in ast.iter_child_nodes(node) if self._worth_entering(c))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
-        return {
-            "calls": calls,
-            "handlers": handlers,
-            "bindings": bindings,
-            "guarded": guarded,
-            "loop_of": loop_of,
-        }
+        return FragmentNodes(calls, handlers, bindings, guarded, loop_of)
 
     @cached_property
     def code(self) -> list[str]:
@@ -119,7 +127,7 @@ class ParsedFragment:
         return _statement_spans(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PythonView:
     """What rules read of one Python file's diff."""
 
@@ -334,22 +342,33 @@ def read_python(diff: FileDiff, worth_reading: Prefilter | None = None) -> Pytho
     skipped: no rule could fire there, so its lines are neither read nor
     reported unread. Unread lines are those a rule might have fired on.
     """
-    view = PythonView(added=dict(diff.added))
+    fragments: list[ParsedFragment] = []
+    where: dict[int, tuple[ParsedFragment, int]] = {}
+    unread: set[int] = set()
     for hunk in diff.hunks:
         if worth_reading is not None and not worth_reading.search(hunk.text):
             continue
-        for lines, fragment in _fragments(list(hunk.lines)):
-            if fragment is None:
-                view.unread.update(line.number for line in lines if line.added)
+        for lines, parsed in _fragments(list(hunk.lines)):
+            if parsed is None:
+                unread.update(line.number for line in lines if line.added)
                 continue
-            fragment.added = frozenset(
-                k for k, number in enumerate(fragment.numbers, 1) if number in diff.added
+            # The parse knows its lines; which of them the PR added, and the
+            # firing rules' words, complete it before any rule reads it.
+            fragment = replace(
+                parsed,
+                added=frozenset(
+                    k for k, number in enumerate(parsed.numbers, 1) if number in diff.added
+                ),
+                worth_reading=worth_reading,
             )
-            fragment.worth_reading = worth_reading
-            view.fragments.append(fragment)
+            fragments.append(fragment)
             for k, number in enumerate(fragment.numbers, 1):
                 if number:
-                    view.where[number] = (fragment, k)
+                    where[number] = (fragment, k)
     # Added lines that are blank or comments hold nothing to read.
-    view.unread = {n for n in view.unread if _significant(diff.added.get(n, ""))}
-    return view
+    return PythonView(
+        fragments=fragments,
+        added=dict(diff.added),
+        where=where,
+        unread={n for n in unread if _significant(diff.added.get(n, ""))},
+    )

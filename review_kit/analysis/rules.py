@@ -1,510 +1,28 @@
-"""Content rules applied to a PR's added lines: line patterns, Python structure, YAML configs.
+"""Content rules applied to a PR's added lines: each changed file read once, by every engine.
 
 ``scan`` is the one entry point: for each changed file it picks the rules
-whose paths claim it, reads its patch once (``diff.parse_patch``), and asks
-each engine. An engine is one function in ``ENGINES``; a new kind of rule is
-a function there and a key in ``catalog.rules.ContentRule``. Only added lines
-fire; context lines are read to see a statement whole.
+whose paths claim it (``matching.rules_of``), parses its patch once
+(``diff.parse_patch``) when some rule may fire, and hands the parsed form to
+the engine each rule names (``engines.ENGINES``). Only added lines fire;
+context lines are read to see a statement whole.
 """
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-import yaml
 
 from ..catalog.loading import Catalog
-from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
-from .diff import FileDiff, parse_patch
+from .diff import parse_patch
+from .engines import ENGINES, FileContext
+from .matching import RuleSet, rules_of
+from .memo import FindingsMemo
 from .model import FileScan, Finding, Scan
-from .python_code import ParsedFragment, PythonView, read_python
-
-if TYPE_CHECKING:
-    from .memo import FindingsMemo
-
-
-# -- Python: structural matches ------------------------------------------------
-
-
-def dotted(node: ast.AST) -> str | None:
-    """``torch.nn.functional.softmax`` for that attribute chain, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
-def _same_literal(node: ast.AST, value: object) -> bool:
-    return (
-        isinstance(node, ast.Constant) and type(node.value) is type(value) and node.value == value
-    )
-
-
-def call_matches(match: PythonMatch, call: ast.Call) -> bool:
-    if match.calls:
-        name = dotted(call.func)
-        if name is None or not any(fnmatchcase(name, pattern) for pattern in match.calls):
-            return False
-    elif match.methods and not (
-        isinstance(call.func, ast.Attribute) and call.func.attr in match.methods
-    ):
-        return False
-    if match.max_args is not None and len(call.args) + len(call.keywords) > match.max_args:
-        return False
-    given = {kw.arg: kw.value for kw in call.keywords}
-    for key, value in match.keywords.items():
-        if key not in given or not _same_literal(given[key], value):
-            return False
-    if match.without_keywords and (
-        None in given or any(key in given for key in match.without_keywords)
-    ):
-        return False
-    for argument in match.arguments:
-        if argument.index >= len(call.args):
-            return False
-        node = call.args[argument.index]
-        if argument.name is not None and not (
-            isinstance(node, ast.Name) and node.id == argument.name
-        ):
-            return False
-        if argument.literal is not None and isinstance(node, ast.Constant) != argument.literal:
-            return False
-    return True
-
-
-def _main_guard_lines(tree: ast.Module) -> set[int]:
-    lines: set[int] = set()
-    for node in tree.body:
-        if (
-            isinstance(node, ast.If)
-            and isinstance(node.test, ast.Compare)
-            and dotted(node.test.left) == "__name__"
-        ):
-            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    return lines
-
-
-def _target_names(target: ast.AST) -> Iterator[str]:
-    """The names an assignment binds: ``x``, ``self.x``, the container of ``d[k]``.
-
-    A subscript's index is not a name being bound: in ``ts[req_id] = time.time()``
-    the value is a timestamp, not an id.
-    """
-    if isinstance(target, ast.Tuple | ast.List):
-        for element in target.elts:
-            yield from _target_names(element)
-    elif isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, ast.Attribute):
-        yield target.attr
-    elif isinstance(target, ast.Subscript):
-        yield from _target_names(target.value)
-
-
-def _bound_values(bindings: list[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
-    """(name, value) for assignments, keyword arguments and string-keyed dict entries."""
-    for node in bindings:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                for name in _target_names(target):
-                    yield name, node.value
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
-            name = dotted(node.target)
-            if name:
-                yield name.rsplit(".", 1)[-1], node.value
-        elif isinstance(node, ast.keyword) and node.arg:
-            yield node.arg, node.value
-        elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    yield key.value, value
-
-
-# Calls whose failure a best-effort cleanup may ignore: removing a file that
-# may already be gone, closing what may already be closed.
-_CLEANUP = {"remove", "unlink", "rmdir", "removedirs", "rmtree", "close"}
-
-
-def _names_a_path(value: ast.expr) -> bool:
-    """An expression that only builds a name (f-strings, ``os.path.join``): it calls nothing else."""
-    return all(
-        (dotted(n.func) or "").rsplit(".", 1)[-1] == "join"
-        for n in ast.walk(value)
-        if isinstance(n, ast.Call)
-    )
-
-
-def _cleanup_only(statements: list[ast.stmt]) -> bool:
-    """Statements that remove files or close handles, and nothing else.
-
-    They may sit under ``if`` tests (``if os.path.exists(p):``) and follow
-    assignments that build the path to remove; at least one must clean up.
-    """
-    cleans = False
-    for statement in statements:
-        if isinstance(statement, ast.If):
-            if not _cleanup_only(statement.body + statement.orelse):
-                return False
-            cleans = True
-        elif isinstance(statement, ast.Assign):
-            if not _names_a_path(statement.value):
-                return False
-        elif (
-            isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Call)
-            and (dotted(statement.value.func) or "").rsplit(".", 1)[-1] in _CLEANUP
-        ):
-            cleans = True
-        else:
-            return False
-    return cleans
-
-
-def _swallowed(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
-    """A handler that only passes, or a bare ``except:`` that does not re-raise.
-
-    Not when its ``try`` only removes files or closes handles: ignoring that
-    a temporary file is already gone is the point of such a block, not a
-    failure hidden from the pipeline.
-    """
-    guarded = fragment.nodes["guarded"].get(id(handler))
-    if isinstance(guarded, ast.Try | ast.TryStar) and _cleanup_only(guarded.body):
-        return False
-    quiet = all(
-        isinstance(s, ast.Pass)
-        or (isinstance(s, ast.Expr) and _same_literal(s.value, ...))
-        or isinstance(s, ast.Continue)
-        for s in handler.body
-    )
-    if quiet:
-        return True
-    reraises = any(isinstance(n, ast.Raise) for s in handler.body for n in ast.walk(s))
-    return handler.type is None and not reraises
-
-
-_BROAD = {"Exception", "BaseException"}
-
-
-def _retry_loop(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
-    """The handler's ``try`` sits directly in ``for ... in range(...)``: one failed attempt of n."""
-    guarded = fragment.nodes["guarded"].get(id(handler))
-    loop = fragment.nodes["loop_of"].get(id(guarded)) if guarded is not None else None
-    return (
-        isinstance(loop, ast.For)
-        and isinstance(loop.iter, ast.Call)
-        and dotted(loop.iter.func) == "range"
-    )
-
-
-def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
-    """``except Exception:`` (or broader) whose body neither raises nor returns.
-
-    Handlers that merely pass are the ``swallowed`` rule's, not this one's.
-    A bounded retry loop (``for attempt in range(n)``) catches broadly on
-    purpose; a loop over requests or a ``while True`` does not get that pass.
-    """
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    broad = handler.type is None or any(dotted(k) in _BROAD for k in kinds if k is not None)
-    if not broad or _swallowed(handler, fragment) or _retry_loop(handler, fragment):
-        return False
-    return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
-
-
-def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AST]:
-    """Nodes of one parsed fragment that the match selects, among those on added lines."""
-    nodes = fragment.nodes
-    if match.handler:
-        test = _swallowed if match.handler == "swallowed" else _broad_and_continues
-        yield from (h for h in nodes["handlers"] if test(h, fragment))
-        return
-    candidates = nodes["calls"]
-    if match.assigned_to:
-        wanted = compiled(match.assigned_to)
-        inside = {
-            id(n)
-            for name, value in _bound_values(nodes["bindings"])
-            if wanted.search(name)
-            for n in ast.walk(value)
-        }
-        candidates = [c for c in candidates if id(c) in inside]
-    skip = _main_guard_lines(fragment.tree) if match.outside_main and candidates else set()
-    for node in candidates:
-        if node.lineno not in skip and call_matches(match, node):
-            yield node
-
-
-def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
-    """The new-file line to report for a node: its first line if added, else its first added line."""
-    if isinstance(node, ast.ExceptHandler):
-        # A handler is its header and its body, not whatever the body calls.
-        parsed = [node.lineno] + [s.lineno for s in node.body]
-    else:
-        parsed = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    for k in parsed:
-        number = numbers[k - 1] if 0 < k <= len(numbers) else 0
-        if number in added:
-            return number
-    return None
-
-
-# -- engines --------------------------------------------------------------------
-
-
-@dataclass
-class FileContext:
-    file: ChangedFile
-    diff: FileDiff
-    # Hunks whose new-side text this misses hold nothing the firing rules
-    # could match, so they are not parsed (None: parse every hunk).
-    worth_reading: Prefilter | None = None
-    _python: PythonView | None = None
-
-    @property
-    def is_python(self) -> bool:
-        return self.file.filename.endswith((".py", ".pyi"))
-
-    @property
-    def python(self) -> PythonView:
-        if self._python is None:
-            self._python = read_python(self.diff, self.worth_reading)
-        return self._python
-
-
-def _finding(rule: ContentRule, ctx: FileContext, line: int, detail: str = "") -> Finding:
-    hunk = ctx.diff.hunk_of(line)
-    return Finding(
-        rule=rule.id,
-        title=rule.title,
-        file=ctx.file.filename,
-        line=line,
-        text=ctx.diff.added.get(line, ""),
-        guide=rule.guide,
-        message=rule.message,
-        detail=detail,
-        hunk=hunk.digest if hunk else "",
-        severity=rule.severity,
-    )
-
-
-def line_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
-    """``added``: a regular expression on each added line (its code only, in Python)."""
-    pattern = compiled(rule.added or "")
-    unless = compiled(rule.unless) if rule.unless else None
-    found = []
-    for number, text in ctx.diff.added.items():
-        # Blanking comments and strings only takes text away, so a line the
-        # expression misses raw cannot match once blanked: test raw first and
-        # tokenise only the lines that might hold a hit.
-        if not pattern.search(text):
-            continue
-        if ctx.is_python:
-            code = ctx.python.code(number)
-            if code is None:
-                continue  # not parsed: never guess about comments or strings
-            statement = ctx.python.statement_code(number)
-        else:
-            code = statement = text
-        if pattern.search(code) and not (unless and unless.search(statement)):
-            found.append(_finding(rule, ctx, number))
-    return found
-
-
-def python_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
-    """``python``: structural matches on the parsed hunks; a hit must span an added line."""
-    if not ctx.is_python:
-        return []
-    view = ctx.python
-    unless = compiled(rule.unless) if rule.unless else None
-    lines: set[int] = set()
-    for fragment in view.fragments:
-        for match in rule.python:
-            for node in python_hits(match, fragment):
-                line = _span_line(node, fragment.numbers, view.added)
-                if line is None:
-                    continue
-                first = fragment.numbers[node.lineno - 1] or line
-                if unless and unless.search(view.statement_code(first)):
-                    continue
-                lines.add(line)
-    return [_finding(rule, ctx, line) for line in sorted(lines)]
-
-
-def _scalar_line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-
-
-def _compose_prefix(text: str) -> yaml.Node | None:
-    """The YAML node tree of a file, or of its longest readable prefix."""
-    lines = text.splitlines()
-    for cut in range(6):
-        try:
-            return yaml.compose("\n".join(lines) + "\n", Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            # Drop back to the previous top-level line or list item: the tail
-            # of a partly shown file is where it breaks.
-            starts = [i for i, line in enumerate(lines) if line[:1].isalpha() or "- " in line[:8]]
-            if not starts or cut == 5:
-                return None
-            lines = lines[: starts[-1]] if starts[-1] > 0 else []
-            if not lines:
-                return None
-    return None
-
-
-@dataclass
-class _StageShare:
-    """One stage's memory share and placement, with the YAML lines they were read from."""
-
-    label: str
-    value: float
-    devices: list[str]
-    lines: list[int]  # the share's line first, then the devices' line if any
-
-
-def _stage_fields(stage: yaml.Node | None) -> dict[str, yaml.Node]:
-    """A stage's settings in either layout, flattened.
-
-    ``stage_args`` files put the share under ``engine_args`` and devices
-    under ``runtime``; deploy files (``vllm_omni/deploy``) put both on the
-    stage itself. vllm-omni reads ``runtime.devices`` before ``devices`` and
-    lets ``engine_args`` win over the flat keys (``_parse_stage_deploy`` in
-    ``vllm_omni/config/stage_config.py`` at 001275f), and so does this.
-    """
-    fields = _mapping(stage)
-    flat = dict(fields)
-    flat.update(_mapping(fields.get("engine_args")))
-    runtime_devices = _mapping(fields.get("runtime")).get("devices")
-    if runtime_devices is not None:
-        flat["devices"] = runtime_devices
-    return flat
-
-
-def _stage_key(fields: dict[str, yaml.Node], index: int) -> str:
-    stage_id = fields.get("stage_id")
-    return str(stage_id.value) if isinstance(stage_id, yaml.ScalarNode) else f"#{index}"
-
-
-def _shares(stages: list[dict[str, yaml.Node]]) -> list[_StageShare]:
-    found = []
-    for index, fields in enumerate(stages):
-        share = fields.get("gpu_memory_utilization")
-        if not isinstance(share, yaml.ScalarNode):
-            continue
-        try:
-            value = float(share.value)
-        except ValueError:
-            continue
-        devices = fields.get("devices")
-        names = (
-            [d.strip() for d in str(devices.value).split(",") if d.strip()]
-            if isinstance(devices, yaml.ScalarNode)
-            else []
-        )
-        lines = [_scalar_line(share)] + ([_scalar_line(devices)] if devices is not None else [])
-        found.append(_StageShare(_stage_key(fields, index), value, names or ["(default)"], lines))
-    return found
-
-
-def _placements(top: dict[str, yaml.Node]) -> list[tuple[str, list[dict[str, yaml.Node]]]]:
-    """("", base stages), then (platform, stages with that platform's overlay merged in).
-
-    A platform's ``stages`` overlay its base stages by ``stage_id``, field by
-    field (``_merge_stage_lists`` in vLLM-Omni's ``stage_config.py``).
-    """
-    listed = top.get("stage_args") or top.get("stages")
-    if not isinstance(listed, yaml.SequenceNode):
-        return []
-    base = [_stage_fields(stage) for stage in listed.value]
-    placements = [("", base)]
-    for platform, block in _mapping(top.get("platforms")).items():
-        overlay = _mapping(block).get("stages")
-        if not isinstance(overlay, yaml.SequenceNode):
-            continue
-        merged = {_stage_key(fields, i): dict(fields) for i, fields in enumerate(base)}
-        for i, stage in enumerate(overlay.value):
-            fields = _stage_fields(stage)
-            merged.setdefault(_stage_key(fields, len(base) + i), {}).update(fields)
-        placements.append((platform, list(merged.values())))
-    return placements
-
-
-def stage_memory_budget(rule: ContentRule, ctx: FileContext) -> list[Finding]:
-    """Stages on one device whose ``gpu_memory_utilization`` adds up to more than 1.0.
-
-    Reads the parsed file: all of it when the diff shows it all, else the
-    part from line 1 up to the first gap (more stages can only add to a sum,
-    so a sum over 1.0 in that part is already real). Each platform section
-    of a deploy file is checked as its stages end up after the overlay.
-    """
-    if ctx.diff.complete:
-        text = "\n".join(line.text for line in ctx.diff.hunks[0].lines) + "\n"
-    else:
-        prefix = ctx.diff.text_from_start()
-        if prefix is None:
-            return []
-        text = prefix[0]
-    found = []
-    for platform, stages in _placements(_mapping(_compose_prefix(text))):
-        per_device: dict[str, list[_StageShare]] = {}
-        for share in _shares(stages):
-            for device in share.devices:
-                per_device.setdefault(device, []).append(share)
-        for device, shares in per_device.items():
-            total = sum(s.value for s in shares)
-            if total <= 1.0 + 1e-9:
-                continue
-            # Shares' own lines first: they are the lines to point at when they changed.
-            candidates = [s.lines[0] for s in shares] + [n for s in shares for n in s.lines[1:]]
-            added = [n for n in candidates if n in ctx.diff.added]
-            if not added:
-                continue  # the budget was already over before this change
-            parts = " + ".join(f"{s.value:g} (stage {s.label})" for s in shares)
-            where = f"platform {platform}, device {device}" if platform else f"device {device}"
-            found.append(_finding(rule, ctx, added[0], f"{where}: {parts} = {total:.2f}"))
-    return found
-
-
-def yaml_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
-    return YAML_CHECKS[rule.yaml](rule, ctx) if rule.yaml else []
-
-
-YAML_CHECKS: dict[str, Callable[[ContentRule, FileContext], list[Finding]]] = {
-    "stage-memory-budget": stage_memory_budget,
-}
-
-Engine = Callable[[ContentRule, FileContext], list[Finding]]
-
-
-def engine_of(rule: ContentRule) -> Engine:
-    if rule.added is not None:
-        return line_rule
-    if rule.python:
-        return python_rule
-    return yaml_rule
-
-
-# -- one file, one PR -----------------------------------------------------------
 
 
 @lru_cache(maxsize=8192)
 def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
-    """Findings of the given rules in one file (cached: checks and the review ask alike)."""
+    """Findings of the given rules in one file (cached: a build asks again for a PR it shows twice)."""
     if file.status == "removed" or not rule_set:
         return FileScan()
     if not file.patch:
@@ -516,12 +34,13 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     if diff.unreadable:
         return FileScan(unread="its patch could not be parsed")
     ctx = FileContext(file, diff, worth_reading)
-    findings = [hit for rule in rules for hit in engine_of(rule)(rule, ctx)]
-    if ctx._python is not None and ctx.python.unread:
-        lines = sorted(ctx.python.unread)
-        shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
-        unread = f"added line(s) {shown} could not be parsed as Python and were not read"
-        return FileScan(findings, unread)
+    findings = [hit for rule in rules for hit in ENGINES[rule.engine].run(rule, ctx)]
+    unread = ctx.python_unread
+    if unread:
+        shown = ", ".join(map(str, unread[:5])) + (" ..." if len(unread) > 5 else "")
+        return FileScan(
+            findings, f"added line(s) {shown} could not be parsed as Python and were not read"
+        )
     return FileScan(findings)
 
 
@@ -530,7 +49,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
 
     ``memo`` answers for files read by an earlier build and learns the rest.
     """
-    rule_set = catalog.focus_map.rule_set
+    rule_set = rules_of(catalog.focus_map)
     findings: list[Finding] = []
     unread: dict[str, str] = {}
     read_by: dict[str, list[str]] = {}
@@ -542,10 +61,11 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
             result = scan_file(f, mine)
         else:
             key = memo.key(f, mine)
-            result = memo.get(key)
-            if result is None:
-                result = scan_file(f, mine)
-                memo.put(key, result)
+            known = memo.get(key)
+            if known is None:
+                known = scan_file(f, mine)
+                memo.put(key, known)
+            result = known
         findings += result.findings
         if result.unread:
             unread[f.filename] = result.unread

@@ -20,7 +20,7 @@ from pydantic import Field
 from ..pr.model import FileStatus
 from .framework import ChecklistItem, SectionId, Slug, Strict, Text
 from .paths import PathSet, PrefixMatcher, compile_matcher
-from .rules import ContentRule, RuleSet, Trigger
+from .rules import ContentRule, Trigger
 from .yaml_lines import YamlDocument, load_yaml, parse_as
 
 Risk = Literal["critical", "high", "normal"]
@@ -118,9 +118,13 @@ class Classification:
         return not self.ignored and not self.areas
 
 
-@dataclass
+@dataclass(eq=False)
 class FocusMap:
-    """The validated map with compiled matchers, ready to classify paths."""
+    """The validated map with compiled path matchers, ready to classify paths.
+
+    Compared and hashed by identity: the analysis compiles its rules once per
+    loaded map (``analysis.matching.rules_of``).
+    """
 
     areas: list[FocusArea]
     ignore: list[str]
@@ -130,10 +134,8 @@ class FocusMap:
     _matcher: PrefixMatcher | None = field(default=None, repr=False)
     _area_ids: tuple[str, ...] = field(default=(), repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
-    rule_set: RuleSet = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.rule_set = RuleSet(self.rules)
         self._area_ids = tuple(a.id for a in self.areas)
         self._matcher = PrefixMatcher(
             [(IGNORE, self.ignore)] + [(a.id, a.paths) for a in self.areas]
