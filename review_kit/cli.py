@@ -22,7 +22,7 @@ from .output.escape import terminal
 from .output.links import page_uri
 from .output.pdf import build_date
 from .pr.model import check_repo_name
-from .pr.sources import SOURCES, SourceContext
+from .pr.sources import DEFAULT_SOURCE, SOURCES, SourceContext
 from .pr.sources.github_api import NetworkError, PullRequestNotFound
 from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
@@ -125,7 +125,7 @@ def _chosen_source(args: argparse.Namespace):
         value = getattr(args, source.option.lstrip("-").replace("-", "_"))
         if value:
             return source, (value if isinstance(value, str) else None)
-    return next(s for s in SOURCES if s.option is None), None
+    return DEFAULT_SOURCE, None
 
 
 def _configure_logging() -> None:
@@ -177,13 +177,11 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
         source = source_class(context, argument)
         try:
             pr = source.load(args.pr_number)
-            client = getattr(source, "client", None)
-            checkout = args.repo_dir or ("." if source_class.name == "git" else None)
-            repository = repository_data_for(
-                pr, checkout, GitHubRepositoryData(client) if client else None
-            )
+            checkout = args.repo_dir or ("." if source.runs_in_checkout else None)
+            at_base = GitHubRepositoryData(source.client) if source.client else None
+            repository = repository_data_for(pr, checkout, at_base)
         finally:
-            getattr(source, "close", lambda: None)()
+            source.close()
         review = analyse(pr, catalog, repository)
         output = FORMATS[args.format]
         options = _render_options(

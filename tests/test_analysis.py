@@ -216,7 +216,7 @@ def test_git_range_reads_statuses_renames_and_counts(tmp_path):
     assert by_name["vllm_omni/core/new.py"].previous_filename == "vllm_omni/engine/old.py"
     assert (by_name["README.md"].additions, by_name["README.md"].status) == (1, "modified")
     assert by_name["tests/test_x.py"].status == "added"
-    assert pr.title == "Move the engine module" and pr.source == "git"
+    assert pr.title == "Move the engine module" and pr.source.label == "git"
     # Hunks as GitHub's `patch` gives them: from the first "@@", no file header.
     assert by_name["README.md"].patch.startswith("@@ ")
     assert "+there" in by_name["README.md"].patch.splitlines()

@@ -56,19 +56,7 @@ FILES_SHOWN = 15
 
 def data_phrase(pr) -> str:
     """Where the data came from and how old it is, in words, once."""
-    age = age_of(pr.fetched_at) if pr.fetched_at else None
-    if pr.source == "api":
-        return f"fetched from GitHub {age} ago" if age else "fetched from GitHub"
-    if pr.source == "cache":
-        return f"from the cache, {age} old" if age else "from the cache"
-    if pr.source == "snapshot":
-        when = (pr.fetched_at or "")[:10]
-        return (
-            f"from the snapshot bundled with the kit ({when})"
-            if when
-            else "from the bundled snapshot"
-        )
-    return {"git": "from a local git range", "file": "from a file list"}.get(pr.source, pr.source)
+    return pr.source.describe(pr.fetched_at)
 
 
 def review_context(review: Review, catalog: Catalog) -> dict:

@@ -15,8 +15,8 @@ from ..analysis import Review, Scan, analyse, scan
 from ..analysis.memo import FindingsMemo
 from ..catalog.loading import Catalog
 from ..pr.model import PullRequest
-from ..pr.sources.github import from_github
-from ..pr.sources.github_api import GitHubClient, GitHubSettings
+from ..pr.sources import DEFAULT_SOURCE, SourceContext
+from ..pr.sources.github_api import GitHubSettings
 from ..repo.model import RepositoryData
 from ..repo.sources import GitHubRepositoryData, repository_data_for
 
@@ -70,30 +70,30 @@ def fetch(
     repository data downloads: work that needs only the PRs (the content
     rules) overlaps the network wait instead of following it.
     """
-    client = GitHubClient(github)
-
-    # One reader per build: PRs on the same base commit share one reading.
-    at_base = GitHubRepositoryData(client)
+    # The registry's default source, as the review tool uses it; its client
+    # reads the PRs and, through one reader per build, their base commits.
+    source = DEFAULT_SOURCE(SourceContext(repo, github))
+    at_base = GitHubRepositoryData(source.client) if source.client else None
     known_bases = _memo_bases(memo, github.api_url, repo)
 
     def one(number: int) -> PullRequest:
         key = (github.api_url, repo, number)
         if memo is not None and key in memo:
             return memo[key]
-        pr = from_github(client, repo, number)  # errors already name the PR
+        pr = source.load(number)  # errors already name the PR
         if memo is not None:
             memo[key] = pr
-        if pr.source == "api" and pr.base_sha and pr.base_sha not in known_bases:
+        if at_base and pr.source.live and pr.base_sha and pr.base_sha not in known_bases:
             # Its base's tree, while the other PRs are still coming in.
             at_base.prefetch_tree(repo, pr.base_sha)
         return pr
 
     def repository(pr: PullRequest) -> RepositoryData:
         key = (github.api_url, repo, f"base:{pr.base_sha}")
-        if memo is not None and pr.source == "api" and key in memo:
+        if memo is not None and pr.source.live and key in memo:
             return memo[key]
         data = repository_data_for(pr, github=at_base)
-        if memo is not None and pr.source == "api":
+        if memo is not None and pr.source.live:
             memo[key] = data
         return data
 
@@ -104,20 +104,20 @@ def fetch(
         # the reader picks the URLs from the set of bases alone, so the same
         # PRs always ask for the same URLs and a warm build is all 304s.
         fresh = sorted(
-            {pr.base_sha for pr in prs if pr.source == "api" and pr.base_sha}
+            {pr.base_sha for pr in prs if pr.source.live and pr.base_sha}
             - known_bases
         )
         with ThreadPoolExecutor(max_workers=1) as bases:
-            pending = bases.submit(at_base.at_many, repo, fresh) if fresh else None
+            pending = bases.submit(at_base.at_many, repo, fresh) if fresh and at_base else None
             if while_bases_download is not None:
                 while_bases_download(prs)
             if pending is not None:
                 pending.result()  # the reader keeps it for repository() below
-        firsts = {(pr.source, pr.base_sha): pr for pr in reversed(prs)}
+        firsts = {(pr.source.label, pr.base_sha): pr for pr in reversed(prs)}
         read = {key: repository(firsts[key]) for key in sorted(firsts)}
-        data = [read[(pr.source, pr.base_sha)].own_copy() for pr in prs]
+        data = [read[(pr.source.label, pr.base_sha)].own_copy() for pr in prs]
     finally:
-        client.close()
+        source.close()
     return prs, data
 
 

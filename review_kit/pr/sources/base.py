@@ -1,8 +1,11 @@
 """What every pull-request source is: a named loader of ``PullRequest`` records.
 
 A source is selected by a command-line option (``--git``, ``--files-from``) or
-is the default (GitHub). Adding one is a module with a class like these and
-one line in ``sources/__init__.py``'s registry.
+is the default (GitHub). It stamps each PR with its ``Provenance`` (wording,
+web addresses), and says where repository data for its PRs is read: through
+its GitHub client at the PR's base, or in the checkout it runs in. Adding one
+is a module with a class like these and one line in ``sources/__init__.py``'s
+registry.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from ..model import PullRequest
-from .github_api import GitHubSettings
+from .github_api import GitHubClient, GitHubSettings
 
 
 @dataclass(frozen=True)
@@ -34,5 +37,13 @@ class PullRequestSource(Protocol):
     option: ClassVar[str | None]
     metavar: ClassVar[str]
     help: ClassVar[str]
+    # The source reads a local checkout, so repository data comes from there too.
+    runs_in_checkout: ClassVar[bool]
+    # The GitHub client its PRs came through, which can read a PR's base commit
+    # (None: the source does not talk to GitHub).
+    client: GitHubClient | None
 
     def load(self, number: int | None) -> PullRequest: ...
+
+    def close(self) -> None:
+        """Release what the source holds open (its HTTP session)."""

@@ -17,11 +17,13 @@ from unidiff.errors import UnidiffParseError
 from ...errors import ReviewKitError
 from ...git import run_git as _git
 from ..model import ChangedFile, PullRequest
+from ..provenance import Provenance
 from .base import SourceContext
 
 RANGE = re.compile(r"(?!-)[^\s.][^\s]*?\.\.\.(?!-)[^\s.][^\s]*")
 # Ends git's options in every call, so no revision is ever read as one (git 2.24+).
 END_OF_OPTIONS = "--end-of-options"
+GIT_RANGE = Provenance("git", lambda fetched_at: "from a local git range")
 
 # git's one-letter statuses -> GitHub's words.
 _STATUS = {
@@ -79,7 +81,7 @@ def from_git(
         deletions=sum(f.deletions for f in files),
         changed_files=len(files),
         files=files,
-        source="git",
+        source=GIT_RANGE,
     )
 
 
@@ -133,9 +135,14 @@ class GitRangeSource:
     option: ClassVar[str | None] = "--git"
     metavar: ClassVar[str] = "BASE...HEAD"
     help: ClassVar[str] = "analyse a local git range (with --repo-dir) instead of GitHub"
+    runs_in_checkout: ClassVar[bool] = True
+    client: None = None
 
     def __init__(self, context: SourceContext, argument: str) -> None:
         self.repo, self.repo_dir, self.range = context.repo, context.repo_dir, argument
 
     def load(self, number: int | None) -> PullRequest:
         return from_git(self.range, self.repo_dir, self.repo, number)
+
+    def close(self) -> None:
+        pass  # holds nothing open

@@ -77,15 +77,18 @@ class GitHubSource:
     option: ClassVar[str | None] = None
     metavar: ClassVar[str] = ""
     help: ClassVar[str] = "GitHub's REST API (default)"
+    runs_in_checkout: ClassVar[bool] = False
 
     def __init__(self, context: SourceContext, argument: str | None = None) -> None:
         self.repo = context.repo
-        self.client = GitHubClient(context.github)
+        self.client: GitHubClient | None = GitHubClient(context.github)
 
     def load(self, number: int | None) -> PullRequest:
         if number is None:
             raise ValueError("GitHubSource needs a PR number")
+        assert self.client is not None, "load after close"
         return from_github(self.client, self.repo, number)
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()

@@ -28,6 +28,7 @@ from urllib3.util.retry import Retry
 from ... import __version__
 from ...errors import ReviewKitError, strip_terminal_sequences
 from ..model import GITHUB_FILES_CAP, PullRequest, check_file, check_pull, pull_request_from_api
+from ..provenance import CACHED, LIVE, Provenance
 from .http_cache import open_cached_session, stored_response
 
 log = logging.getLogger("review_kit.github")
@@ -364,7 +365,7 @@ class GitHubClient:
             return rows, response
 
         files, ended_early = self._walk(files_url, page, what)
-        pr = self._pull_request(pull, files, repo, number, what, "api", ended_early)
+        pr = self._pull_request(pull, files, repo, number, what, LIVE, ended_early)
         pr.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         return pr
 
@@ -394,7 +395,7 @@ class GitHubClient:
         return rows, None
 
     def _pull_request(
-        self, pull, files, repo: str, number: int, what: str, source: str, ended_early
+        self, pull, files, repo: str, number: int, what: str, source: Provenance, ended_early
     ) -> PullRequest:
         try:
             pr = pull_request_from_api(pull, files, repo, what, source=source, number=number)
@@ -448,7 +449,7 @@ class GitHubClient:
         if ended_early == "missing":
             return None
         try:
-            pr = self._pull_request(pull, files, repo, number, what, "cache", ended_early)
+            pr = self._pull_request(pull, files, repo, number, what, CACHED, ended_early)
         except NetworkError:
             return None
         pr.fetched_at = pull_response.created_at.astimezone(UTC).isoformat(timespec="seconds")

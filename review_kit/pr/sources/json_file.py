@@ -12,7 +12,10 @@ from typing import ClassVar
 
 from ...errors import ReviewKitError
 from ..model import PullRequest, changed_file_from_api, pull_request_from_api
+from ..provenance import Provenance
 from .base import SourceContext
+
+FILE_LIST = Provenance("file", lambda fetched_at: "from a file list", numberless=True)
 
 
 def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
@@ -30,10 +33,10 @@ def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
         pull = data.get("pull") or {"number": number}
         if number is not None:
             pull = {**pull, "number": number}
-        return pull_request_from_api(pull, _list(data["files"], shown), repo, shown, "file")
+        return pull_request_from_api(pull, _list(data["files"], shown), repo, shown, FILE_LIST)
     files = [changed_file_from_api(entry, shown) for entry in _list(data, shown)]
     return PullRequest(
-        number=number, repo=repo, files=files, changed_files=len(files), source="file"
+        number=number, repo=repo, files=files, changed_files=len(files), source=FILE_LIST
     )
 
 
@@ -48,9 +51,14 @@ class JsonFileSource:
     option: ClassVar[str | None] = "--files-from"
     metavar: ClassVar[str] = "FILE"
     help: ClassVar[str] = "JSON file: API-shaped files list (with patches) or plain paths"
+    runs_in_checkout: ClassVar[bool] = False
+    client: None = None
 
     def __init__(self, context: SourceContext, argument: str) -> None:
         self.repo, self.path = context.repo, argument
 
     def load(self, number: int | None) -> PullRequest:
         return from_file(self.path, self.repo, number)
+
+    def close(self) -> None:
+        pass  # holds nothing open

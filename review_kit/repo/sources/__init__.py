@@ -39,7 +39,7 @@ def repository_data_for(
                 f"{exc}; module contracts and CI jobs come from the kit's snapshot."
             )
             return data
-    if github is not None and pr.source == "api" and pr.base_sha:
+    if github is not None and pr.source.live and pr.base_sha:
         return github.at(pr.repo, pr.base_sha)
     data = from_snapshot()
     if github is not None:
