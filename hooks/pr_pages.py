@@ -49,7 +49,7 @@ class ServeSession:
 
     def __init__(self) -> None:
         self.active = False
-        self.memo: ServeMemo = {}
+        self.memo = ServeMemo()
 
 
 SERVE = ServeSession()

@@ -299,10 +299,10 @@ def test_corpus_pr_shape_round_trips(corpus, tmp_path):
 def test_serve_rebuilds_do_not_refetch(tmp_path):
     """Under `mkdocs serve` a PR is fetched once per process, not on every rebuild."""
     from review_kit.analysis import load_catalog
-    from review_kit.site.plan import fetch_reviews
+    from review_kit.site.plan import ServeMemo, fetch_reviews
 
     catalog = load_catalog()
-    memo: dict = {}
+    memo = ServeMemo()
     with GitHubStub() as stub:
         stub.add_pr(REPO, *make_pr(7, 3))
         github = GitHubSettings(api_url=stub.url, cache_dir=tmp_path)

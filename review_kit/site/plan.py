@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis import Review, Scan, analyse, scan
@@ -29,10 +30,20 @@ log = logging.getLogger("review_kit.build")
 # summed request time; with 12, 0.12 (make bench).
 MAX_CONCURRENT_FETCHES = 12
 
-# Under `mkdocs serve` every edit rebuilds the site; a PR fetched once per
-# process is enough. The caller owns this memo: (api url, repo, number) -> PR,
-# and (api url, repo, "base:" + sha) -> the repository data at that base.
-ServeMemo = dict[tuple[str, str, int | str], PullRequest | RepositoryData]
+@dataclass
+class ServeMemo:
+    """What one `mkdocs serve` process keeps between rebuilds, so a PR is fetched once.
+
+    The caller owns it. PRs by (API URL, repository, number); the repository
+    data at a base commit by (API URL, repository, commit SHA).
+    """
+
+    prs: dict[tuple[str, str, int], PullRequest] = field(default_factory=dict)
+    bases: dict[tuple[str, str, str], RepositoryData] = field(default_factory=dict)
+
+    def bases_of(self, api_url: str, repo: str) -> set[str]:
+        """Base commits of ``repo`` whose repository data is held already."""
+        return {sha for (url, name, sha) in self.bases if (url, name) == (api_url, repo)}
 
 
 def fetch_reviews(
@@ -74,27 +85,27 @@ def fetch(
     # reads the PRs and, through one reader per build, their base commits.
     source = DEFAULT_SOURCE(SourceContext(repo, github))
     at_base = GitHubRepositoryData(source.client) if source.client else None
-    known_bases = _memo_bases(memo, github.api_url, repo)
+    known_bases = memo.bases_of(github.api_url, repo) if memo is not None else set()
 
     def one(number: int) -> PullRequest:
         key = (github.api_url, repo, number)
-        if memo is not None and key in memo:
-            return memo[key]
+        if memo is not None and key in memo.prs:
+            return memo.prs[key]
         pr = source.load(number)  # errors already name the PR
         if memo is not None:
-            memo[key] = pr
+            memo.prs[key] = pr
         if at_base and pr.source.live and pr.base_sha and pr.base_sha not in known_bases:
             # Its base's tree, while the other PRs are still coming in.
             at_base.prefetch_tree(repo, pr.base_sha)
         return pr
 
     def repository(pr: PullRequest) -> RepositoryData:
-        key = (github.api_url, repo, f"base:{pr.base_sha}")
-        if memo is not None and pr.source.live and key in memo:
-            return memo[key]
+        key = (github.api_url, repo, pr.base_sha)
+        if memo is not None and pr.source.live and key in memo.bases:
+            return memo.bases[key]
         data = repository_data_for(pr, github=at_base)
         if memo is not None and pr.source.live:
-            memo[key] = data
+            memo.bases[key] = data
         return data
 
     try:
@@ -148,14 +159,3 @@ def write_findings_memo(path: Path, memo: FindingsMemo) -> None:
     except OSError as exc:
         log.info("%s: not written (%s)", path, exc.strerror or exc)
         partial.unlink(missing_ok=True)
-
-
-def _memo_bases(memo: ServeMemo | None, api_url: str, repo: str) -> set[str]:
-    """Base commits whose repository data the serve memo already holds."""
-    if memo is None:
-        return set()
-    return {
-        str(key[2])[5:]
-        for key in memo
-        if key[0] == api_url and key[1] == repo and str(key[2]).startswith("base:")
-    }
