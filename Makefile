@@ -58,9 +58,10 @@ offline: $(STAMP) $(ESBUILD) ## Build a copy of the site that opens from disk in
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: ## Run every test: unit (Python and the browser script's, node --test), snapshot, real builds, PDF, browser and accessibility (installs missing Debian packages as root)
+test: ## Run every test: the type checker (mypy), unit (Python and the browser script's, node --test), snapshot, real builds, PDF, browser and accessibility (installs missing Debian packages as root)
 	@PYTHON=$(PYTHON) tools/system_deps.sh test
 	@$(MAKE) --no-print-directory $(STAMP) $(ZSTAMP) $(ESBUILD) $(AXE)
+	$(BIN)/mypy
 	node --test tests/js/
 	$(BIN)/python -m pytest
 
@@ -97,4 +98,4 @@ schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's m
 	$(BIN)/python -m review_kit.catalog.schema
 
 clean: ## Remove the built site, caches and the virtual environment
-	rm -rf site site-offline site-offline.zip site-zensical build/zensical .cache $(VENV) $(ZVENV) .pytest_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip site-zensical build/zensical .cache $(VENV) $(ZVENV) .pytest_cache .ruff_cache .mypy_cache

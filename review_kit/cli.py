@@ -194,7 +194,8 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
         else:
             # A lone surrogate in PR text cannot be encoded; show it, never crash on it.
             sys.stdout.flush()
-            sys.stdout.buffer.write(report.encode("utf-8", "backslashreplace"))
+            data = report.encode("utf-8", "backslashreplace") if isinstance(report, str) else report
+            sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
     except PullRequestNotFound as exc:
         return _fail(EXIT_NOT_FOUND, exc)

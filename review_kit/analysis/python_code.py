@@ -277,7 +277,7 @@ def _fragments(lines: list[DiffLine]) -> list[tuple[list[DiffLine], ParsedFragme
         # sit at the statement's indentation).
         if (line.text.count('"""') + line.text.count("'''")) % 2:
             in_string = not in_string
-    results = []
+    results: list[tuple[list[DiffLine], ParsedFragment | None]] = []
     for chunk in chunks:
         parsed = None
         for trim in range(min(_MAX_TRIMS, len(chunk))):
@@ -328,7 +328,7 @@ def _statement_spans(fragment: ParsedFragment) -> dict[int, tuple[int, int]]:
             continue
         end = node.end_lineno or node.lineno
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.AST):
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
             end = max(node.lineno, body[0].lineno - 1)  # a compound statement's header
         for n in range(node.lineno, end + 1):
             spans[n] = (node.lineno, end)

@@ -94,7 +94,7 @@ def title_prefixes(title: str) -> list[str]:
 def template_sections(body: str) -> dict[str, str]:
     """Each heading of the description -> the text under it (HTML comments removed)."""
     headings = list(_HEADING.finditer(body))
-    sections = {}
+    sections: dict[str, str] = {}
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         text = body[heading.end() : end]

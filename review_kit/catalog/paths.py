@@ -32,13 +32,15 @@ def compile_matcher(
     owners: list[tuple[str, bool]] = []
     for owner, patterns in groups:
         for pattern in pathspec.GitIgnoreSpec.from_lines(patterns).patterns:
+            if pattern.regex is None:
+                continue  # a blank line or a comment: it matches nothing
             source = pattern.regex.pattern
             if not source.startswith("^"):
                 raise ValueError(f"unexpected pathspec regex for {owner}: {source}")
             # Named groups repeat across patterns; none of them is read here.
             body = re.sub(r"\(\?P<\w+>", "(?:", source[1:])
             if re.match(body, ""):
-                raise ValueError(f"pattern of {owner} matches the empty path: {pattern.pattern}")
+                raise ValueError(f"pattern of {owner} matches the empty path: {pattern.pattern!s}")
             bodies.append(body)
             owners.append((owner, bool(pattern.include)))
     return re.compile("".join(f"(?=({body}))?" for body in bodies)), tuple(owners)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TypedDict
 
 import jinja2
 import markdown
@@ -121,14 +122,24 @@ def render_pr_index_html(reviews: list[Review], links: Links) -> str:
 _HEADING = re.compile(r'<h([23]) id="([a-z0-9-]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
-def page_headings(body: str) -> list[dict]:
+class TocToken(TypedDict):
+    """One heading as Python-Markdown's toc extension (and MkDocs' ``get_toc``) reads it."""
+
+    level: int
+    id: str
+    name: str
+    html: str
+    children: list[TocToken]
+
+
+def page_headings(body: str) -> list[TocToken]:
     """Table-of-contents tokens (as Python-Markdown's toc extension makes them) for a PR page."""
-    tokens: list[dict] = []
+    tokens: list[TocToken] = []
     for level, anchor, inner in _HEADING.findall(body):
         # Badges (risk) are decoration, not part of the section's name.
         inner = re.sub(r'<span class="rk-risk[^"]*">.*?</span>', "", inner)
         name = re.sub(r"<[^>]+>", "", inner).strip()
-        entry = {"level": int(level), "id": anchor, "name": name, "html": name, "children": []}
+        entry = TocToken(level=int(level), id=anchor, name=name, html=name, children=[])
         if entry["level"] == 3 and tokens:
             tokens[-1]["children"].append(entry)
         elif entry["level"] == 2:

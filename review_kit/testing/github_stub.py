@@ -24,6 +24,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -89,17 +90,17 @@ class GitHubStub:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"http://{host!s}:{port}{self.prefix}"
 
     def url_with_credentials(self, user: str, password: str) -> str:
         """The API URL with user info in it, as someone might paste into GITHUB_API_URL."""
         host, port = self.server.server_address[:2]
-        return f"http://{user}:{password}@{host}:{port}{self.prefix}"
+        return f"http://{user}:{password}@{host!s}:{port}{self.prefix}"
 
     def add_pr(self, repo: str, pull: dict, files: list[dict]) -> None:
         self.prs[(repo, pull["number"])] = {"pull": pull, "files": files}
 
-    def add_tree(self, repo: str, commit: str, files: dict[str, str | bytes]) -> None:
+    def add_tree(self, repo: str, commit: str, files: Mapping[str, str | bytes]) -> None:
         self.trees[(repo, commit)] = {
             path: content.encode() if isinstance(content, str) else content
             for path, content in files.items()
@@ -128,7 +129,7 @@ class GitHubStub:
 
     def _git_answer(self, path: str, query: dict) -> tuple[int, object, dict] | None:
         """The trees and contents endpoints, or None for any other path."""
-        not_found = (404, {"message": "Not Found"}, {})
+        not_found: tuple[int, object, dict] = (404, {"message": "Not Found"}, {})
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/git/trees/([^/]+)", path)
         if m:
             files = self.trees.get((m[1], m[2]))
@@ -165,10 +166,10 @@ class GitHubStub:
         if m:
             ref = query.get("ref", [""])[0]
             name = unquote(m[2])
-            content = self.trees.get((m[1], ref), {}).get(name)
-            if content is None:
+            blob = self.trees.get((m[1], ref), {}).get(name)
+            if blob is None:
                 return not_found
-            encoded = base64.encodebytes(content).decode()  # GitHub wraps it at 60 columns too
+            encoded = base64.encodebytes(blob).decode()  # GitHub wraps it at 60 columns too
             return (
                 200,
                 {
@@ -176,8 +177,8 @@ class GitHubStub:
                     "encoding": "base64",
                     "path": name,
                     "name": name.rsplit("/", 1)[-1],
-                    "sha": _blob_sha(content),
-                    "size": len(content),
+                    "sha": _blob_sha(blob),
+                    "size": len(blob),
                     "content": encoded,
                 },
                 {},

@@ -107,9 +107,9 @@ def _bound_values(bindings: list[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
                 for name in _target_names(target):
                     yield name, node.value
         elif isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
-            name = dotted(node.target)
-            if name:
-                yield name.rsplit(".", 1)[-1], node.value
+            bound = dotted(node.target)
+            if bound:
+                yield bound.rsplit(".", 1)[-1], node.value
         elif isinstance(node, ast.keyword) and node.arg:
             yield node.arg, node.value
         elif isinstance(node, ast.Dict):
@@ -220,7 +220,9 @@ def _handler_test(kind: HandlerKind) -> Callable[[ast.ExceptHandler, ParsedFragm
             assert_never(kind)
 
 
-def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AST]:
+def python_hits(
+    match: PythonMatch, fragment: ParsedFragment
+) -> Iterator[ast.Call | ast.ExceptHandler]:
     """Nodes of one parsed fragment that the match selects, among those on added lines."""
     nodes = fragment.nodes
     if match.handler is not None:
@@ -243,7 +245,9 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
             yield node
 
 
-def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
+def _span_line(
+    node: ast.Call | ast.ExceptHandler, numbers: list[int], added: dict[int, str]
+) -> int | None:
     """The new-file line to report for a node: its first line if added, else its first added line."""
     if isinstance(node, ast.ExceptHandler):
         # A handler is its header and its body, not whatever the body calls.

@@ -39,9 +39,13 @@ class PullRequestSource(Protocol):
     help: ClassVar[str]
     # The source reads a local checkout, so repository data comes from there too.
     runs_in_checkout: ClassVar[bool]
-    # The GitHub client its PRs came through, which can read a PR's base commit
-    # (None: the source does not talk to GitHub).
-    client: GitHubClient | None
+
+    def __init__(self, context: SourceContext, argument: str | None = None) -> None: ...
+
+    @property
+    def client(self) -> GitHubClient | None:
+        """The GitHub client its PRs came through, which can read a PR's base commit
+        (None: the source does not talk to GitHub)."""
 
     def load(self, number: int | None) -> PullRequest: ...
 

@@ -163,8 +163,10 @@ def _shutdown(response: requests.Response) -> None:
     import socket
 
     try:
-        sock = response.raw.connection.sock  # urllib3 2: the HTTPConnection's socket
-        sock.shutdown(socket.SHUT_RDWR)
+        connection = response.raw.connection  # urllib3 2: the HTTPConnection
+        if connection is None:
+            raise AttributeError("no connection")
+        connection.sock.shutdown(socket.SHUT_RDWR)
     except (AttributeError, OSError):
         response.raw.close()
 

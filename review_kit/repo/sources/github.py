@@ -52,7 +52,8 @@ class GitHubRepositoryData:
         with self._lock:
             if (repo, commit) in self._trees:
                 return
-            self._trees[(repo, commit)] = future = Future()
+            future: Future[dict[str, str] | ReviewKitError] = Future()
+            self._trees[(repo, commit)] = future
         try:
             future.set_result(self._tree(repo, commit))
         except BaseException as exc:  # waiters must not wait forever
