@@ -91,7 +91,7 @@ $(AXE): tools/axe/package.json tools/axe/package-lock.json
 check-map: $(STAMP) ## Check the focus map covers the 2026 listing (LISTING=docs/data/vllm-omni-tree.txt for Dec 2025, REPO_DIR=checkout)
 	$(BIN)/python -m review_kit.catalog.coverage $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
 
-bench: $(STAMP) ## Measure generation, fetching, serve and PDF costs against baselines (bench/results.json)
+bench: $(STAMP) ## Measure the review tool's start-up, generation, fetching, serve and PDF costs against baselines (bench/results.json)
 	$(BIN)/python bench/run.py
 
 schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's model

@@ -13,6 +13,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -452,9 +453,58 @@ def bench_patches(results: dict) -> None:
     }
 
 
+# What one review from the bundled snapshot may cost beyond starting Python.
+STARTUP_TARGET_S = 0.5
+STARTUP_RUNS = 7
+REVIEW_COMMAND = ["tools/review_pr.py", "--snapshot", "--format", "json", "--pr-number", "19"]
+
+
+def _timed(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one run of ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_startup(results: dict) -> None:
+    """The review tool's wall time for one snapshot PR, beside the bare interpreter's.
+
+    Both are measured in the same run, interleaved, so a busy machine slows
+    both alike; the figure judged is the difference.
+    """
+    bare = [_timed([sys.executable, "-c", "pass"]) for _ in range(STARTUP_RUNS)]
+    review = [_timed([sys.executable, *REVIEW_COMMAND]) for _ in range(STARTUP_RUNS)]
+    bare_s, review_s = (statistics.median(w for w, _ in runs) for runs in (bare, review))
+    bare_cpu, review_cpu = (statistics.median(c for _, c in runs) for runs in (bare, review))
+    results["startup"] = {
+        "command": " ".join(REVIEW_COMMAND),
+        "runs": STARTUP_RUNS,
+        "interpreter_s": round(bare_s, 3),
+        "review_s": round(review_s, 3),
+        "over_interpreter_s": round(review_s - bare_s, 3),
+        # CPU time does not grow with the machine's load as wall time does.
+        "over_interpreter_cpu_s": round(review_cpu - bare_cpu, 3),
+        "load_average": round(os.getloadavg()[0], 2),
+        "target_s": STARTUP_TARGET_S,
+    }
+
+
 def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
     r = results
     rows = []
+    if "startup" in r:
+        s = r["startup"]
+        rows.append(
+            (
+                "review tool, PR 19 from the snapshot, beyond Python's start-up (median)",
+                f"{s['over_interpreter_s']:.2f} s (CPU {s['over_interpreter_cpu_s']:.2f} s)",
+                f"<= {s['target_s']} s",
+                s["over_interpreter_s"] <= s["target_s"],
+            )
+        )
     if "generation" in r:
         g = r["generation"]
         rows.append(
@@ -574,10 +624,19 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="*",
         default=None,
-        choices=["generation", "per_page", "patches", "network", "serve", "pdf", "growth"],
+        choices=[
+            "startup",
+            "generation",
+            "per_page",
+            "patches",
+            "network",
+            "serve",
+            "pdf",
+            "growth",
+        ],
     )
     args = parser.parse_args(argv)
-    every = ["generation", "per_page", "patches", "network", "serve", "pdf", "growth"]
+    every = ["startup", "generation", "per_page", "patches", "network", "serve", "pdf", "growth"]
     wanted = set(args.only or every)
     corpus = load_corpus()
     records_300 = corpus + generated_prs(300 - len(corpus), 10001)
@@ -586,6 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="review-kit-bench-") as name:
         tmp = Path(name)
         steps = [
+            ("startup", lambda: bench_startup(results)),
             ("per_page", lambda: bench_per_page(corpus, results)),
             ("patches", lambda: bench_patches(results)),
             ("network", lambda: bench_network(tmp, records_300, results)),

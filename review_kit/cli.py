@@ -23,7 +23,7 @@ from .output.links import page_uri
 from .output.pdf import build_date
 from .pr.model import check_repo_name
 from .pr.sources import DEFAULT_SOURCE, SOURCES, SourceContext
-from .pr.sources.github_api import NetworkError, PullRequestNotFound
+from .pr.sources.github_settings import NetworkError, PullRequestNotFound
 from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
 
@@ -209,12 +209,12 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
 
 
 def _render_options(args, review, settings: Settings, color: bool) -> RenderOptions:
-    from .site.links import SiteLinks  # MkDocs' URL helpers, for links that match the site
+    links = None
+    if args.site_url or args.format == "pdf":
+        # MkDocs' URL helpers, for links that match the site: loaded only then.
+        from .site.links import SiteLinks
 
-    number = review.pr.number or 0
-    links = SiteLinks(page_uri(number), base_url=args.site_url) if args.site_url else None
-    if args.format == "pdf":
-        links = SiteLinks(page_uri(number), base_url=args.site_url)
+        links = SiteLinks(page_uri(review.pr.number or 0), base_url=args.site_url)
     return RenderOptions(
         links=links,
         site_url=args.site_url,

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import ReviewKitError
 from .pr.model import check_repo_name
 from .pr.sources.github import DEFAULT_NOTICE_LEVEL, NOTICE_LEVELS
-from .pr.sources.github_api import DEFAULT_API_URL, GitHubSettings, host_of
+from .pr.sources.github_settings import DEFAULT_API_URL, GitHubSettings, host_of
 from .pr.sources.snapshot import DEFAULT_REPO
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,6 @@ from functools import cache
 from typing import TypedDict
 
 import jinja2
-import markdown
 from markupsafe import Markup, escape
 
 from ..ages import age_of
@@ -44,6 +43,8 @@ def path_html(path: str) -> Markup:
 @cache
 def _trusted_markdown(text: str) -> Markup:
     """The kit's own item text (Markdown with code spans) as inline HTML."""
+    import markdown  # only pages need it: a JSON or text report starts without it
+
     html = markdown.markdown(text)
     if html.startswith("<p>") and html.endswith("</p>"):
         html = html[3:-4]

@@ -17,7 +17,7 @@ from ..analysis.memo import FindingsMemo
 from ..catalog.loading import Catalog
 from ..pr.model import PullRequest
 from ..pr.sources import DEFAULT_SOURCE, SourceContext
-from ..pr.sources.github_api import GitHubSettings
+from ..pr.sources.github_settings import GitHubSettings
 from ..repo.model import RepositoryData
 from ..repo.sources import GitHubRepositoryData, repository_data_for
 

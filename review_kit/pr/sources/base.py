@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..model import PullRequest
-from .github_api import GitHubClient, GitHubSettings
+from .github_settings import GitHubSettings
+
+if TYPE_CHECKING:  # the client imports requests; only a GitHub source makes one
+    from .github_api import GitHubClient
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,16 @@ with the age of what is shown: a reviewer must know when data is not fresh.
 from __future__ import annotations
 
 import logging
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ...ages import age_of
 from ..model import PullRequest
 from .base import SourceContext
-from .github_api import GitHubClient, NetworkError, PullRequestNotFound, redact
+from .github_settings import NetworkError, PullRequestNotFound, redact
 from .snapshot import DEFAULT_REPO, from_snapshot, snapshot_numbers
+
+if TYPE_CHECKING:
+    from .github_api import GitHubClient
 
 log = logging.getLogger("review_kit.sources")
 
@@ -80,6 +83,9 @@ class GitHubSource:
     runs_in_checkout: ClassVar[bool] = False
 
     def __init__(self, context: SourceContext, argument: str | None = None) -> None:
+        # requests and requests-cache load here, when GitHub is asked, not with the registry.
+        from .github_api import GitHubClient
+
         self.repo = context.repo
         self.client: GitHubClient | None = GitHubClient(context.github)
 

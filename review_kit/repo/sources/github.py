@@ -14,15 +14,17 @@ import base64
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from ...errors import ReviewKitError
-from ...pr.sources.github_api import GitHubClient
 from ..ci import CI_DEPENDENCIES_PATH, CiDependencies, parse_ci_dependencies
 from ..contracts import ModuleContract, contract_from_document, is_contract_path
 from ..model import RepositoryData
 from .snapshot import from_snapshot
+
+if TYPE_CHECKING:  # the reader is handed a client; it never loads requests itself
+    from ...pr.sources.github_api import GitHubClient
 
 # vllm-omni has about 25 contract documents; a tree listing far more is not
 # the repository we know, and reading it all would spend the rate limit.
