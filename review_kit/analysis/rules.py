@@ -61,7 +61,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
             result = scan_file(f, mine)
         else:
             key = memo.key(f, mine)
-            known = memo.get(key)
+            known = memo.get(key, f, mine)
             if known is None:
                 known = scan_file(f, mine)
                 memo.put(key, known)

@@ -33,6 +33,9 @@ class GitHubSettings:
     api_url: str = DEFAULT_API_URL
     token: str | None = None
     cache_dir: Path = Path(".cache")
+    # Where what the cache directory must not hold lives (the findings memo's
+    # seal key); None: no findings memo is read or written.
+    state_dir: Path | None = None
     timeout: float = 20.0
     retries: int = 3
     backoff: float = 0.5
