@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..analysis import analyse, checks
+from ..analysis import analyse, checks, engines
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
 from .catalog_pages import common_context, render_template
@@ -23,8 +23,12 @@ def render_checks_table(catalog: Catalog, from_uri: str) -> str:
 
 
 def render_rules_table(catalog: Catalog, from_uri: str) -> str:
+    """The content rules, each with what its engine (``analysis.engines``) reads."""
     return render_template(
-        "docs_rules.md.j2", rules=catalog.focus_map.rules, **common_context(catalog, from_uri)
+        "docs_rules.md.j2",
+        rules=catalog.focus_map.rules,
+        engines=engines.ENGINES,
+        **common_context(catalog, from_uri),
     )
 
 

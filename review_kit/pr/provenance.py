@@ -13,8 +13,17 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..ages import age_of
+
+
+class PullRequestWeb(Protocol):
+    """Where a PR and its files are seen on the web, as its host builds the addresses."""
+
+    def pr_url(self, repo: str, number: int | None, html_url: str) -> str: ...
+
+    def file_url(self, pr_url: str, path: str, line: int | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class Provenance:
     carries_body: bool = False
     # Whether a change without a PR number (a file list) may come from here.
     numberless: bool = False
-    web: GitHubWeb = GITHUB_WEB
+    web: PullRequestWeb = GITHUB_WEB
 
     def __str__(self) -> str:
         return self.label
