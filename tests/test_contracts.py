@@ -352,6 +352,9 @@ def test_stand_in_github_through_the_tool(tmp_path):
         "origin": "github",
         "commit": BASE,
         "source": data["repository_data"]["source"],
+        # The stand-in repository has no .pre-commit-config.yaml at the base.
+        "pre_commit_hooks": [],
+        "pre_commit_config": None,
     }
     assert data["contracts"][0]["url"].endswith(f"/blob/{BASE}/{ORCHESTRATION}")
     assert {c["id"]: c["status"] for c in data["checks"]}["policy-template-sections"] == "attention"

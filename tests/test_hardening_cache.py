@@ -22,9 +22,9 @@ from conftest import REPO
 from test_review_tool import run
 
 import review_kit.analysis.rules as rules_module
+from review_kit.analysis import load_catalog
 from review_kit.analysis.memo import FindingsMemo
 from review_kit.analysis.rules import scan
-from review_kit.catalog.loading import load_catalog
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources import http_cache
 from review_kit.pr.sources.github_api import GitHubSettings

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..catalog.loading import Catalog
 from ..pr.model import PullRequest
+from ..repo.skill import skill_rule
 from .contracts import RepositoryReview
 from .model import CheckResult, CheckStatus, Scan
 
@@ -63,7 +64,12 @@ class CheckSpec:
     """One automated check, as every reader of it sees it.
 
     ``applies_to`` is the sentence the documentation's table prints for it:
-    what the check looks at and when it passes.
+    what the check looks at and when it passes. ``skill_rule`` names the rule
+    of vllm-omni's review skill it applies (a key of ``repo.skill.SKILL_RULES``):
+    when the skill was read with the repository data, every verdict links
+    that rule at the commit read, and a ``binding`` rule no longer written
+    there makes the check not applicable, since a PR is held to the rules of
+    its base.
     """
 
     id: str
@@ -73,9 +79,20 @@ class CheckSpec:
     guide: str = ""  # expert-guide section that explains it, if any
     rule: RepositoryRule | None = None  # the repository rule it applies, if any
     needs_repository: bool = False
+    skill_rule: str = ""
+    binding: bool = True
+    # Judged only when the review skill was read (its own rules' checks).
+    needs_skill: bool = False
+
+    def can_judge(self, evidence: Evidence) -> bool:
+        """Whether the data this check needs was read for this PR."""
+        repository = evidence.repository
+        if self.needs_skill:
+            return repository is not None and repository.skill is not None
+        return repository is not None or not self.needs_repository
 
     def judge(self, evidence: Evidence) -> CheckResult:
-        verdict = self.run(evidence)
+        verdict = self._skill_verdict(evidence) or self.run(evidence)
         rule = verdict.rule if verdict.rule is not None else (self.rule.url if self.rule else "")
         return CheckResult(
             id=self.id,
@@ -86,6 +103,27 @@ class CheckSpec:
             files=list(verdict.files),
             rule=rule,
         )
+
+    def _skill_verdict(self, evidence: Evidence) -> Verdict | None:
+        """Not applicable when the skill read no longer holds a binding rule; else None."""
+        repository = evidence.repository
+        if not self.skill_rule or repository is None or repository.skill is None:
+            return None
+        skill, rule = repository.skill, skill_rule(self.skill_rule)
+        url = skill.rule_url(repository.repo, rule)
+        if self.binding and not skill.in_force(rule):
+            document = skill.document(rule.path)
+            commit = document.commit if document is not None else repository.commit
+            where = f"at {commit[:10]}" if commit else "in the kit's snapshot"
+            if document is None:
+                reason = f"Does not apply: vllm-omni has no {rule.path} {where}, so no such rule."
+            else:
+                reason = (
+                    f"Does not apply: vllm-omni's {rule.path} {where} no longer holds this rule."
+                )
+            return Verdict("not-applicable", reason, rule=url)
+        verdict = self.run(evidence)
+        return Verdict(verdict.status, verdict.reason, verdict.files, rule=url)
 
 
 def sample(names: Iterable[str], limit: int = 3) -> str:

@@ -20,12 +20,13 @@ from .check_spec import CheckSpec, Evidence, Verdict, sample
 from .contract_checks import CONTRACT_CHECKS
 from .model import CheckResult
 from .repository_policy import POLICY_CHECKS
+from .skill_rules import SKILL_CHECK_SPECS
 
 NOT_APPLICABLE = "Does not apply: no file of this kind changed."
 NOT_READ = "Does not apply: no file this rule reads changed."
 
 # The checks written in Python, in the order every output shows them.
-CHECKS: tuple[CheckSpec, ...] = (*POLICY_CHECKS, *CONTRACT_CHECKS)
+CHECKS: tuple[CheckSpec, ...] = (*POLICY_CHECKS, *CONTRACT_CHECKS, *SKILL_CHECK_SPECS)
 
 
 def _path_check(check: AutomatedCheck, evidence: Evidence) -> Verdict:
@@ -95,9 +96,7 @@ def check_specs(catalog: Catalog) -> list[CheckSpec]:
 
 
 def run_checks(evidence: Evidence) -> list[CheckResult]:
-    """Every check's verdict; those that need repository data only when it was read."""
+    """Every check's verdict; those that need repository data (or the skill) only when read."""
     return [
-        spec.judge(evidence)
-        for spec in check_specs(evidence.catalog)
-        if evidence.repository is not None or not spec.needs_repository
+        spec.judge(evidence) for spec in check_specs(evidence.catalog) if spec.can_judge(evidence)
     ]

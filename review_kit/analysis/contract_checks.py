@@ -102,6 +102,9 @@ CONTRACT_CHECKS = (
         title="Contract document updated with its primary code",
         applies_to="Primary code of a contract changed while its document did not.",
         rule=DESIGN_PAGE_RULE,
+        # The check stands on the contract, not the rule: only its link follows the base.
+        skill_rule="design-page-updated",
+        binding=False,
         needs_repository=True,
         run=_document_updated,
     ),

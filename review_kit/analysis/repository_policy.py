@@ -48,7 +48,8 @@ PRODUCTION_CODE = [
     "!/vllm_omni/**/kernels/**",
     "!/vllm_omni/**/stage_configs/**",
 ]
-TESTS = ["/tests/**"]
+# Test modules, not fixtures or assets: only a test can fail on the base and pass on the head.
+TESTS = ["/tests/**/test_*.py", "/tests/**/*_test.py"]
 NEW_MODEL_MARKERS = [
     "/vllm_omni/model_executor/models/*/__init__.py",
     "/vllm_omni/diffusion/models/*/__init__.py",
@@ -164,13 +165,19 @@ def _bugfix_regression_test(evidence: Evidence) -> Verdict:
     pr = evidence.pr
     if not _BUGFIX_TITLE.search(pr.title):
         return Verdict("not-applicable", "Does not apply: the title does not mark a bug fix.")
-    tests = files_matching([f for f in pr.files if f.status != "removed"], TESTS)
+    # A deleted test covers nothing, and a test only moved cannot newly fail on the base.
+    written = [
+        f
+        for f in pr.files
+        if f.status != "removed" and not (f.status == "renamed" and not f.additions)
+    ]
+    tests = files_matching(written, TESTS)
     if tests:
         return Verdict("pass", f"Tests changed: {sample(tests)}.", files=tests)
     return Verdict(
         "attention",
-        "A bug fix with no changed test: ask for a regression test that fails on the base "
-        "and passes on the head.",
+        "A bug fix with no added or changed test module: ask for a regression test that "
+        "fails on the base and passes on the head.",
     )
 
 
@@ -248,9 +255,11 @@ POLICY_CHECKS = (
     CheckSpec(
         id="policy-bugfix-regression-test",
         title="Bug fix comes with a regression test",
-        applies_to="A title marked as a bug fix comes with a changed test under tests/.",
+        applies_to="A title marked as a bug fix comes with an added or changed test module "
+        "(test_*.py) under tests/.",
         guide="5.1",
         rule=REVIEW_RULES,
+        skill_rule="bugfix-regression-test",
         run=_bugfix_regression_test,
     ),
     CheckSpec(
@@ -260,6 +269,7 @@ POLICY_CHECKS = (
         "(base/head) numbers in the description.",
         guide="4.1",
         rule=REVIEW_RULES,
+        skill_rule="perf-base-head-ab",
         run=_perf_ab_evidence,
     ),
     CheckSpec(
@@ -268,6 +278,7 @@ POLICY_CHECKS = (
         applies_to="A new model package changes docs/models/supported_models.md and a recipe "
         "under recipes/.",
         rule=REVIEW_RULES,
+        skill_rule="new-model-docs-recipe",
         run=_new_model_docs,
     ),
 )

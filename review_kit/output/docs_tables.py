@@ -10,8 +10,12 @@ import re
 from collections.abc import Iterable
 
 from ..analysis import analyse, checks, engines
+from ..analysis.check_spec import CheckSpec
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
+from ..repo.model import RepositoryData
+from ..repo.skill import skill_rule
+from ..repo.sources.snapshot import from_snapshot as repository_snapshot
 from .catalog_pages import common_context, render_template
 from .text import render_pr_text
 
@@ -56,8 +60,46 @@ def render_text_sample(catalog: Catalog, number: int, lines: int) -> str:
 
 
 def render_repository_checks() -> str:
-    """The checks written in Python (``analysis.checks.CHECKS``), with the rule each applies."""
-    return render_template("docs_repository_checks.md.j2", checks=checks.CHECKS)
+    """Every check written in Python (``analysis.checks.CHECKS``), with the rule it applies:
+    a rule of vllm-omni's review skill as the bundled snapshot read it."""
+    data = repository_snapshot()
+    rows = [(spec.applies_to, _cited(spec, data)) for spec in checks.CHECKS]
+    return render_template("docs_repository_checks.md.j2", rows=rows)
+
+
+def _cited(spec: CheckSpec, data: RepositoryData) -> tuple[str, str, str] | None:
+    """(path, commit, URL) of the rule a check applies as the docs show it, or None."""
+    if spec.needs_skill and data.skill is not None:
+        rule = skill_rule(spec.skill_rule)
+        document = data.skill.document(rule.path)
+        commit = document.commit if document is not None else data.commit
+        return rule.path, commit, data.skill.rule_url(data.repo, rule)
+    if spec.rule is not None:
+        return spec.rule.path, spec.rule.commit, spec.rule.url
+    return None
+
+
+def render_skill_rules() -> str:
+    """Which checks follow vllm-omni's review skill at the base commit, and what its CI already runs."""
+    data = repository_snapshot()
+    lines = []
+    citing = [spec for spec in checks.CHECKS if spec.skill_rule and not spec.needs_skill]
+    for spec in citing:
+        rule = skill_rule(spec.skill_rule)
+        document = data.skill.document(rule.path) if data.skill else None
+        commit = (document.commit if document is not None else data.commit)[:7]
+        url = data.skill.rule_url(data.repo, rule) if data.skill else ""
+        lapse = "; without it at the base, the check does not apply" if spec.binding else ""
+        lines.append(f"- `{spec.id}`: [`{rule.path}`@`{commit}`]({url}){lapse}")
+    hooks = data.skill.hooks if data.skill else None
+    if hooks is not None:
+        names = ", ".join(f"`{h}`" for h in hooks.ids)
+        lines.append(
+            f"\nCI checks this: vllm-omni's [pre-commit hooks]({hooks.url(data.repo)}) ({names}) "
+            "run on every PR, so no check of the kit repeats them; a PR page lists them once, "
+            "as its base commit has them.\n"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def render_notice(which: str) -> str:

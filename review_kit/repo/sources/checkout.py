@@ -1,4 +1,4 @@
-"""Contracts and the CI map from a vllm-omni checkout (``--repo-dir``), as they are at the PR's base.
+"""Contracts, the CI map and review rules from a vllm-omni checkout (``--repo-dir``), at the PR's base.
 
 The checkout is often the PR's own (``gh pr checkout``): its work tree, and
 its HEAD, are what the PR's author wrote. So nothing is read from the work
@@ -19,6 +19,7 @@ from ...git import GitError, run_git
 from ..ci import CI_DEPENDENCIES_PATH, parse_ci_dependencies
 from ..contracts import CONTRACTS_DIR, contract_from_document, is_contract_path
 from ..model import RepositoryData
+from ..skill import MAX_FILE_BYTES, read_skill
 
 # A contract is a page of Markdown and the CI map a few hundred lines; far
 # larger is not the file the kit knows, and would only cost memory.
@@ -146,4 +147,12 @@ def from_checkout(
             ci = parse_ci_dependencies(text, CI_DEPENDENCIES_PATH, commit)
     except ReviewKitError as exc:
         notices.append(f"CI jobs not shown: {exc}")
-    return RepositoryData(tuple(contracts), ci, "checkout", repo, commit, notices)
+    # The review rules come out of git's objects at the same commit, size-bounded.
+    skill = read_skill(lambda path: _read_rule_file(repo_dir, commit, path), commit)
+    notices += skill.notices
+    return RepositoryData(tuple(contracts), ci, "checkout", repo, commit, notices, skill)
+
+
+def _read_rule_file(repo_dir: str | Path, commit: str, path: str) -> str | None:
+    """A review-rule file's text at ``commit``, None when absent (symlinks and size refused)."""
+    return read_at_commit(repo_dir, commit, path, MAX_FILE_BYTES)
