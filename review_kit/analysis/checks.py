@@ -11,8 +11,9 @@ list. A new check is a ``CheckSpec`` in a module of its own and one line in
 from __future__ import annotations
 
 from functools import partial
+from weakref import WeakKeyDictionary
 
-from ..catalog.focus_map import AutomatedCheck
+from ..catalog.focus_map import AutomatedCheck, FocusMap
 from ..catalog.loading import Catalog
 from ..catalog.paths import files_matching
 from ..catalog.rules import ContentRule
@@ -86,13 +87,20 @@ def rule_check_spec(rule: ContentRule) -> CheckSpec:
     )
 
 
+# The focus map's own checks, made once per loaded map and dropped with it.
+_MAP_SPECS: WeakKeyDictionary[FocusMap, tuple[CheckSpec, ...]] = WeakKeyDictionary()
+
+
 def check_specs(catalog: Catalog) -> list[CheckSpec]:
     """The map's path checks, the content rules' verdicts, then every check in ``CHECKS``."""
-    return [
-        *(path_check_spec(c) for c in catalog.focus_map.checks),
-        *(rule_check_spec(r) for r in catalog.focus_map.rules),
-        *CHECKS,
-    ]
+    focus_map = catalog.focus_map
+    made = _MAP_SPECS.get(focus_map)
+    if made is None:
+        made = _MAP_SPECS[focus_map] = (
+            *(path_check_spec(c) for c in focus_map.checks),
+            *(rule_check_spec(r) for r in focus_map.rules),
+        )
+    return [*made, *CHECKS]
 
 
 def run_checks(evidence: Evidence) -> list[CheckResult]:
