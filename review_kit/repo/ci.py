@@ -49,7 +49,7 @@ def _flatten(value: Any, where: str) -> list[str]:
 def parse_ci_dependencies(text: str, origin: str, commit: str = "") -> CiDependencies:
     """Parse the file; anchors and aliases are resolved by YAML, nested lists flattened here."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

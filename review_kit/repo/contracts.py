@@ -128,7 +128,8 @@ def front_matter(text: str, path: str) -> dict | None:
     if match is None:
         return None
     try:
-        data = yaml.safe_load(match[1])
+        # libyaml's parser when there: every contract's front matter is read per run.
+        data = yaml.load(match[1], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
