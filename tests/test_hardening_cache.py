@@ -23,6 +23,7 @@ from test_review_tool import run
 
 import review_kit.analysis.rules as rules_module
 from review_kit.analysis import load_catalog
+from review_kit.analysis.matching import rules_of
 from review_kit.analysis.memo import FindingsMemo
 from review_kit.analysis.rules import scan
 from review_kit.pr.model import ChangedFile, PullRequest
@@ -66,7 +67,7 @@ def pr_with(*files: ChangedFile) -> PullRequest:
 
 
 def rules_for(catalog):
-    return catalog.focus_map.rule_set.for_path(WORKER)
+    return rules_of(catalog.focus_map).for_path(WORKER)
 
 
 def settings(tmp_path: Path, url: str = "http://127.0.0.1:9") -> GitHubSettings:
@@ -283,7 +284,7 @@ def test_a_memo_entry_shows_only_the_catalog_s_titles_and_sections(catalog):
     memo = FindingsMemo.from_json(json.dumps(unknown))
     assert memo.get(key, worker_file(), rules_for(catalog)) is None
     found = scan(pr_with(worker_file()), catalog, memo).findings
-    by_id = {r.id: r for r in catalog.focus_map.rule_set.rules}
+    by_id = {r.id: r for r in rules_of(catalog.focus_map).rules}
     assert found and all(f.title == by_id[f.rule].title for f in found)
     assert all(f.guide == by_id[f.rule].guide for f in found)
     titled = {key: {"findings": [{"rule": "host-sync-hot-path", "line": 3, "text": "x",

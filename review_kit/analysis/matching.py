@@ -13,7 +13,7 @@ from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from ..catalog.focus_map import FocusMap
-from ..catalog.paths import path_set
+from ..catalog.paths import PathSet, path_set
 from ..catalog.rules import ContentRule
 from .engines import ENGINES
 from .prefilter import Prefilter, prefilter_of
@@ -58,12 +58,14 @@ class RuleSet:
         the parser but not to a regular expression: a patch with any
         non-ASCII text is read whole, never filtered.
         """
+        # Rules of an engine that reads whole PRs (ruff) are not the hunks' to apply.
+        per_file = [ENGINES[r.engine].reads == "diff" for r in self.rules]
         if not patch.isascii():
-            return list(self.rules), None
+            return [r for r, mine in zip(self.rules, per_file, strict=True) if mine], None
         chosen = [
             (rule, test)
-            for rule, test in zip(self.rules, self._prefilters, strict=True)
-            if test is None or test.search(patch)
+            for rule, test, mine in zip(self.rules, self._prefilters, per_file, strict=True)
+            if mine and (test is None or test.search(patch))
         ]
         rules = [rule for rule, _ in chosen]
         tests = [test for _, test in chosen]
@@ -77,10 +79,20 @@ class RuleSet:
         known = self._by_path.get(path)
         if known is not None:
             return known
+        # Rules share their path lists (most exclude the same tests, examples
+        # and benchmarks): each distinct list is asked once per path.
+        answers: dict[int, bool] = {}
+
+        def matches(patterns: PathSet) -> bool:
+            known = answers.get(id(patterns))
+            if known is None:
+                known = answers[id(patterns)] = patterns.matches(path)
+            return known
+
         chosen = tuple(
             rule
             for rule, (paths, exclude) in zip(self.rules, self._matchers, strict=True)
-            if paths.matches(path) and not (exclude and exclude.matches(path))
+            if matches(paths) and not (exclude and matches(exclude))
         )
         key = tuple(r.id for r in chosen)
         subset = self._subsets.get(key)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Protocol
 
@@ -45,6 +46,7 @@ _CODE = (
     "analysis/rules.py",
     "analysis/python_code.py",
     "analysis/diff.py",
+    "analysis/handlers.py",
     "analysis/prefilter.py",
     "analysis/matching.py",
     "catalog/rules.py",
@@ -52,6 +54,15 @@ _CODE = (
 
 # Enough for every file of a few hundred PRs; the oldest entries go first.
 MAX_ENTRIES = 20_000
+
+
+@cache
+def ruff_version() -> str:
+    """The installed ruff's version (its rules change with it); read once per process."""
+    try:
+        return metadata.version("ruff")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @cache
@@ -116,6 +127,20 @@ class FindingsMemo:
     def key(file: ChangedFile, rules: ScannedRules) -> str:
         digest = hashlib.sha256()
         for part in (code_digest(), rules.signature, file.filename, file.status, file.patch or ""):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    @staticmethod
+    def lint_key(file: ChangedFile, text: str, rules: ScannedRules) -> str:
+        """What ruff found in one file: its full text, its patch, the rules and ruff's version.
+
+        ruff reads each file on its own (``--isolated``), so a file's answer
+        does not depend on the other files linted with it.
+        """
+        digest = hashlib.sha256()
+        parts = ("ruff", code_digest(), ruff_version(), rules.signature, file.filename)
+        for part in (*parts, file.patch or "", text):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()

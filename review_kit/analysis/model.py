@@ -73,7 +73,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class FileScan:
-    """What the content rules found in one file's patch, and why it was not read, if so."""
+    """What the content rules found in one file (its patch, or ruff's pass), and why it was
+    not read, if so."""
 
     findings: list[Finding] = field(default_factory=list)
     unread: str | None = None
@@ -87,6 +88,16 @@ class Scan:
     unread: dict[str, str]  # file -> why its changes were not read
     # rule id -> files the rule read (it applied to them and their patch was there)
     read_by: dict[str, list[str]]
+    # file -> why an engine that reads whole files (ruff) did not read it
+    unlinted: dict[str, str] = field(default_factory=dict)
+
+    def not_read(self) -> dict[str, str]:
+        """Every file some rule could not read, and why: hunks unparsed, no linter pass."""
+        merged = dict(self.unread)
+        for path, why in self.unlinted.items():
+            note = f"no linter pass (ruff): {why}"
+            merged[path] = f"{merged[path]}; {note}" if path in merged else note
+        return merged
 
 
 @dataclass(frozen=True)

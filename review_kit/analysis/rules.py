@@ -9,9 +9,11 @@ context lines are read to see a statement whole.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from ..catalog.loading import Catalog
+from ..catalog.rules import ContentRule
 from ..pr.model import ChangedFile, PullRequest
 from .diff import parse_patch
 from .engines import ENGINES, FileContext
@@ -34,7 +36,7 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
     if diff.unreadable:
         return FileScan(unread="its patch could not be parsed")
     ctx = FileContext(file, diff, worth_reading)
-    findings = [hit for rule in rules for hit in ENGINES[rule.engine].run(rule, ctx)]
+    findings = [hit for rule in rules for hit in _per_file(rule)(rule, ctx)]
     unread = ctx.python_unread
     if unread:
         shown = ", ".join(map(str, unread[:5])) + (" ..." if len(unread) > 5 else "")
@@ -42,6 +44,13 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
             findings, f"added line(s) {shown} could not be parsed as Python and were not read"
         )
     return FileScan(findings)
+
+
+def _per_file(rule: ContentRule) -> Callable[[ContentRule, FileContext], list[Finding]]:
+    run = ENGINES[rule.engine].run
+    # ``RuleSet.firing`` hands out only rules of engines that read diffs.
+    assert run is not None, f"{rule.engine} reads whole PRs, not hunks"
+    return run
 
 
 def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) -> Scan:
@@ -72,4 +81,15 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
         if f.patch:
             for rule in mine.rules:
                 read_by.setdefault(rule.id, []).append(f.filename)
-    return Scan(findings, unread, read_by)
+    unlinted: dict[str, str] = {}
+    for engine in ENGINES.values():
+        if engine.run_pr is None:
+            continue
+        whole = engine.run_pr(pr, rule_set, memo)
+        findings += whole.findings
+        unlinted.update(whole.unlinted)
+        # Its rules read only the files the engine had whole.
+        for rule in rule_set.rules:
+            if rule.engine == engine.name and rule.id in read_by:
+                read_by[rule.id] = [p for p in read_by[rule.id] if p not in whole.unlinted]
+    return Scan(findings, unread, read_by, unlinted)

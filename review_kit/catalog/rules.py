@@ -29,6 +29,8 @@ def _valid_regex(value: str) -> str:
 Regex = Annotated[str, AfterValidator(_valid_regex)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 DottedName = Annotated[str, Field(pattern=r"^[A-Za-z_*][A-Za-z0-9_.*]*$")]
+# A ruff rule code: ``T201``, ``S110``, ``E722``.
+RuffCode = Annotated[str, Field(pattern=r"^[A-Z]{1,4}[0-9]{1,4}$")]
 
 # How much a finding matters, as vllm-omni's review skill grades them
 # (``review-routing.md``, "Calibrate findings"): P0 blocks the merge (security
@@ -50,6 +52,8 @@ class ArgumentMatch(Strict):
     name: Identifier | None = None
     # True: the argument is a literal constant; False: it is anything else.
     literal: bool | None = None
+    # The argument is exactly this literal (``"cpu"`` in ``x.to("cpu")``).
+    value: bool | int | float | str | None = None
 
 
 class PythonMatch(Strict):
@@ -79,6 +83,24 @@ class PythonMatch(Strict):
     assigned_to: Regex | None = None
     # Calls under ``if __name__ == "__main__":`` do not count.
     outside_main: bool = False
+    # Only calls inside the test of a condition: ``any`` is an ``if``,
+    # ``elif``, ``while``, ``assert`` or conditional expression; ``ternary``
+    # only ``a if test else b`` (a value chosen, not a block guarded).
+    in_condition: Literal["any", "ternary"] | None = None
+    # No hit inside a function whose name matches (``__init__``, ``sleep``:
+    # run once, not per step). Known only when the ``def`` is in the hunk.
+    outside_functions: Regex | None = None
+    # No hit when the method's receiver, as written, matches: ``grid_thw``
+    # and ``*_cpu`` tensors already live on the host.
+    unless_receiver: Regex | None = None
+    # No hit when the method's receiver was assigned, in the same hunk, from a
+    # call to one of these (without ``device=``): ``torch.from_numpy`` builds
+    # on the host, so reading it back waits for no device.
+    unless_built_by: list[DottedName] = Field(default_factory=list)
+    # What to say about one hit, from its own code: ``{code}`` is the matched
+    # call (shortened), ``{callee}`` its name, ``{receiver}`` the object a
+    # method is called on, ``{caught}`` a handler's exception types.
+    reason: Text | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> PythonMatch:
@@ -107,16 +129,33 @@ class ContentRule(Strict):
     # A check of the parsed YAML file, by the name of the engine that makes it
     # (``analysis.engines``; the catalog refuses a name no engine has).
     yaml: Slug | None = None
+    # ruff codes that find this hazard: ruff runs once per PR on the changed
+    # files' full new text (``analysis.engines.ruff``), and its hits on added
+    # lines become this rule's findings.
+    ruff: list[RuffCode] = Field(default_factory=list)
+    # ``cleanup``: no finding on an ``except`` whose ``try`` only removes files
+    # or closes handles (best-effort cleanup), for ``ruff`` rules on handlers.
+    unless_guarding: Literal["cleanup"] | None = None
+    # For ``added`` and ``ruff`` rules: what to say about one hit. ``{code}``
+    # is the matched text (ruff: the flagged line), shortened; ``{message}``
+    # ruff's own message, ``{guarded}`` what the ``try`` of a flagged handler
+    # runs first. Without it a ruff hit reads as ruff's message.
+    reason: Text | None = None
     # No finding when the whole statement around the hit matches this
     # expression (its code only): the safe variant on the same line.
     unless: Regex | None = None
 
     @model_validator(mode="after")
     def _one_engine(self) -> ContentRule:
-        engines = [self.added is not None, bool(self.python), self.yaml is not None]
+        engines = [
+            self.added is not None,
+            bool(self.python),
+            self.yaml is not None,
+            bool(self.ruff),
+        ]
         if sum(engines) != 1:
-            raise ValueError("name exactly one of 'added', 'python' or 'yaml'")
-        if self.unless is not None and self.yaml is not None:
+            raise ValueError("name exactly one of 'added', 'python', 'yaml' or 'ruff'")
+        if self.unless is not None and (self.yaml is not None or self.ruff):
             raise ValueError("'unless' applies to 'added' and 'python' rules only")
         return self
 
@@ -125,6 +164,8 @@ class ContentRule(Strict):
         """The key of the rule that says what it looks for."""
         if self.added is not None:
             return "added"
+        if self.ruff:
+            return "ruff"
         return "python" if self.python else "yaml"
 
     @property

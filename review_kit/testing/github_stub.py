@@ -1,7 +1,7 @@
 """A stand-in for GitHub's REST API on 127.0.0.1, for tests and benchmarks.
 
 It behaves as GitHub documents for the endpoints the kit uses (a pull, its
-files, a recursive git tree, a file's contents at a ref): pages of at
+files, a recursive git tree, a file's contents at a ref, a blob by SHA): pages of at
 most 100 files linked with ``Link: rel="next"``, at most 3000 files in all,
 strong ETags answered with 304 (which do not count against the rate limit),
 rate-limit headers, and ``Retry-After``. Faults are scripted per request so
@@ -66,6 +66,8 @@ class GitHubStub:
         self.prs = prs or {}
         # (repo, commit) -> {path: file content}: what the trees and contents endpoints serve.
         self.trees: dict[tuple[str, str], dict[str, bytes]] = {}
+        # (repo, blob SHA) -> content: what the blobs endpoint serves (trees' files too).
+        self.blobs: dict[tuple[str, str], bytes] = {}
         self.prefix = prefix.rstrip("/")
         self.latency = latency
         self.faults: deque[Fault] = deque()
@@ -105,6 +107,16 @@ class GitHubStub:
             path: content.encode() if isinstance(content, str) else content
             for path, content in files.items()
         }
+
+    def add_blobs(self, repo: str, contents: list[str | bytes]) -> list[str]:
+        """Serve these file contents by their git blob SHA; returns the SHAs."""
+        shas = []
+        for content in contents:
+            raw = content.encode() if isinstance(content, str) else content
+            sha = _blob_sha(raw)
+            self.blobs[(repo, sha)] = raw
+            shas.append(sha)
+        return shas
 
     def add_repository(self, repo: str, commit: str) -> None:
         """The kit's bundled contracts and CI file, served as the repository at ``commit``."""
@@ -162,6 +174,35 @@ class GitHubStub:
                 if recursive or "/" not in f
             ]
             return 200, {"sha": m[2], "tree": entries, "truncated": False}, {}
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/git/blobs/([^/]+)", path)
+        if m:
+            stored = self.blobs.get((m[1], m[2]))
+            if stored is None:
+                stored = next(
+                    (
+                        c
+                        for (repo, _), files in self.trees.items()
+                        if repo == m[1]
+                        for c in files.values()
+                        if _blob_sha(c) == m[2]
+                    ),
+                    None,
+                )
+            if stored is None:
+                return not_found
+            # As GitHub documents "Get a blob": base64, wrapped at 60 columns.
+            return (
+                200,
+                {
+                    "sha": m[2],
+                    "node_id": "B_" + m[2][:12],
+                    "size": len(stored),
+                    "url": f"{self.url}/repos/{m[1]}/git/blobs/{m[2]}",
+                    "content": base64.encodebytes(stored).decode(),
+                    "encoding": "base64",
+                },
+                {},
+            )
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/contents/(.+)", path)
         if m:
             ref = query.get("ref", [""])[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .base import EngineSpec, FileContext
 from .line_regex import LINE_REGEX
 from .python_structure import PYTHON_STRUCTURE
+from .ruff import RUFF
 from .stage_memory_budget import STAGE_MEMORY_BUDGET
 
 ENGINES: dict[str, EngineSpec] = {
@@ -20,6 +21,7 @@ ENGINES: dict[str, EngineSpec] = {
         LINE_REGEX,
         PYTHON_STRUCTURE,
         STAGE_MEMORY_BUDGET,
+        RUFF,
     )
 }
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal, Protocol
 
 from ...catalog.rules import ContentRule
-from ...pr.model import ChangedFile
+from ...pr.model import ChangedFile, PullRequest
 from ..diff import FileDiff
+from ..memo import FindingsMemo, ScannedRules
 from ..model import Finding
 from ..prefilter import Prefilter
 from ..python_code import PythonView, read_python
@@ -45,7 +47,7 @@ class FileContext:
         view = self.__dict__.get("python")
         return sorted(view.unread) if view is not None else []
 
-    def finding(self, rule: ContentRule, line: int, detail: str = "") -> Finding:
+    def finding(self, rule: ContentRule, line: int, detail: str = "", reason: str = "") -> Finding:
         """A hit of ``rule`` on an added line, with the digest of the hunk that holds it."""
         hunk = self.diff.hunk_of(line)
         return Finding(
@@ -59,7 +61,30 @@ class FileContext:
             detail=detail,
             hunk=hunk.digest if hunk else "",
             severity=rule.severity,
+            reason=reason,
         )
+
+
+class RulesByPath(Protocol):
+    """The focus map's rules as the scanner compiled them (``matching.RuleSet``)."""
+
+    def for_path(self, path: str) -> ScannedRules: ...
+
+
+@dataclass
+class PullRequestScan:
+    """What an engine that reads whole PRs found, and the files it could not read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    # file -> why it had no pass although a rule of the engine applies to it
+    unlinted: dict[str, str] = field(default_factory=dict)
+
+
+class Fields(dict):
+    """A reason template's fields; one the hit does not have reads as empty, never as an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _always_read(rule: ContentRule) -> Prefilter | None:
@@ -78,5 +103,10 @@ class EngineSpec:
 
     name: str
     title: str
-    run: Callable[[ContentRule, FileContext], list[Finding]]
+    # "diff": ``run`` reads one changed file's hunks at a time. "pr": the
+    # engine reads the PR's changed files whole, once per PR (a linter), with
+    # ``run_pr``; the hunks never reach it.
+    run: Callable[[ContentRule, FileContext], list[Finding]] | None = None
     prefilter: Callable[[ContentRule], Prefilter | None] = field(default=_always_read)
+    reads: Literal["diff", "pr"] = "diff"
+    run_pr: Callable[[PullRequest, RulesByPath, FindingsMemo | None], PullRequestScan] | None = None

@@ -7,9 +7,10 @@ blanked first, and ``unless`` reads the whole statement around the hit.
 from __future__ import annotations
 
 from ...catalog.rules import ContentRule
+from ..findings import quoted
 from ..model import Finding
 from ..prefilter import CONTEXT_SENSITIVE, Prefilter, compiled, prefilter_of
-from .base import EngineSpec, FileContext
+from .base import EngineSpec, Fields, FileContext
 
 
 def line_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
@@ -30,8 +31,15 @@ def line_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
             statement = ctx.python.statement_code(number)
         else:
             code = statement = text
-        if pattern.search(code) and not (unless and unless.search(statement)):
-            found.append(ctx.finding(rule, number))
+        hit = pattern.search(code)
+        if hit is None or (unless and unless.search(statement)):
+            continue
+        if ctx.diff.only_moved([number]):
+            continue
+        reason = ""
+        if rule.reason:
+            reason = rule.reason.format_map(Fields(code=quoted(hit.group(0))))
+        found.append(ctx.finding(rule, number, reason=reason))
     return found
 
 
