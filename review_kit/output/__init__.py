@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis import Review
+from ..analysis.since import Since
 from ..catalog.loading import Catalog
 from ..errors import ReviewKitError
 from .json_report import render_pr_json
@@ -28,6 +29,8 @@ class RenderOptions:
     site_url: str = ""
     printed_on: str = ""
     color: bool = False
+    # A re-review: what changed since a reviewed head (--since).
+    since: Since | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,18 @@ def _pdf(review: Review, catalog: Catalog, options: RenderOptions) -> bytes:
     if options.links is None:  # the review tool always gives a PDF the site's links
         raise ReviewKitError("a PDF needs links to the kit's site")
     return render_pr_pdf(review, catalog, options.links, options.printed_on, options.site_url)
+
+
+def _github_review(review: Review, catalog: Catalog, options: RenderOptions) -> str:
+    from .github_review import render_github_review
+
+    return render_github_review(review, catalog, options.site_url, options.since)
+
+
+def _sarif(review: Review, catalog: Catalog, options: RenderOptions) -> str:
+    from .sarif import render_sarif
+
+    return render_sarif(review, catalog, options.site_url)
 
 
 FORMATS: dict[str, OutputFormat] = {
@@ -73,5 +88,14 @@ FORMATS: dict[str, OutputFormat] = {
             "the start of the review as a short GitHub job summary",
         ),
         OutputFormat("pdf", ".pdf", True, _pdf, "a printable checklist (needs Pango)"),
+        OutputFormat(
+            "github-review",
+            ".json",
+            False,
+            _github_review,
+            "the JSON body of one GitHub review with inline comments"
+            " (`gh api --input`, or `--post`)",
+        ),
+        OutputFormat("sarif", ".sarif", False, _sarif, "SARIF 2.1.0 for GitHub code scanning"),
     )
 }

@@ -66,6 +66,8 @@ class Provenance:
     live: bool = False
     # An older copy standing in for GitHub: marked as such in the PR index.
     stale: bool = False
+    # The host served it, now or from its HTTP cache: it can also compare two heads.
+    served_by_host: bool = False
     # The source always has the description ("" when empty) rather than maybe not.
     carries_body: bool = False
     # Whether a change without a PR number (a file list) may come from here.
@@ -93,6 +95,6 @@ def _bundled(fetched_at: str | None) -> str:
     )
 
 
-LIVE = Provenance("api", _fetched, live=True, carries_body=True)
-CACHED = Provenance("cache", _cached, stale=True, carries_body=True)
+LIVE = Provenance("api", _fetched, live=True, served_by_host=True, carries_body=True)
+CACHED = Provenance("cache", _cached, stale=True, served_by_host=True, carries_body=True)
 SNAPSHOT = Provenance("snapshot", _bundled, stale=True)

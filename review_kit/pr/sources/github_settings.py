@@ -24,6 +24,10 @@ class PullRequestNotFound(ReviewKitError):
     """GitHub says there is no such pull request (exit code 3)."""
 
 
+class PostRefused(ReviewKitError):
+    """Posting would be wrong: the head moved, or this head has the kit's review already."""
+
+
 class NetworkError(ReviewKitError):
     """GitHub could not be reached or refused us, and no cache could stand in (exit code 4)."""
 
