@@ -88,7 +88,7 @@ def fetch(
     """
     # The registry's default source, as the review tool uses it; its client
     # reads the PRs and, through one reader per build, their base commits.
-    source = DEFAULT_SOURCE(SourceContext(repo, github))
+    source = DEFAULT_SOURCE(SourceContext(repo, github, full_texts=False))
     at_base = GitHubRepositoryData(source.client) if source.client else None
     known_bases = memo.bases_of(github.api_url, repo) if memo is not None else set()
 

@@ -28,6 +28,10 @@ class SourceContext:
     repo: str
     github: GitHubSettings
     repo_dir: Path = Path(".")
+    # Fetch the changed files' full texts for the linters where they cost
+    # requests (GitHub's blobs): the review tool does; a site build of many
+    # PRs does not, so a warm build stays all conditional requests.
+    full_texts: bool = True
 
 
 class PullRequestSource(Protocol):

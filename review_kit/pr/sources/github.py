@@ -108,13 +108,15 @@ class GitHubSource:
         from .github_api import GitHubClient
 
         self.repo = context.repo
+        self.full_texts = context.full_texts
         self.client: GitHubClient | None = GitHubClient(context.github)
 
     def load(self, number: int | None) -> PullRequest:
         if number is None:
             raise ValueError("GitHubSource needs a PR number")
         assert self.client is not None, "load after close"
-        return with_texts(from_github(self.client, self.repo, number), self.client)
+        pr = from_github(self.client, self.repo, number)
+        return with_texts(pr, self.client) if self.full_texts else pr
 
     def close(self) -> None:
         if self.client is not None:
