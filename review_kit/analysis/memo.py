@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Protocol
 
@@ -59,6 +58,8 @@ MAX_ENTRIES = 20_000
 @cache
 def ruff_version() -> str:
     """The installed ruff's version (its rules change with it); read once per process."""
+    from importlib import metadata  # only when ruff runs: it costs the tool's start-up
+
     try:
         return metadata.version("ruff")
     except metadata.PackageNotFoundError:
