@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,13 @@ def test_a_remembered_linting_starts_no_ruff_process(catalog, monkeypatch):
     edited = added.replace("print(x)", "print(x, x)")
     scan(pr_with(ChangedFile(name, "added", 2, 0, patch=edited)), catalog, again)
     assert runs == [[name], [name]]
+
+
+def test_the_key_covers_every_engine_module():
+    """A new engine module changes the memo's key by being there: none is listed by hand."""
+    from review_kit.analysis import engines
+    from review_kit.analysis.memo import code_files
+
+    package = Path(engines.__file__).parent
+    assert set(package.glob("*.py")) <= set(code_files())
+    assert len(list(package.glob("*.py"))) >= 5  # the registry, the spec and three engines at least

@@ -66,11 +66,16 @@ def ruff_version() -> str:
         return "unknown"
 
 
+def code_files() -> list[Path]:
+    """The files whose code decides what a scan finds: those named, and every engine module."""
+    engines = sorted((_ROOT / "analysis" / "engines").rglob("*.py"))
+    return [*(_ROOT / name for name in _CODE), *engines]
+
+
 @cache
 def code_digest() -> str:
-    engines = sorted((_ROOT / "analysis" / "engines").rglob("*.py"))
     digest = hashlib.sha256()
-    for path in [*(_ROOT / name for name in _CODE), *engines]:
+    for path in code_files():
         digest.update(path.relative_to(_ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
