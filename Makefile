@@ -58,9 +58,10 @@ offline: $(STAMP) $(ESBUILD) ## Build a copy of the site that opens from disk in
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline/
 
-test: ## Run every test: unit (Python and the browser script's, node --test), snapshot, real builds, PDF, browser and accessibility (installs missing Debian packages as root)
+test: ## Run every test: the type checker (mypy), unit (Python and the browser script's, node --test), snapshot, real builds, PDF, browser and accessibility (installs missing Debian packages as root)
 	@PYTHON=$(PYTHON) tools/system_deps.sh test
 	@$(MAKE) --no-print-directory $(STAMP) $(ZSTAMP) $(ESBUILD) $(AXE)
+	$(BIN)/mypy
 	node --test tests/js/
 	$(BIN)/python -m pytest
 
@@ -90,11 +91,11 @@ $(AXE): tools/axe/package.json tools/axe/package-lock.json
 check-map: $(STAMP) ## Check the focus map covers the 2026 listing (LISTING=docs/data/vllm-omni-tree.txt for Dec 2025, REPO_DIR=checkout)
 	$(BIN)/python -m review_kit.catalog.coverage $(if $(REPO_DIR),--repo-dir "$(REPO_DIR)",)$(if $(LISTING), --listing "$(LISTING)",)
 
-bench: $(STAMP) ## Measure generation, fetching, serve and PDF costs against baselines (bench/results.json)
+bench: $(STAMP) ## Measure the review tool's start-up, generation, fetching, serve and PDF costs against baselines (bench/results.json)
 	$(BIN)/python bench/run.py
 
 schema: $(STAMP) ## Regenerate docs/focus-map.schema.json from the focus map's model
 	$(BIN)/python -m review_kit.catalog.schema
 
 clean: ## Remove the built site, caches and the virtual environment
-	rm -rf site site-offline site-offline.zip site-zensical build/zensical .cache $(VENV) $(ZVENV) .pytest_cache .ruff_cache
+	rm -rf site site-offline site-offline.zip site-zensical build/zensical .cache $(VENV) $(ZVENV) .pytest_cache .ruff_cache .mypy_cache

@@ -60,7 +60,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     plugin = config.plugins.get(PLUGIN)
     build = site_build(config)
     build.handbook_pdf = plugin is not None and _pdf_enabled(plugin)
-    if not build.handbook_pdf:
+    if plugin is None or not build.handbook_pdf:
         return config
     # The plugin resolves its template folder against the working directory;
     # resolving it against mkdocs.yml lets tests and CI build from anywhere.

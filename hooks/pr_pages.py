@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any, cast
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +21,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from review_kit.analysis import Review
 from review_kit.errors import ReviewKitError
 from review_kit.output.escape import plain_label, visible
 from review_kit.output.html import page_headings, render_pr_html, render_pr_index_html
@@ -49,7 +51,7 @@ class ServeSession:
 
     def __init__(self) -> None:
         self.active = False
-        self.memo: ServeMemo = {}
+        self.memo = ServeMemo()
 
 
 SERVE = ServeSession()
@@ -105,14 +107,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
     except ReviewKitError as exc:
         raise PluginError(str(exc)) from None
-    build.reviews = {page_uri(r.pr.number): r for r in reviews}
+    build.reviews = {page_uri(_number(r)): r for r in reviews}
     build.index = reviews
     # The index has no headings to list, and its table needs the width the
     # empty table of contents would take.
     index = f"---\nhide:\n  - toc\n---\n\n# Pull requests\n\n{SLOT}\n"
     files.append(File.generated(config, INDEX_URI, content=index))
     for review in reviews:
-        number = review.pr.number
+        number = _number(review)
         files.append(
             File.generated(
                 config,
@@ -144,8 +146,15 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     heading = f'<h1 id="pull-request-{review.pr.number}">Pull request #{review.pr.number}'
     if heading in html:
         html = html.replace(heading, f"{heading}: {escape(visible(review.pr.title))}", 1)
-    page.toc = get_toc(page_headings(body))
+    # The tokens are Python-Markdown's shape, which MkDocs types privately.
+    page.toc = get_toc(cast("list[Any]", page_headings(body)))
     return html.replace(SLOT, body)
+
+
+def _number(review: Review) -> int:
+    # The site shows pull requests fetched from GitHub, which always carry one.
+    assert review.pr.number is not None, "a PR page needs a PR number"
+    return review.pr.number
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -157,8 +166,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     printed_on = build_date(build.settings.source_date_epoch)
     for review in build.index:
-        path = out_dir / pr_pdf_name(review.pr.number)
-        links = build.links(page_uri(review.pr.number))
+        path = out_dir / pr_pdf_name(_number(review))
+        links = build.links(page_uri(_number(review)))
         path.write_bytes(
             render_pr_pdf(review, build.catalog, links, printed_on, config["site_url"] or "")
         )

@@ -33,22 +33,26 @@ class Refused(ComposerError):
 
 
 class _Bounds:
-    """Nesting capped while composing, and values' errors marked, for either loader below."""
+    """Nesting capped while composing, and values' errors marked, for either loader below.
+
+    A mixin: ``check_event``, ``peek_event`` and the ``super()`` methods come
+    from the PyYAML loader it is mixed into, which mypy cannot see here.
+    """
 
     allow_aliases = True
     _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             if not self.allow_aliases:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[attr-defined]
                 raise Refused(
                     None,
                     None,
                     f"alias *{event.anchor} is not allowed; write the value out",
                     event.start_mark,
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -56,15 +60,15 @@ class _Bounds:
                     None,
                     None,
                     f"nested deeper than {MAX_DEPTH} levels",
-                    self.peek_event().start_mark,
+                    self.peek_event().start_mark,  # type: ignore[attr-defined]
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return super().construct_object(node, deep)
+            return super().construct_object(node, deep)  # type: ignore[misc]
         except (ValueError, TypeError, OverflowError, AttributeError):
             # The timestamp, int and float constructors raise these for values
             # their pattern let through (``!!timestamp x`` is an AttributeError):

@@ -15,19 +15,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import Review, analyse
+from .analysis import Review, analyse, load_catalog
 from .analysis.since import Delta, Since, check_sha, delta_of, split_since
-from .catalog.loading import Catalog, load_catalog
+from .catalog.loading import Catalog
 from .errors import ReviewKitError
 from .output import FORMATS, RenderOptions
 from .output.escape import terminal
 from .output.links import page_uri
 from .output.pdf import build_date
 from .pr.model import PullRequest, check_repo_name
-from .pr.sources import SOURCES, SourceContext
-from .pr.sources.compare import compare_in_checkout, compare_on_github
-from .pr.sources.github_api import GitHubClient, NetworkError, PullRequestNotFound
-from .pr.sources.github_reviews import PostRefused, ReviewPoster
+from .pr.sources import DEFAULT_SOURCE, SOURCES, PullRequestSource, SourceContext
+from .pr.sources.github_settings import NetworkError, PostRefused, PullRequestNotFound
 from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
 from .untrusted_files import write_atomically
@@ -148,7 +146,7 @@ def _chosen_source(args: argparse.Namespace):
         value = getattr(args, source.option.lstrip("-").replace("-", "_"))
         if value:
             return source, (value if isinstance(value, str) else None)
-    return next(s for s in SOURCES if s.option is None), None
+    return DEFAULT_SOURCE, None
 
 
 def _configure_logging() -> None:
@@ -213,14 +211,12 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
         source = source_class(context, argument)
         try:
             pr = source.load(args.pr_number)
-            client = getattr(source, "client", None)
-            checkout = args.repo_dir or ("." if source_class.name == "git" else None)
-            repository = repository_data_for(
-                pr, checkout, GitHubRepositoryData(client) if client else None
-            )
-            delta = _delta(args.since, pr, client, checkout) if args.since else None
+            checkout = args.repo_dir or ("." if source.runs_in_checkout else None)
+            at_base = GitHubRepositoryData(source.client) if source.client else None
+            repository = repository_data_for(pr, checkout, at_base)
+            delta = _delta(args.since, pr, source, checkout) if args.since else None
         finally:
-            getattr(source, "close", lambda: None)()
+            source.close()
         if args.format == "github-review" and not pr.head_sha:
             # GitHub takes a review only at a commit of the PR (commit_id).
             raise UsageError("--format github-review needs a head commit: use a PR or --git")
@@ -237,7 +233,8 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
         else:
             # A lone surrogate in PR text cannot be encoded; show it, never crash on it.
             sys.stdout.flush()
-            sys.stdout.buffer.write(report.encode("utf-8", "backslashreplace"))
+            data = report.encode("utf-8", "backslashreplace") if isinstance(report, str) else report
+            sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         if args.post:
             _post(review, catalog, options, settings)
@@ -277,12 +274,14 @@ def _render_options(
     )
 
 
-def _delta(old: str, pr: PullRequest, client: GitHubClient | None, checkout: str | None) -> Delta:
+def _delta(old: str, pr: PullRequest, source: PullRequestSource, checkout: str | None) -> Delta:
     """What changed since ``old``: GitHub's compare, or ``git diff`` in the checkout."""
+    from .pr.sources.compare import compare_in_checkout, compare_on_github
+
     if not pr.head_sha:
         raise UsageError("--since: the source names no head commit to compare with")
-    if client is not None and pr.source in ("api", "cache"):
-        files = compare_on_github(client, pr.repo, old, pr.head_sha)
+    if source.client is not None and pr.source.served_by_host:
+        files = compare_on_github(source.client, pr.repo, old, pr.head_sha)
     elif checkout is not None:
         files = compare_in_checkout(checkout, old, pr.head_sha)
     else:
@@ -293,8 +292,10 @@ def _delta(old: str, pr: PullRequest, client: GitHubClient | None, checkout: str
 def _post(review: Review, catalog: Catalog, options: RenderOptions, settings: Settings) -> None:
     """Post the review just printed; refuse on a moved head or a second review of it."""
     from .output.github_review import github_review, marker
+    from .pr.sources.github_reviews import ReviewPoster  # the HTTP stack, only to post
 
     pr = review.pr
+    assert pr.number is not None, "--post is refused without --pr-number"
     payload = github_review(review, catalog, options.site_url, options.since)
     poster = ReviewPoster(settings.github)
     try:

@@ -29,6 +29,7 @@ def run_git(repo_dir: str | Path, *args: str, max_bytes: int | None = None) -> b
     """
     command = next((a for a in args if not a.startswith("-")), "")
     argv = ["git", "-C", str(repo_dir), "-c", "core.quotePath=false", *args]
+    status: int | None
     try:
         if max_bytes is None:
             result = subprocess.run(argv, capture_output=True)

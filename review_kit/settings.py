@@ -8,7 +8,6 @@ turns it into a ``PluginError``, the review tool into exit code 2.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import shutil
@@ -19,15 +18,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import annotated_types
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from .bounded_yaml import BoundedLoader
 from .bounded_yaml import load as bounded_load
 from .errors import ReviewKitError
 from .pr.model import check_repo_name
-from .pr.sources.github import DEFAULT_NOTICE_LEVEL, NOTICE_LEVELS
-from .pr.sources.github_api import DEFAULT_API_URL, GitHubSettings, host_of
+from .pr.sources.github import NOTICE_LEVELS
+from .pr.sources.github_settings import DEFAULT_API_URL, GitHubSettings, host_of
 from .pr.sources.snapshot import DEFAULT_REPO
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -179,13 +181,116 @@ def _checked_token(token: str, origin: str) -> str:
     return token
 
 
-# Bounds on the client's numbers: past these a value is a typo, not a choice.
-_LIMITS = {
-    "REVIEW_HTTP_TIMEOUT": (0.1, 600.0),
-    "REVIEW_MAX_WAIT": (0.0, 3600.0),
-    "REVIEW_HTTP_RETRIES": (0, 10),
-    "REVIEW_HTTP_BACKOFF": (0.0, 60.0),
-}
+class ClientEnvironment(BaseSettings):
+    """The GitHub client's numbers and notice level as the environment sets them.
+
+    Bounds are declared here, on the fields: past them a value is a typo, not a
+    choice. Defaults are ``GitHubSettings``' own, so they live in one place.
+    """
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", env_ignore_empty=True)
+
+    timeout: float = Field(
+        GitHubSettings.timeout,
+        ge=0.1,
+        le=600.0,
+        allow_inf_nan=False,
+        validation_alias="REVIEW_HTTP_TIMEOUT",
+    )
+    max_wait: float = Field(
+        GitHubSettings.max_wait,
+        ge=0.0,
+        le=3600.0,
+        allow_inf_nan=False,
+        validation_alias="REVIEW_MAX_WAIT",
+    )
+    retries: int = Field(
+        GitHubSettings.retries, ge=0, le=10, validation_alias="REVIEW_HTTP_RETRIES"
+    )
+    backoff: float = Field(
+        GitHubSettings.backoff,
+        ge=0.0,
+        le=60.0,
+        allow_inf_nan=False,
+        validation_alias="REVIEW_HTTP_BACKOFF",
+    )
+    notice_level: str = Field(GitHubSettings.notice_level, validation_alias="REVIEW_NOTICE_LEVEL")
+
+    @field_validator("timeout", "max_wait", "retries", "backoff", mode="before")
+    @classmethod
+    def _ascii_number(cls, value: object, info: ValidationInfo) -> object:
+        # ASCII digits only, and few of them: pydantic, like int() and float(),
+        # would also read "1_000"; an environment variable is not Python source.
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        whole = info.field_name == "retries"
+        pattern = _WHOLE if whole else _DECIMAL
+        if not pattern.fullmatch(text):
+            raise PydanticCustomError("not_a_number", "not a number")
+        return text
+
+    @field_validator("notice_level")
+    @classmethod
+    def _a_level(cls, value: str) -> str:
+        level = value.strip().lower()
+        if level not in NOTICE_LEVELS:
+            raise PydanticCustomError("not_a_level", "not a notice level")
+        return level
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str]) -> ClientEnvironment:
+        """The values ``environ`` sets, checked; a bad one is one line naming the variable."""
+        try:
+            return cls.model_validate(_EnvironmentOf(cls, environ)())
+        except ValidationError as exc:
+            raise ReviewKitError(_client_problem(exc, environ)) from None
+
+
+class _EnvironmentOf(EnvSettingsSource):
+    """pydantic-settings' environment reading, over a given mapping instead of os.environ
+    (the review tool and tests pass theirs)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        # An empty or blank variable means "not set", as it always has here.
+        self._given = {name: value for name, value in environ.items() if value.strip()}
+        super().__init__(settings_cls, case_sensitive=True, env_ignore_empty=True)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return self._given
+
+
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
+_DECIMAL = re.compile(
+    r"[-+]?([0-9]{1,12}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,3})?|[-+]?(nan|inf|infinity)",
+    re.IGNORECASE,
+)
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    """The ``ge`` and ``le`` declared on the field read from ``name``."""
+    field = next(f for f in ClientEnvironment.model_fields.values() if f.validation_alias == name)
+    low = next(m.ge for m in field.metadata if isinstance(m, annotated_types.Ge))
+    high = next(m.le for m in field.metadata if isinstance(m, annotated_types.Le))
+    return float(low), float(high)  # type: ignore[arg-type]
+
+
+def _client_problem(exc: ValidationError, environ: Mapping[str, str]) -> str:
+    error = exc.errors()[0]
+    name = str(error["loc"][0])
+    text = str(environ.get(name, "")).strip()
+    shown = repr(text[:20])
+    if name == "REVIEW_NOTICE_LEVEL":
+        return f"{name}: {text.lower()[:20]!r} is not info or warning"
+    if error["type"] in ("not_a_number", "int_parsing", "float_parsing", "int_from_float"):
+        kind = "a whole number" if name == "REVIEW_HTTP_RETRIES" else "a number"
+        return f"{name}: {shown} is not {kind}"
+    if error["type"] == "finite_number":
+        return f"{name}: {shown} must be a finite number"
+    if text.startswith("-") and float(text) < 0:
+        return f"{name}: {shown} must not be negative"
+    low, high = _bounds(name)
+    return f"{name}: {shown} must be between {low:g} and {high:g}"
 
 
 def check_api_url(text: str) -> str:
@@ -219,16 +324,17 @@ def github_settings(
     """The GitHub client's settings from ``GITHUB_*`` and ``REVIEW_*`` variables."""
     env = os.environ if environ is None else environ
     api_url = check_api_url(env.get("GITHUB_API_URL") or DEFAULT_API_URL)
+    client = ClientEnvironment.read(env)
     return GitHubSettings(
         api_url=api_url,
         token=resolve_token(env),
         cache_dir=Path(env.get("REVIEW_CACHE_DIR") or default_cache_dir),
         state_dir=_state_dir(env),
-        timeout=_number(env, "REVIEW_HTTP_TIMEOUT", 20.0),
-        max_wait=_number(env, "REVIEW_MAX_WAIT", 10.0),
-        retries=int(_number(env, "REVIEW_HTTP_RETRIES", 3, whole=True)),
-        backoff=_number(env, "REVIEW_HTTP_BACKOFF", 0.5),
-        notice_level=_notice_level(env),
+        timeout=client.timeout,
+        max_wait=client.max_wait,
+        retries=client.retries,
+        backoff=client.backoff,
+        notice_level=client.notice_level,
     )
 
 
@@ -241,36 +347,3 @@ def _state_dir(env: Mapping[str, str]) -> Path | None:
             return None
         base = os.path.join(home, ".local", "state")
     return Path(base) / "vllm-omni-review-kit"
-
-
-def _notice_level(env: Mapping[str, str]) -> str:
-    text = (env.get("REVIEW_NOTICE_LEVEL") or DEFAULT_NOTICE_LEVEL).strip().lower()
-    if text not in NOTICE_LEVELS:
-        choices = " or ".join(NOTICE_LEVELS)
-        raise ReviewKitError(f"REVIEW_NOTICE_LEVEL: {text[:20]!r} is not {choices}")
-    return text
-
-
-def _number(env: Mapping[str, str], name: str, default: float, whole: bool = False) -> float:
-    text = (env.get(name) or "").strip()
-    if not text:
-        return default
-    shown = repr(text[:20])
-    kind = "a whole number" if whole else "a number"
-    # ASCII only: int() and float() also read "٣" and "²"-like digits.
-    pattern = (
-        r"-?[0-9]{1,9}"
-        if whole
-        else r"[-+]?([0-9]{1,12}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,3})?|[-+]?(nan|inf|infinity)"
-    )
-    if not re.fullmatch(pattern, text, re.IGNORECASE):
-        raise ReviewKitError(f"{name}: {shown} is not {kind}")
-    value = int(text) if whole else float(text)
-    if not math.isfinite(value):
-        raise ReviewKitError(f"{name}: {shown} must be a finite number")
-    if value < 0:
-        raise ReviewKitError(f"{name}: {shown} must not be negative")
-    low, high = _LIMITS.get(name, (0, math.inf))
-    if not low <= value <= high:
-        raise ReviewKitError(f"{name}: {shown} must be between {low:g} and {high:g}")
-    return value

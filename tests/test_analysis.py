@@ -8,8 +8,7 @@ import subprocess
 
 import pytest
 
-from review_kit.analysis import analyse
-from review_kit.catalog.loading import load_catalog
+from review_kit.analysis import analyse, load_catalog
 from review_kit.errors import ReviewKitError
 from review_kit.output.html import render_pr_html
 from review_kit.output.json_report import review_to_json
@@ -217,7 +216,7 @@ def test_git_range_reads_statuses_renames_and_counts(tmp_path):
     assert by_name["vllm_omni/core/new.py"].previous_filename == "vllm_omni/engine/old.py"
     assert (by_name["README.md"].additions, by_name["README.md"].status) == (1, "modified")
     assert by_name["tests/test_x.py"].status == "added"
-    assert pr.title == "Move the engine module" and pr.source == "git"
+    assert pr.title == "Move the engine module" and pr.source.label == "git"
     # Hunks as GitHub's `patch` gives them: from the first "@@", no file header.
     assert by_name["README.md"].patch.startswith("@@ ")
     assert "+there" in by_name["README.md"].patch.splitlines()

@@ -12,9 +12,9 @@ from urllib.parse import urljoin
 import pytest
 from conftest import REPO, build_site, copy_project
 
+from review_kit.analysis import load_catalog
 from review_kit.catalog.focus_map import question_id
 from review_kit.catalog.guide import anchor_for
-from review_kit.catalog.loading import load_catalog
 
 pytestmark = pytest.mark.build
 

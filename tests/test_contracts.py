@@ -12,9 +12,8 @@ import yaml
 from conftest import REPO
 from test_review_tool import run
 
-from review_kit.analysis import analyse
+from review_kit.analysis import analyse, load_catalog
 from review_kit.analysis.repository_policy import template_sections, title_prefixes
-from review_kit.catalog.loading import load_catalog
 from review_kit.errors import ReviewKitError
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources.github_api import GitHubClient, GitHubSettings

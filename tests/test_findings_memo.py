@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
 import review_kit.analysis.rules as rules_module
+from review_kit.analysis import load_catalog
+from review_kit.analysis.matching import RuleSet, rules_of
 from review_kit.analysis.memo import FindingsMemo
 from review_kit.analysis.rules import scan
-from review_kit.catalog.loading import load_catalog
-from review_kit.catalog.rules import RuleSet
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources.github_api import GitHubSettings
 from review_kit.site.plan import FINDINGS_MEMO, MEMO_LABEL, fetch_reviews, read_findings_memo
@@ -87,7 +88,7 @@ def test_a_different_file_or_patch_is_read(catalog, reads, changed):
 
 
 def test_changed_rules_do_not_meet_old_answers(catalog):
-    rules = catalog.focus_map.rule_set
+    rules = rules_of(catalog.focus_map)
     fewer = RuleSet(rules.rules[1:])
     f = worker_file()
     assert FindingsMemo.key(f, rules) != FindingsMemo.key(f, fewer)
@@ -108,7 +109,7 @@ def test_hostile_text_survives_the_round_trip(catalog):
 
 
 def _rules(catalog) -> RuleSet:
-    return catalog.focus_map.rule_set.for_path("vllm_omni/worker/runner.py")
+    return rules_of(catalog.focus_map).for_path("vllm_omni/worker/runner.py")
 
 
 @pytest.mark.parametrize(
@@ -161,7 +162,7 @@ def test_a_warm_build_reads_no_patch(tmp_path, catalog, reads):
 
 def test_a_remembered_linting_starts_no_ruff_process(catalog, monkeypatch):
     """ruff's findings on a PR are remembered with the texts they came from; a new text lints again."""
-    import review_kit.analysis.linters as linters
+    import review_kit.analysis.engines.ruff as linters
 
     runs = []
     real = linters.run_ruff
@@ -182,3 +183,13 @@ def test_a_remembered_linting_starts_no_ruff_process(catalog, monkeypatch):
     edited = added.replace("print(x)", "print(x, x)")
     scan(pr_with(ChangedFile(name, "added", 2, 0, patch=edited)), catalog, again)
     assert runs == [[name], [name]]
+
+
+def test_the_key_covers_every_engine_module():
+    """A new engine module changes the memo's key by being there: none is listed by hand."""
+    from review_kit.analysis import engines
+    from review_kit.analysis.memo import code_files
+
+    package = Path(engines.__file__).parent
+    assert set(package.glob("*.py")) <= set(code_files())
+    assert len(list(package.glob("*.py"))) >= 5  # the registry, the spec and three engines at least

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 
+from review_kit.analysis import load_catalog
 from review_kit.catalog.coverage import check, check_listing
 from review_kit.catalog.coverage import main as check_map_main
 from review_kit.catalog.focus_map import load_focus_map
 from review_kit.catalog.listing import DECEMBER_2025_TREE, TREE_2026, load_tree
-from review_kit.catalog.loading import load_catalog
 from review_kit.errors import DataError
 
 CATALOG = FIXTURES / "catalog"
@@ -334,3 +334,42 @@ def test_combined_matcher_agrees_with_pathspec(corpus):
         expected = () if expected_ignored else tuple(a for a, s in specs if s.match_file(path))
         got = focus_map.classify(path)
         assert (got.ignored, got.areas) == (expected_ignored, expected), path
+
+
+def _with_rule(root: Path, engine_lines: str) -> None:
+    path = root / "focus-map.yml"
+    rule = (
+        "rules:\n"
+        "  - id: some-rule\n"
+        "    title: Some rule\n"
+        "    message: Ask why.\n"
+        '    guide: "1.2"\n'
+        "    severity: P2\n"
+        '    paths: ["*.yaml"]\n' + engine_lines
+    )
+    path.write_text(path.read_text() + rule)
+
+
+def test_a_rule_must_name_a_registered_engine(fixture_catalog):
+    """A YAML check no engine makes is refused with the rule's line; a registered one loads."""
+    from review_kit.analysis.engines import ENGINES
+
+    registered = next(name for name in ENGINES if name not in ("added", "python"))
+    _with_rule(fixture_catalog, f"    yaml: {registered}\n")
+    assert load(fixture_catalog).focus_map.rules[0].engine == registered
+
+    text = (fixture_catalog / "focus-map.yml").read_text()
+    (fixture_catalog / "focus-map.yml").write_text(text.replace(registered, "no-such-check"))
+    with pytest.raises(DataError) as caught:
+        load(fixture_catalog)
+    assert str(caught.value).startswith(
+        "focus-map.yml:34: rules[0].yaml: no rule engine 'no-such-check'"
+    ), caught.value
+
+
+def test_an_unknown_handler_is_a_validation_error(fixture_catalog):
+    """``handler:`` takes only the kinds the Python engine tests; another is refused."""
+    _with_rule(fixture_catalog, "    python:\n      - handler: quiet\n")
+    with pytest.raises(DataError) as caught:
+        load(fixture_catalog)
+    assert "rules[0].python[0].handler" in str(caught.value), caught.value

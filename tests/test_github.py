@@ -171,7 +171,7 @@ def test_fault_falls_back_to_cache_with_notice(stub, tmp_path, fault, cause):
     started = time.monotonic()
     pr = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
     assert time.monotonic() - started < 3, "a long Retry-After must not be waited out"
-    assert pr.source == "cache" and len(pr.files) == 250
+    assert pr.source.label == "cache" and len(pr.files) == 250
     assert cause in pr.notices[0]
     assert "Showing the cached copy downloaded at" in pr.notices[0]
     assert " old)." in pr.notices[0]
@@ -202,20 +202,20 @@ def test_retry_after_within_bound_is_waited_out(stub, tmp_path):
     stub.fail_next(Fault(429, headers={"Retry-After": "1"}))
     client = client_for(stub, tmp_path)
     pr = fetch_with_fallback(client, REPO, 7)
-    assert pr.source == "api" and client.log.waits == [1.0]
+    assert pr.source.label == "api" and client.log.waits == [1.0]
 
 
 def test_rate_limit_reset_within_bound_is_waited_out(stub, tmp_path):
     stub.fail_next(rate_limit_exhausted(reset_in=1))
     client = client_for(stub, tmp_path)
-    assert fetch_with_fallback(client, REPO, 7).source == "api"
+    assert fetch_with_fallback(client, REPO, 7).source.label == "api"
     assert len(client.log.waits) == 1 and client.log.waits[0] <= 3
 
 
 def test_intermittent_502_is_retried(stub, tmp_path):
     stub.fail_next(Fault(502), Fault(502))
     pr = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
-    assert pr.source == "api"
+    assert pr.source.label == "api"
     assert [r.status for r in stub.requests[:3]] == [502, 502, 200]
 
 
@@ -234,7 +234,7 @@ def test_slow_response_times_out(stub, tmp_path):
 
 def test_dropped_connection_is_retried(stub, tmp_path):
     stub.fail_next(Fault(drop=True))
-    assert fetch_with_fallback(client_for(stub, tmp_path), REPO, 7).source == "api"
+    assert fetch_with_fallback(client_for(stub, tmp_path), REPO, 7).source.label == "api"
 
 
 def test_connection_refused(tmp_path):
@@ -253,7 +253,7 @@ def test_default_pr_falls_back_to_bundled_snapshot(tmp_path):
     with GitHubStub() as stub:
         stub.fail_next(Fault(503), Fault(503), Fault(503), Fault(503))
         pr = from_github(client_for(stub, tmp_path), REPO, 19)
-    assert pr.source == "snapshot" and len(pr.files) == 5
+    assert pr.source.label == "snapshot" and len(pr.files) == 5
     assert "snapshot bundled with the kit" in pr.notices[0]
 
 
@@ -298,11 +298,11 @@ def test_corpus_pr_shape_round_trips(corpus, tmp_path):
 
 def test_serve_rebuilds_do_not_refetch(tmp_path):
     """Under `mkdocs serve` a PR is fetched once per process, not on every rebuild."""
-    from review_kit.catalog.loading import load_catalog
-    from review_kit.site.plan import fetch_reviews
+    from review_kit.analysis import load_catalog
+    from review_kit.site.plan import ServeMemo, fetch_reviews
 
     catalog = load_catalog()
-    memo: dict = {}
+    memo = ServeMemo()
     with GitHubStub() as stub:
         stub.add_pr(REPO, *make_pr(7, 3))
         github = GitHubSettings(api_url=stub.url, cache_dir=tmp_path)
@@ -331,10 +331,10 @@ def test_broken_body_does_not_replace_the_good_copy(stub, tmp_path):
     """A 200 with malformed JSON is not cached, so a later fault still finds good data."""
     warm_cache(stub, tmp_path)
     stub.fail_next(Fault(200, body=b"{oops"))
-    assert fetch_with_fallback(client_for(stub, tmp_path), REPO, 7).source == "cache"
+    assert fetch_with_fallback(client_for(stub, tmp_path), REPO, 7).source.label == "cache"
     stub.fail_next(Fault(502), Fault(502), Fault(502), Fault(502))
     again = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
-    assert again.source == "cache" and len(again.files) == 250
+    assert again.source.label == "cache" and len(again.files) == 250
 
 
 def test_next_link_to_another_host_is_refused(stub, tmp_path):

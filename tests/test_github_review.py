@@ -21,11 +21,10 @@ import pytest
 from conftest import REPO
 from posted_markdown import misfires, render
 
-from review_kit.analysis import analyse
+from review_kit.analysis import analyse, load_catalog
 from review_kit.analysis.anchors import Anchor, anchor_at, anchor_of, diff_lines
 from review_kit.analysis.model import Finding
 from review_kit.analysis.since import delta_of, split_since
-from review_kit.catalog.loading import load_catalog
 from review_kit.output.escape import md_code, md_escape, plain_neutral, visible
 from review_kit.output.github_review import browser_export, github_review, marker
 from review_kit.output.links import site_page_url

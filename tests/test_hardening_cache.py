@@ -22,9 +22,10 @@ from conftest import REPO
 from test_review_tool import run
 
 import review_kit.analysis.rules as rules_module
+from review_kit.analysis import load_catalog
+from review_kit.analysis.matching import rules_of
 from review_kit.analysis.memo import FindingsMemo
 from review_kit.analysis.rules import scan
-from review_kit.catalog.loading import load_catalog
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources import http_cache
 from review_kit.pr.sources.github_api import GitHubSettings
@@ -49,7 +50,9 @@ from review_kit.untrusted_files import (
 
 OMNI = "vllm-project/vllm-omni"
 WORKER = "vllm_omni/worker/runner.py"
-PATCH = "@@ -1,0 +1,3 @@\n+import pickle\n+state = pickle.loads(blob)\n+n = t.item()\n"
+# Two hazards the diff-reading rules that are on by default find in a modified
+# file (pickle is ruff's now, and ruff needs the full text a site build lacks).
+PATCH = "@@ -1,0 +1,3 @@\n+import torch\n+state = torch.load(blob, weights_only=False)\n+n = t.cuda()\n"
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +69,7 @@ def pr_with(*files: ChangedFile) -> PullRequest:
 
 
 def rules_for(catalog):
-    return catalog.focus_map.rule_set.for_path(WORKER)
+    return rules_of(catalog.focus_map).for_path(WORKER)
 
 
 def settings(tmp_path: Path, url: str = "http://127.0.0.1:9") -> GitHubSettings:
@@ -253,7 +256,7 @@ def test_a_precomputed_memo_entry_does_not_hide_a_finding(tmp_path, catalog, sea
     (cache / FINDINGS_MEMO).write_bytes(planted)
     with GitHubStub() as stub:
         review = build(stub, tmp_path, catalog)
-    assert {"unsafe-deserialisation", "host-sync-hot-path"} <= {f.rule for f in review.findings}
+    assert {"unsafe-deserialisation", "cuda-only-device"} <= {f.rule for f in review.findings}
 
 
 def test_the_memo_still_spares_a_warm_build(tmp_path, catalog, monkeypatch):
@@ -283,7 +286,7 @@ def test_a_memo_entry_shows_only_the_catalog_s_titles_and_sections(catalog):
     memo = FindingsMemo.from_json(json.dumps(unknown))
     assert memo.get(key, worker_file(), rules_for(catalog)) is None
     found = scan(pr_with(worker_file()), catalog, memo).findings
-    by_id = {r.id: r for r in catalog.focus_map.rule_set.rules}
+    by_id = {r.id: r for r in rules_of(catalog.focus_map).rules}
     assert found and all(f.title == by_id[f.rule].title for f in found)
     assert all(f.guide == by_id[f.rule].guide for f in found)
     titled = {key: {"findings": [{"rule": "host-sync-hot-path", "line": 3, "text": "x",

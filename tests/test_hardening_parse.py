@@ -28,6 +28,13 @@ def seconds(work) -> float:
     return time.perf_counter() - start
 
 
+def perf_ab(pr: PullRequest):
+    """The performance-evidence check's verdict; it reads only the PR."""
+    from review_kit.analysis.check_spec import Evidence
+
+    return repository_policy._perf_ab_evidence(Evidence(pr, None, None))  # type: ignore[arg-type]
+
+
 def perf_pr(body: str) -> PullRequest:
     return PullRequest(number=9, repo="o/r", title="[Perf] faster decode", body=body)
 
@@ -38,17 +45,17 @@ def perf_pr(body: str) -> PullRequest:
 def test_perf_claim_scan_of_a_digit_run_is_linear():
     """A [Perf] body of 16k digits took 46 s (8k: 21 s) in the measurement regex."""
     pr = perf_pr("1" * 16_000)
-    took = seconds(lambda: repository_policy.perf_ab_evidence(pr, None))
+    took = seconds(lambda: perf_ab(pr))
     assert took < GENEROUS
 
 
 def test_perf_claim_still_reads_real_measurements():
     """The linear scan finds what the old one found: a number with a unit, base and head."""
     body = "Baseline (main): 12.5 ms\nThis PR: 9.1 ms, 1,024 tok/s"
-    (result,) = repository_policy.perf_ab_evidence(perf_pr(body), None)
+    result = perf_ab(perf_pr(body))
     assert result.status == "pass"
     for bare in ("Baseline 12.5 and after 9.1", "before 1" + "2" * 50 + " after"):
-        (result,) = repository_policy.perf_ab_evidence(perf_pr(bare), None)
+        result = perf_ab(perf_pr(bare))
         assert result.status == "attention"
 
 
@@ -117,7 +124,7 @@ PAYLOAD = "vllm_omni/distributed/payload.py"
 
 @pytest.fixture(scope="module")
 def catalog():
-    from review_kit.catalog.loading import load_catalog
+    from review_kit.analysis import load_catalog
 
     return load_catalog()
 
@@ -421,7 +428,8 @@ def test_ci_entry_naming_no_path_is_refused(entry):
 
 def test_contract_without_validation_paths_is_not_a_pass():
     """It said pass with "Validation files changed: ."."""
-    from review_kit.analysis.contract_checks import validation_tests_changed
+    from review_kit.analysis.check_spec import Evidence
+    from review_kit.analysis.contract_checks import _validation_tests_changed
     from review_kit.analysis.contracts import review_repository
     from review_kit.repo.contracts import contract_from_document
     from review_kit.repo.model import RepositoryData
@@ -429,7 +437,8 @@ def test_contract_without_validation_paths_is_not_a_pass():
     contract = contract_from_document(contract_text(""), "docs/design/module/x.md")
     data = RepositoryData((contract,), None, "github", "o/r", "c" * 40)
     pr = pr_of(ChangedFile("vllm_omni/x/a.py", "modified", 3, 1))
-    (result,) = validation_tests_changed(pr, review_repository(pr, data, None))
+    repository = review_repository(pr, data, None)
+    result = _validation_tests_changed(Evidence(pr, None, None, repository))  # type: ignore[arg-type]
     assert result.status == "not-applicable"
     assert "no validation paths" in result.reason
 

@@ -124,7 +124,7 @@ def test_cached_link_cycle_is_replayed_once(stub, tmp_path):
     stub.pagination = "github"
     stub.fail_next(*[Fault(502) for _ in range(4)])
     pr = within(10, lambda: fetch_with_fallback(client_for(stub, tmp_path), REPO, 7))
-    assert pr.source == "cache" and len(pr.files) == 250
+    assert pr.source.label == "cache" and len(pr.files) == 250
     assert "incomplete" in incomplete_notice(pr)
 
 
@@ -148,10 +148,10 @@ def test_bad_answer_never_replaces_the_good_cached_copy(stub, tmp_path, fault):
     warm_cache(stub, tmp_path)
     stub.fail_next(fault)
     first = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
-    assert first.source == "cache" and "GitHub sent" in first.notices[0]
+    assert first.source.label == "cache" and "GitHub sent" in first.notices[0]
     stub.fail_next(*[Fault(502) for _ in range(4)])
     again = fetch_with_fallback(client_for(stub, tmp_path), REPO, 7)
-    assert again.source == "cache" and len(again.files) == 250
+    assert again.source.label == "cache" and len(again.files) == 250
     assert again.files[0].filename == "vllm_omni/engine/f0.py"
 
 
@@ -204,7 +204,7 @@ def test_odd_rate_limit_headers_are_clamped_or_ignored(stub, tmp_path, headers, 
     warm_cache(stub, tmp_path)
     stub.fail_next(Fault(status, headers=headers))
     pr = within(5, lambda: fetch_with_fallback(client_for(stub, tmp_path), REPO, 7))
-    assert pr.source in ("api", "cache") and len(pr.files) == 250
+    assert pr.source.label in ("api", "cache") and len(pr.files) == 250
 
 
 @pytest.mark.parametrize(

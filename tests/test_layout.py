@@ -47,7 +47,11 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """Absolute names of every module ``path`` imports, relative imports resolved."""
+    """Absolute names of every module ``path`` imports, relative imports resolved.
+
+    ``from package import name`` counts as importing ``package.name`` too when
+    that is a module; imports under ``if TYPE_CHECKING:`` count like any other.
+    """
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found: set[str] = set()
@@ -62,6 +66,7 @@ def imports_of(path: Path) -> set[str]:
             else:
                 target = node.module or ""
             found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
     return found
 
 
@@ -78,6 +83,42 @@ def test_no_module_imports_a_layer_above_it(path):
             assert not target.startswith("mkdocs"), (
                 f"core module {module_name(path)} imports MkDocs"
             )
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every loop of imports in ``graph`` (module -> modules it imports), one path each."""
+    cycles: list[list[str]] = []
+    state: dict[str, str] = {}  # "open" while on the path, "done" after
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                cycles.append(path[path.index(target) :] + [target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    return cycles
+
+
+def test_import_cycles_are_found():
+    """The cycle finder sees a loop through three modules, and none in a chain."""
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_import_cycle_in_the_core():
+    """No module of review_kit/ reaches itself through imports (type-checking ones too)."""
+    names = {module_name(p) for p in MODULES}
+    graph = {
+        module_name(p): {t for t in imports_of(p) if t in names and t != module_name(p)}
+        for p in MODULES
+    }
+    assert import_cycles(graph) == []
 
 
 def test_layer_table_knows_every_package():

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
 from review_kit import __version__
-from review_kit.catalog.loading import load_catalog
+from review_kit.analysis import load_catalog
 from review_kit.output.pdf import build_date
 
 pytestmark = pytest.mark.build

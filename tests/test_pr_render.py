@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from review_kit.analysis import analyse
-from review_kit.catalog.loading import load_catalog
+from review_kit.analysis import analyse, load_catalog
 from review_kit.output.html import render_pr_html
 from review_kit.output.markdown import render_pr_markdown
 from review_kit.pr.sources.snapshot import from_snapshot

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from review_kit.analysis import analyse
+from review_kit.analysis import analyse, load_catalog
 from review_kit.analysis.priorities import files_by_priority, read_first
-from review_kit.catalog.loading import load_catalog
 from review_kit.pr.model import ChangedFile, PullRequest
 
 

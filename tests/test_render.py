@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
+from review_kit.analysis import load_catalog
 from review_kit.catalog.focus_map import KeyQuestions
-from review_kit.catalog.loading import load_catalog
 from review_kit.catalog.rules import Trigger
 from review_kit.output.catalog_pages import (
     asked_when,

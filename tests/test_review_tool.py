@@ -50,7 +50,7 @@ def test_json_for_a_corpus_pr(stub, tmp_path, corpus):
 
 def test_json_questions_are_the_maps_own(stub, tmp_path):
     """The tool asks key questions from docs/focus-map.yml: the map's ids and words, in its order."""
-    from review_kit.catalog.loading import load_catalog
+    from review_kit.analysis import load_catalog
 
     asked_of_all = [
         (qid, group.topic, question.text)

@@ -11,8 +11,7 @@ from textwrap import dedent
 
 import pytest
 
-from review_kit.analysis import analyse
-from review_kit.catalog.loading import load_catalog
+from review_kit.analysis import analyse, load_catalog
 from review_kit.pr.model import ChangedFile, PullRequest
 
 REPO = "vllm-project/vllm-omni"
@@ -342,7 +341,7 @@ def test_a_reason_quotes_pr_code_short_and_with_nothing_hidden(catalog):
 
 def test_ruff_failing_costs_the_linter_pass_not_the_review(catalog, monkeypatch):
     """A missing or crashing ruff: the files are named as unlinted, the kit's rules still report."""
-    import review_kit.analysis.linters as linters
+    import review_kit.analysis.engines.ruff as linters
 
     monkeypatch.setattr(linters, "ruff_executable", lambda: "/nonexistent/ruff")
     f = added(RUNNER, in_method("n = x.item()\nprint(n)"))

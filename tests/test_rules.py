@@ -9,10 +9,9 @@ from textwrap import dedent
 
 import pytest
 
-from review_kit.analysis import analyse
+from review_kit.analysis import analyse, load_catalog
 from review_kit.analysis.diff import parse_patch
 from review_kit.analysis.rules import scan
-from review_kit.catalog.loading import load_catalog
 from review_kit.output.json_report import review_to_json
 from review_kit.output.links import diff_url
 from review_kit.pr.model import ChangedFile, PullRequest
@@ -349,7 +348,8 @@ def test_hunks_cut_mid_statement_are_repaired_and_read(catalog, case):
 
 def test_anchored_expressions_are_never_used_to_skip_a_patch():
     """``^`` means the start of an added line, not of a raw patch line (which starts with ``+``)."""
-    from review_kit.catalog.rules import ContentRule, RuleSet
+    from review_kit.analysis.matching import RuleSet
+    from review_kit.catalog.rules import ContentRule
 
     rule = ContentRule.model_validate(
         {
@@ -635,7 +635,7 @@ def test_git_range_files_from_and_github_give_the_same_findings(tmp_path, catalo
     ],
 )
 def test_word_prefilter_finds_whole_names_only(text, found):
-    from review_kit.catalog.rules import Prefilter
+    from review_kit.analysis.prefilter import Prefilter
 
     assert Prefilter(("item", "load", "loads")).search(text) is found
 

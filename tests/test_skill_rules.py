@@ -11,7 +11,7 @@ from textwrap import dedent
 import pytest
 from conftest import REPO
 
-from review_kit.analysis import analyse
+from review_kit.analysis import analyse, load_catalog
 from review_kit.analysis.repository_policy import TITLE_PREFIXES, title_prefixes
 from review_kit.analysis.skill_rules import (
     SKILL_CHECKS,
@@ -21,7 +21,6 @@ from review_kit.analysis.skill_rules import (
     title_exact_prefix,
     typed_api_boundaries,
 )
-from review_kit.catalog.loading import load_catalog
 from review_kit.errors import ReviewKitError
 from review_kit.output.html import render_pr_html
 from review_kit.output.markdown import render_pr_markdown

@@ -7,8 +7,7 @@ import io
 import pytest
 from hostile import hostile_pr
 
-from review_kit.analysis import analyse
-from review_kit.catalog.loading import load_catalog
+from review_kit.analysis import analyse, load_catalog
 from review_kit.cli import default_format, use_color
 from review_kit.output.text import render_pr_text
 from review_kit.pr.model import pull_request_from_api

@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from review_kit.analysis import load_catalog  # noqa: E402
 from review_kit.analysis.diff import parse_patch  # noqa: E402
 from review_kit.analysis.findings import collapse  # noqa: E402
 from review_kit.analysis.rules import scan  # noqa: E402
-from review_kit.catalog.loading import load_catalog  # noqa: E402
 from review_kit.pr.model import pull_request_from_api  # noqa: E402
 from review_kit.pr.texts import texts_from_patches  # noqa: E402
 

@@ -7,16 +7,19 @@ front end (site pages, the review tool, the PDF) renders the same ``Review``.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from ..catalog import loading
 from ..catalog.loading import Catalog
 from ..pr.model import GITHUB_FILES_CAP, PullRequest
 from ..repo.model import RepositoryData
+from .check_spec import Evidence
 from .checks import run_checks
 from .classify import classify_files
 from .commands import without_covered
-from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
+from .engines import ENGINES
 from .findings import collapse, ranked
 from .model import (
     AreaReview,
@@ -27,14 +30,24 @@ from .model import (
     ItemReview,
     QuestionReview,
     Review,
+    Scan,
 )
-from .rules import Scan, scan
-from .skill_rules import cite_skill_rules, run_skill_checks
+from .rules import scan
 from .triggers import review_items, review_questions
 
 # Findings listed on one page or report; GitHub caps a review body at 65,536
 # characters, and a finding's line takes about a hundred.
 MAX_FINDINGS = 300
+
+
+def load_catalog(
+    docs_dir: str | Path = loading.DEFAULT_DOCS_DIR,
+    framework_path: str | Path = loading.DEFAULT_FRAMEWORK,
+    focus_map_path: str | Path = loading.DEFAULT_FOCUS_MAP,
+    root: str | Path = loading.REPO_ROOT,
+) -> Catalog:
+    """The catalog, its rules checked against the engines that will apply them."""
+    return loading.load_catalog(docs_dir, framework_path, focus_map_path, root, engines=ENGINES)
 
 
 def analyse(
@@ -65,10 +78,7 @@ def analyse(
     )
     items = review_items(areas, pr, listed)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
-    checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
-    if repository is not None:
-        # vllm-omni's written rules as read with the contracts: at the base commit.
-        checks = cite_skill_rules(checks, repository) + run_skill_checks(pr, repository)
+    checks = run_checks(Evidence(pr, catalog, found, repo_review))
     commands: list[str] = []
     reading: list[str] = []
     for r in areas:
@@ -114,5 +124,6 @@ __all__ = [
     "Review",
     "Scan",
     "analyse",
+    "load_catalog",
     "scan",
 ]

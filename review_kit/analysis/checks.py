@@ -1,118 +1,121 @@
-"""Automated checks: each kind is a function from a PR to verdicts; ``CHECK_KINDS`` lists them.
+"""Every automated check, in one registry: ``CHECKS`` for those written in Python.
 
-A new kind of check (one that reads patch text, say) is one function here or
-in a module of its own, plus one line in ``CHECK_KINDS``. Verdicts carry their
-reason and files, so every output can show why without recomputing.
+The focus map adds two families of data-driven checks, one spec each: its
+path checks (``checks:``) and one verdict per content rule (``rules:``).
+``check_specs`` lists them all in the order every output shows them; the
+runner, the documentation's table of checks and the review tool read that
+list. A new check is a ``CheckSpec`` in a module of its own and one line in
+``CHECKS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from functools import partial
+from weakref import WeakKeyDictionary
 
-from ..catalog.focus_map import AutomatedCheck
+from ..catalog.focus_map import AutomatedCheck, FocusMap
 from ..catalog.loading import Catalog
-from ..catalog.paths import path_set
-from ..pr.model import ChangedFile, PullRequest
+from ..catalog.paths import files_matching
+from ..catalog.rules import ContentRule
+from .check_spec import CheckSpec, Evidence, Verdict, sample
+from .contract_checks import CONTRACT_CHECKS
 from .model import CheckResult
-from .repository_policy import POLICY_CHECK_KINDS
-from .rules import Scan
-
-CheckKind = Callable[[PullRequest, Catalog], Iterable[CheckResult]]
+from .repository_policy import POLICY_CHECKS
+from .skill_rules import SKILL_CHECK_SPECS
 
 NOT_APPLICABLE = "Does not apply: no file of this kind changed."
 NOT_READ = "Does not apply: no file this rule reads changed."
 
-
-def matching_files(
-    files: list[ChangedFile], patterns: list[str], statuses: Iterable[str] = ()
-) -> list[str]:
-    """Names of the files (or their pre-rename paths) that match ``patterns``."""
-    matcher = path_set(tuple(patterns))
-    wanted = set(statuses)
-    hits = []
-    for f in files:
-        if wanted and f.status not in wanted:
-            continue
-        if matcher.matches(f.filename) or (
-            f.previous_filename and matcher.matches(f.previous_filename)
-        ):
-            hits.append(f.filename)
-    return hits
+# The checks written in Python, in the order every output shows them.
+CHECKS: tuple[CheckSpec, ...] = (*POLICY_CHECKS, *CONTRACT_CHECKS, *SKILL_CHECK_SPECS)
 
 
-def sample(names: list[str], limit: int = 3) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def evaluate_check(check: AutomatedCheck, files: list[ChangedFile]) -> CheckResult:
+def _path_check(check: AutomatedCheck, evidence: Evidence) -> Verdict:
     """Pass or needs attention, with the reason and the files behind it."""
-
-    def result(status: str, reason: str, hits: list[str]) -> CheckResult:
-        return CheckResult(check.id, check.title, check.guide, status, reason, hits)
-
-    triggered = matching_files(files, check.when, check.when_status)
+    files = evidence.pr.files
+    triggered = files_matching(files, check.when, check.when_status)
     if not triggered:
-        return result("not-applicable", NOT_APPLICABLE, [])
+        return Verdict("not-applicable", NOT_APPLICABLE)
     attention = f"{check.attention} ({len(triggered)} file(s): {sample(triggered)})"
     if not check.expect:
-        return result("attention", attention, triggered)
+        return Verdict("attention", attention, files=triggered)
     # A deleted test does not cover a change: only files that still exist count.
     present = [f for f in files if f.status != "removed"]
-    companions = matching_files(present, check.expect)
+    companions = files_matching(present, check.expect)
     if companions:
-        return result(
+        return Verdict(
             "pass",
             f"{len(triggered)} file(s) of this kind changed, with {sample(companions)}.",
-            triggered,
+            files=triggered,
         )
-    return result("attention", attention, triggered)
+    return Verdict("attention", attention, files=triggered)
 
 
-def focus_map_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """The map's path checks: a kind of file changed, with or without its companion."""
-    return [evaluate_check(check, pr.files) for check in catalog.focus_map.checks]
+def _rule_verdict(rule: ContentRule, evidence: Evidence) -> Verdict:
+    """The rule's findings, or pass over the files it read (from the scan already made)."""
+    scan = evidence.scan
+    hits = [f for f in scan.findings if f.rule == rule.id]
+    applied = scan.read_by.get(rule.id, [])
+    # A file the rule applies to but could not read is never "nothing found".
+    skipped = scan.unread_by.get(rule.id, [])
+    read = [name for name in applied if name not in skipped]
+    if hits:
+        where = sample([f"{h.file}:{h.line}" for h in hits])
+        reason = f"{len(hits)} finding(s): {where}. {rule.message}"
+        if skipped:
+            reason += f" Not read, so look by hand: {sample(skipped)}."
+        return Verdict("attention", reason, files=sorted({h.file for h in hits}))
+    if skipped:
+        shown = sample([f"{name} ({scan.unread[name]})" for name in skipped])
+        return Verdict(
+            "attention",
+            f"{len(skipped)} file(s) it applies to were not read: {shown}. "
+            f"Read them by hand; {len(read)} other file(s) read, nothing found.",
+            files=skipped,
+        )
+    if read:
+        return Verdict("pass", f"Read {len(read)} file(s); nothing found.", files=read)
+    return Verdict("not-applicable", NOT_READ)
 
 
-def rule_checks(found: Scan, catalog: Catalog) -> list[CheckResult]:
-    """One verdict per content rule: its findings, or pass over the files it read."""
-    results = []
-    for rule in catalog.focus_map.rules:
-        hits = [f for f in found.findings if f.rule == rule.id]
-        applied = found.read_by.get(rule.id, [])
-        # A file the rule applies to but could not read is never "nothing found".
-        skipped = found.unread_by.get(rule.id, [])
-        read = [name for name in applied if name not in skipped]
-        if hits:
-            where = sample([f"{h.file}:{h.line}" for h in hits])
-            status, reason = "attention", f"{len(hits)} finding(s): {where}. {rule.message}"
-            files = sorted({h.file for h in hits})
-            if skipped:
-                reason += f" Not read, so look by hand: {sample(skipped)}."
-        elif skipped:
-            shown = sample([f"{name} ({found.unread[name]})" for name in skipped])
-            status, files = "attention", skipped
-            reason = (
-                f"{len(skipped)} file(s) it applies to were not read: {shown}. "
-                f"Read them by hand; {len(read)} other file(s) read, nothing found."
-            )
-        elif read:
-            status, reason, files = "pass", f"Read {len(read)} file(s); nothing found.", read
-        else:
-            status, reason, files = "not-applicable", NOT_READ, []
-        results.append(CheckResult(rule.id, rule.title, rule.guide, status, reason, files))
-    return results
+def path_check_spec(check: AutomatedCheck) -> CheckSpec:
+    return CheckSpec(
+        id=check.id,
+        title=check.title,
+        guide=check.guide,
+        applies_to=f"A changed file matches {', '.join(check.when)}.",
+        run=partial(_path_check, check),
+    )
 
 
-# Kinds that read the PR itself. The content rules' verdicts come from the scan
-# the analysis has already made (``rule_checks``), so no patch is read twice.
-CHECK_KINDS: tuple[CheckKind, ...] = POLICY_CHECK_KINDS
+def rule_check_spec(rule: ContentRule) -> CheckSpec:
+    return CheckSpec(
+        id=rule.id,
+        title=rule.title,
+        guide=rule.guide,
+        applies_to=f"The lines a PR adds to {', '.join(rule.paths)}.",
+        run=partial(_rule_verdict, rule),
+    )
 
 
-def run_checks(pr: PullRequest, catalog: Catalog, found: Scan) -> list[CheckResult]:
-    """The map's path checks, the content rules' verdicts, then every kind in ``CHECK_KINDS``."""
+# The focus map's own checks, made once per loaded map and dropped with it.
+_MAP_SPECS: WeakKeyDictionary[FocusMap, tuple[CheckSpec, ...]] = WeakKeyDictionary()
+
+
+def check_specs(catalog: Catalog) -> list[CheckSpec]:
+    """The map's path checks, the content rules' verdicts, then every check in ``CHECKS``."""
+    focus_map = catalog.focus_map
+    made = _MAP_SPECS.get(focus_map)
+    if made is None:
+        made = _MAP_SPECS[focus_map] = (
+            *(path_check_spec(c) for c in focus_map.checks),
+            *(rule_check_spec(r) for r in focus_map.rules),
+        )
+    return [*made, *CHECKS]
+
+
+def run_checks(evidence: Evidence) -> list[CheckResult]:
+    """Every check's verdict; those that need repository data (or the skill) only when read."""
     return [
-        *focus_map_checks(pr, catalog),
-        *rule_checks(found, catalog),
-        *(result for kind in CHECK_KINDS for result in kind(pr, catalog)),
+        spec.judge(evidence) for spec in check_specs(evidence.catalog) if spec.can_judge(evidence)
     ]

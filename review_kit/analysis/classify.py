@@ -19,7 +19,7 @@ def classify_files(
         for area_id in result.areas:
             by_area.setdefault(area_id, []).append(f.filename)
     areas = sorted(
-        (AreaReview(focus_map.area(a), names) for a, names in by_area.items()),
+        (AreaReview(focus_map.area_named(a), names) for a, names in by_area.items()),
         key=lambda r: (RISK_ORDER[r.area.risk], -len(r.files), r.area.title),
     )
     return file_reviews, areas

@@ -173,15 +173,14 @@ def touched_contracts(
         )
         touches.append(touch)
         covered = touch.files + validation_files
-        roles = [(h, "owner") for h in touch.owners] + [
-            (h, "required reviewer") for h in touch.required_reviewers
+        # (handle, role, the files that make them a reviewer of this change)
+        roles: list[tuple[str, str, list[str]]] = [(h, "owner", covered) for h in touch.owners] + [
+            (h, "required reviewer", covered) for h in touch.required_reviewers
         ]
         for p, part in enumerate(c.primary_code_path_owners):
             mine = [n for n, h in hits.items() if f"{i}:owners:{p}" in h]
             roles += [(login(h), "owner", mine) for h in part.owners] if mine else []
-        for entry in roles:
-            handle, role = entry[0], entry[1]
-            files = entry[2] if len(entry) > 2 else covered
+        for handle, role, files in roles:
             person = people.setdefault(
                 handle.lower(), {"login": handle, "files": [], "contracts": [], "roles": []}
             )

@@ -9,6 +9,8 @@ values the code applies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..pr.model import PullRequest
 from .model import AreaReview, Effort, FileReview, Finding
 
@@ -43,7 +45,7 @@ def effort_rules() -> list[str]:
     ]
 
 
-def weighted_lines(files: list[FileReview], risk_of: dict[str, str]) -> tuple[float, int]:
+def weighted_lines(files: list[FileReview], risk_of: Mapping[str, str]) -> tuple[float, int]:
     """(weighted lines, raw lines) of the files that count."""
     weighted, raw = 0.0, 0
     for f in files:

@@ -62,7 +62,7 @@ def ranked(findings: Iterable[Finding]) -> list[Finding]:
 
 def counts_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """How many findings of each severity, every severity listed (zeros included)."""
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     return counts

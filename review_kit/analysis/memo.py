@@ -16,23 +16,38 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from importlib import metadata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
-from ..catalog.rules import RuleSet
+from ..catalog.rules import ContentRule
 from ..pr.model import ChangedFile
 from .model import FileScan, Finding
 
-# The source files whose code decides what a scan finds.
+
+class ScannedRules(Protocol):
+    """The rules a file was read with (``matching.RuleSet``): what they are, and a
+    digest of them as written."""
+
+    @property
+    def rules(self) -> tuple[ContentRule, ...]: ...
+
+    @property
+    def signature(self) -> str: ...
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+# The source files whose code decides what a scan finds: the scanner, what it
+# reads patches with, the rules' shape, and every module of the engines
+# package, found on disk so a new engine module is covered without a word here.
 _CODE = (
     "analysis/rules.py",
     "analysis/python_code.py",
     "analysis/diff.py",
     "analysis/handlers.py",
-    "analysis/linters.py",
+    "analysis/prefilter.py",
+    "analysis/matching.py",
     "catalog/rules.py",
 )
 
@@ -43,18 +58,26 @@ MAX_ENTRIES = 20_000
 @cache
 def ruff_version() -> str:
     """The installed ruff's version (its rules change with it); read once per process."""
+    from importlib import metadata  # only when ruff runs: it costs the tool's start-up
+
     try:
         return metadata.version("ruff")
     except metadata.PackageNotFoundError:
         return "unknown"
 
 
+def code_files() -> list[Path]:
+    """The files whose code decides what a scan finds: those named, and every engine module."""
+    engines = sorted((_ROOT / "analysis" / "engines").rglob("*.py"))
+    return [*(_ROOT / name for name in _CODE), *engines]
+
+
 @cache
 def code_digest() -> str:
-    root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update((root / name).read_bytes())
+    for path in code_files():
+        digest.update(path.relative_to(_ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -107,7 +130,7 @@ class FindingsMemo:
         return len(self._entries)
 
     @staticmethod
-    def key(file: ChangedFile, rules: RuleSet) -> str:
+    def key(file: ChangedFile, rules: ScannedRules) -> str:
         digest = hashlib.sha256()
         for part in (code_digest(), rules.signature, file.filename, file.status, file.patch or ""):
             digest.update(part.encode("utf-8", "surrogatepass"))
@@ -115,7 +138,7 @@ class FindingsMemo:
         return digest.hexdigest()
 
     @staticmethod
-    def lint_key(file: ChangedFile, text: str, rules: RuleSet) -> str:
+    def lint_key(file: ChangedFile, text: str, rules: ScannedRules) -> str:
         """What ruff found in one file: its full text, its patch, the rules and ruff's version.
 
         ruff reads each file on its own (``--isolated``), so a file's answer
@@ -128,7 +151,7 @@ class FindingsMemo:
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def get(self, key: str, file: ChangedFile, rules: RuleSet) -> FileScan | None:
+    def get(self, key: str, file: ChangedFile, rules: ScannedRules) -> FileScan | None:
         """What the rules found in ``file``, or None when unknown or not theirs to have found.
 
         An entry naming a rule that does not apply to this file is dropped

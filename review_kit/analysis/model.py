@@ -71,12 +71,35 @@ class Finding:
         return self.reason or self.detail or self.message
 
 
-@dataclass
+@dataclass(frozen=True)
 class FileScan:
-    """What reading one file's patch (or linting one PR) found, and what it could not read."""
+    """What the content rules found in one file (its patch, or ruff's pass), and why it was
+    not read, if so."""
 
     findings: list[Finding] = field(default_factory=list)
     unread: str | None = None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the content rules found in a whole PR."""
+
+    findings: list[Finding]
+    unread: dict[str, str]  # file -> why its changes were not read
+    # rule id -> files the rule applies to (those in ``unread_by`` it could not read)
+    read_by: dict[str, list[str]]
+    # file -> why an engine that reads whole files (ruff) did not read it
+    unlinted: dict[str, str] = field(default_factory=dict)
+    # rule id -> files it applies to, could have fired on, and could not read
+    unread_by: dict[str, list[str]] = field(default_factory=dict)
+
+    def not_read(self) -> dict[str, str]:
+        """Every file some rule could not read, and why: hunks unparsed, no linter pass."""
+        merged = dict(self.unread)
+        for path, why in self.unlinted.items():
+            note = f"no linter pass (ruff): {why}"
+            merged[path] = f"{merged[path]}; {note}" if path in merged else note
+        return merged
 
 
 @dataclass(frozen=True)

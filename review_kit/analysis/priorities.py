@@ -22,7 +22,7 @@ PROSE = (".md", ".rst", ".txt")
 def file_priority(review: FileReview, focus_map: FocusMap) -> float:
     if review.ignored:
         return 0.0
-    weights = [RISK_WEIGHT[focus_map.area(a).risk] for a in review.areas if focus_map.area(a)]
+    weights = [RISK_WEIGHT[focus_map.area_named(a).risk] for a in review.areas]
     weight = max(weights, default=UNMAPPED_WEIGHT)
     name = review.file.filename
     if name.startswith(SUPPORTING) or name.endswith(PROSE):

@@ -20,11 +20,11 @@ import io
 import re
 import tokenize
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from ..catalog.rules import Prefilter
 from .diff import DiffLine, FileDiff
+from .prefilter import Prefilter
 
 _BINDINGS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.keyword, ast.Dict)
 _TRIES = (ast.Try, ast.TryStar)
@@ -57,9 +57,23 @@ def _placement_of(parent: ast.AST, child: ast.AST, place: Placement) -> Placemen
     return place
 
 
-@dataclass
+@dataclass(frozen=True)
+class FragmentNodes:
+    """What the Python rules look at in one fragment, among nodes that span an added line."""
+
+    calls: list[ast.Call]  # in source order
+    handlers: list[ast.ExceptHandler]
+    bindings: list[ast.AST]  # assignments, keyword arguments, dict displays
+    # By node id: each handler's ``try``, and the loop a ``try`` is written directly in.
+    guarded: dict[int, ast.Try | ast.TryStar]
+    loop_of: dict[int, ast.For | ast.While]
+    # By node id: where each call and handler sits (its function, the condition it is in).
+    where: dict[int, Placement]
+
+
+@dataclass(frozen=True)
 class ParsedFragment:
-    """One parsed run of lines; what rules ask of it is computed once, on first use."""
+    """One parsed run of lines, complete when made; what rules ask of it is computed on first use."""
 
     tree: ast.Module
     # Parsed line k (1-based) is new-file line numbers[k - 1]; header lines map to 0.
@@ -68,8 +82,6 @@ class ParsedFragment:
     added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
     # The firing rules' words (see ``RuleSet.firing``); None reads every node.
     worth_reading: Prefilter | None = None
-    # ``unless`` expression -> whether the raw text holds a match (see rules).
-    raw_matches: dict[str, bool] = field(default_factory=dict)
 
     @cached_property
     def _added_sorted(self) -> list[int]:
@@ -94,7 +106,7 @@ class ParsedFragment:
         return worded is None or _spans(worded, first, end)
 
     @cached_property
-    def nodes(self) -> dict[str, list]:
+    def nodes(self) -> FragmentNodes:
         """One walk: calls, handlers and name bindings that span an added line.
 
         Also, by node id, each handler's ``try`` (``guarded``) and the loop a
@@ -106,9 +118,11 @@ class ParsedFragment:
         them: a call, handler or binding a rule matches spans the line of the
         name it is matched by. A small change in a large hunk costs little.
         """
-        calls, handlers, bindings = [], [], []
-        guarded: dict[int, ast.AST] = {}
-        loop_of: dict[int, ast.AST] = {}
+        calls: list[ast.Call] = []
+        handlers: list[ast.ExceptHandler] = []
+        bindings: list[ast.AST] = []
+        guarded: dict[int, ast.Try | ast.TryStar] = {}
+        loop_of: dict[int, ast.For | ast.While] = {}
         # Where each call and handler sits: its innermost function (when the
         # fragment shows the ``def``) and the kind of condition it is tested in.
         where: dict[int, Placement] = {}
@@ -136,14 +150,7 @@ class ParsedFragment:
                 if self._worth_entering(child):
                     stack.append((child, _placement_of(node, child, place)))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
-        return {
-            "calls": calls,
-            "handlers": handlers,
-            "bindings": bindings,
-            "guarded": guarded,
-            "loop_of": loop_of,
-            "where": where,
-        }
+        return FragmentNodes(calls, handlers, bindings, guarded, loop_of, where)
 
     @cached_property
     def assignments(self) -> list[ast.Assign]:
@@ -154,7 +161,7 @@ class ParsedFragment:
     def calls_by_name(self) -> dict[str, list[ast.Call]]:
         """The calls by the last name of what is called (``item`` for ``x.item()``)."""
         named: dict[str, list[ast.Call]] = {}
-        for call in self.nodes["calls"]:
+        for call in self.nodes.calls:
             func = call.func
             name = (
                 func.attr
@@ -168,6 +175,11 @@ class ParsedFragment:
         return named
 
     @cached_property
+    def raw_text(self) -> str:
+        """The fragment's lines as one text, comments and strings included."""
+        return "\n".join(self.text_lines)
+
+    @cached_property
     def code(self) -> list[str]:
         return _blank_comments_and_strings(self)
 
@@ -176,7 +188,7 @@ class ParsedFragment:
         return _statement_spans(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PythonView:
     """What rules read of one Python file's diff."""
 
@@ -345,7 +357,7 @@ def _fragments(lines: list[DiffLine]) -> list[tuple[list[DiffLine], ParsedFragme
         # sit at the statement's indentation).
         if (line.text.count('"""') + line.text.count("'''")) % 2:
             in_string = not in_string
-    results = []
+    results: list[tuple[list[DiffLine], ParsedFragment | None]] = []
     for chunk in chunks:
         parsed = None
         for trim in range(min(_MAX_TRIMS, len(chunk))):
@@ -396,7 +408,7 @@ def _statement_spans(fragment: ParsedFragment) -> dict[int, tuple[int, int]]:
             continue
         end = node.end_lineno or node.lineno
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.AST):
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
             end = max(node.lineno, body[0].lineno - 1)  # a compound statement's header
         for n in range(node.lineno, end + 1):
             spans[n] = (node.lineno, end)
@@ -410,22 +422,33 @@ def read_python(diff: FileDiff, worth_reading: Prefilter | None = None) -> Pytho
     skipped: no rule could fire there, so its lines are neither read nor
     reported unread. Unread lines are those a rule might have fired on.
     """
-    view = PythonView(added=dict(diff.added))
+    fragments: list[ParsedFragment] = []
+    where: dict[int, tuple[ParsedFragment, int]] = {}
+    unread: set[int] = set()
     for hunk in diff.hunks:
         if worth_reading is not None and not worth_reading.search(hunk.text):
             continue
-        for lines, fragment in _fragments(list(hunk.lines)):
-            if fragment is None:
-                view.unread.update(line.number for line in lines if line.added)
+        for lines, parsed in _fragments(list(hunk.lines)):
+            if parsed is None:
+                unread.update(line.number for line in lines if line.added)
                 continue
-            fragment.added = frozenset(
-                k for k, number in enumerate(fragment.numbers, 1) if number in diff.added
+            # The parse knows its lines; which of them the PR added, and the
+            # firing rules' words, complete it before any rule reads it.
+            fragment = replace(
+                parsed,
+                added=frozenset(
+                    k for k, number in enumerate(parsed.numbers, 1) if number in diff.added
+                ),
+                worth_reading=worth_reading,
             )
-            fragment.worth_reading = worth_reading
-            view.fragments.append(fragment)
+            fragments.append(fragment)
             for k, number in enumerate(fragment.numbers, 1):
-                if number and view.where.get(number, (None,))[0] is not fragment:
-                    view.where[number] = (fragment, k)  # a line's first parsed piece
+                if number and where.get(number, (None,))[0] is not fragment:
+                    where[number] = (fragment, k)  # a line's first parsed piece
     # Added lines that are blank or comments hold nothing to read.
-    view.unread = {n for n in view.unread if _significant(diff.added.get(n, ""))}
-    return view
+    return PythonView(
+        fragments=fragments,
+        added=dict(diff.added),
+        where=where,
+        unread={n for n in unread if _significant(diff.added.get(n, ""))},
+    )

@@ -9,21 +9,22 @@ gets "not applicable", never a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from ..catalog.loading import Catalog
-from ..catalog.paths import path_set
-from ..pr.model import ChangedFile, PullRequest
-from .model import CheckResult
+from ..catalog.paths import files_matching
+from ..pr.model import PullRequest
+from .check_spec import CheckSpec, Evidence, RepositoryRule, Verdict, sample
 
-_BLOB = "https://github.com/vllm-project/vllm-omni/blob"
-CONTRIBUTING = f"{_BLOB}/16eb34fed05d6b5751a7acb7fabe6da6e380978e/docs/contributing/README.md"
-TITLE_RULE = f"{CONTRIBUTING}#pr-title-and-classification"
-LARGE_CHANGE_RULE = f"{CONTRIBUTING}#notes-for-large-changes"
-TEMPLATE_RULE = f"{_BLOB}/a85564e8ae6bf52d12a0768789ea29920ab4f070/.github/PULL_REQUEST_TEMPLATE.md"
-REVIEW_RULES = (
-    f"{_BLOB}/6c0bf5f8d220b7dca185247d64abf8e72e4411a5/"
-    ".claude/skills/review-pr/references/process/general-checks.md#module-api-and-class-design"
+_CONTRIBUTING = "docs/contributing/README.md"
+_CONTRIBUTING_AT = "16eb34fed05d6b5751a7acb7fabe6da6e380978e"
+TITLE_RULE = RepositoryRule(_CONTRIBUTING, _CONTRIBUTING_AT, "pr-title-and-classification")
+LARGE_CHANGE_RULE = RepositoryRule(_CONTRIBUTING, _CONTRIBUTING_AT, "notes-for-large-changes")
+TEMPLATE_RULE = RepositoryRule(
+    ".github/PULL_REQUEST_TEMPLATE.md", "a85564e8ae6bf52d12a0768789ea29920ab4f070"
+)
+REVIEW_RULES = RepositoryRule(
+    ".claude/skills/review-pr/references/process/general-checks.md",
+    "6c0bf5f8d220b7dca185247d64abf8e72e4411a5",
+    "module-api-and-class-design",
 )
 
 # docs/contributing/README.md, "PR Title and Classification"; `[Hardware][Vendor]`
@@ -84,27 +85,6 @@ _BASE_WORDS = re.compile(r"\b(base|baseline|before|main)\b", re.IGNORECASE)
 _HEAD_WORDS = re.compile(r"\b(head|after|this pr|with (this|the) (pr|change))\b", re.IGNORECASE)
 
 
-def matching_files(
-    files: list[ChangedFile], patterns: list[str], statuses: tuple[str, ...] = ()
-) -> list[str]:
-    # checks.py imports this module for its registry, so its helpers are not imported back.
-    matcher = path_set(tuple(patterns))
-    return [
-        f.filename
-        for f in files
-        if (not statuses or f.status in statuses) and matcher.matches(f.filename)
-    ]
-
-
-def sample(names: list[str], limit: int = 3) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def _result(check_id, title, guide, status, reason, files=(), rule=""):
-    return CheckResult(check_id, title, guide, status, reason, list(files), rule)
-
-
 def _body(pr: PullRequest) -> str | None:
     return None if pr.body is None else _HTML_COMMENT.sub("", pr.body[:MAX_BODY])
 
@@ -162,189 +142,108 @@ def template_sections(body: str) -> dict[str, str]:
     return sections
 
 
-def _cites(rule: str):
-    """Every verdict of the check, not-applicable ones too, links the rule it applies."""
-
-    def wrap(kind):
-        def check(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-            return [r if r.rule else replace(r, rule=rule) for r in kind(pr, catalog)]
-
-        check.__name__ = kind.__name__
-        check.__doc__ = kind.__doc__
-        check.rule = rule  # read by the documentation's table of checks
-        return check
-
-    return wrap
-
-
-@_cites(TITLE_RULE)
-def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """The title opens with a prefix from the contributing guide's list ([Bugfix], [CI/Build], [Doc], [Model], [Frontend], [Kernel], [Core], [Hardware][Vendor], [Misc])."""
-    check = ("policy-title-prefix", "Title starts with a documented type prefix", "")
+def _title_prefix(evidence: Evidence) -> Verdict:
+    pr = evidence.pr
     if not pr.title.strip():
-        return [_result(*check, "not-applicable", "Does not apply: the source gives no title.")]
+        return Verdict("not-applicable", "Does not apply: the source gives no title.")
     prefixes = [p for p in title_prefixes(pr.title) if p.lower() != "wip"]
     known = {p.lower() for p in TITLE_PREFIXES}
     if prefixes and prefixes[0].lower() in known:
-        return [_result(*check, "pass", f"Prefix [{prefixes[0]}].", rule=TITLE_RULE)]
+        return Verdict("pass", f"Prefix [{prefixes[0]}].")
     shown = f"[{prefixes[0]}] is not one of" if prefixes else "No prefix from"
     listed = ", ".join(f"[{p}]" for p in TITLE_PREFIXES)
-    return [
-        _result(*check, "attention", f"{shown} the documented list: {listed}.", rule=TITLE_RULE)
-    ]
+    return Verdict("attention", f"{shown} the documented list: {listed}.")
 
 
-@_cites(TEMPLATE_RULE)
-def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """The description's Purpose, Test Plan and Test Result sections of the PR template have content."""
-    check = ("policy-template-sections", "Description fills Purpose, Test Plan and Test Result", "")
-    body = _body(pr)
+def _template_filled(evidence: Evidence) -> Verdict:
+    body = _body(evidence.pr)
     if body is None:
-        return [
-            _result(*check, "not-applicable", "Does not apply: the source gives no description.")
-        ]
+        return Verdict("not-applicable", "Does not apply: the source gives no description.")
     sections = template_sections(body)
     empty = [s for s in TEMPLATE_SECTIONS if not sections.get(s.lower())]
     if not empty:
-        return [
-            _result(*check, "pass", "All three template sections have content.", rule=TEMPLATE_RULE)
-        ]
-    return [
-        _result(*check, "attention", f"Missing or empty: {', '.join(empty)}.", rule=TEMPLATE_RULE)
-    ]
+        return Verdict("pass", "All three template sections have content.")
+    return Verdict("attention", f"Missing or empty: {', '.join(empty)}.")
 
 
-@_cites(LARGE_CHANGE_RULE)
-def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """Over 500 changed lines of production Python (kernels, stage configs and tests excluded), the description links an issue or RFC."""
-    check = (
-        "policy-large-change-rfc",
-        f"Over {LARGE_CHANGE_LINES} production lines: RFC or issue linked",
-        "",
-    )
-    code = set(matching_files(pr.files, PRODUCTION_CODE))
+def _large_change_linked(evidence: Evidence) -> Verdict:
+    pr = evidence.pr
+    code = set(files_matching(pr.files, PRODUCTION_CODE))
     lines = sum(f.additions + f.deletions for f in pr.files if f.filename in code)
     if lines <= LARGE_CHANGE_LINES:
-        return [
-            _result(
-                *check,
-                "not-applicable",
-                f"Does not apply: {lines} production lines changed (kernels, data, configs and "
-                f"tests excluded), at most {LARGE_CHANGE_LINES}.",
-                rule=LARGE_CHANGE_RULE,
-            )
-        ]
+        return Verdict(
+            "not-applicable",
+            f"Does not apply: {lines} production lines changed (kernels, data, configs and "
+            f"tests excluded), at most {LARGE_CHANGE_LINES}.",
+        )
     body = _body(pr)
     if body is None:
-        return [
-            _result(
-                *check,
-                "not-applicable",
-                f"{lines} production lines changed, but the source gives no description to "
-                "look for the RFC in.",
-                sorted(code),
-                LARGE_CHANGE_RULE,
-            )
-        ]
-    if _ISSUE_LINK.search(body):
-        return [
-            _result(
-                *check,
-                "pass",
-                f"{lines} production lines; the description links an issue or RFC.",
-                sorted(code),
-                LARGE_CHANGE_RULE,
-            )
-        ]
-    return [
-        _result(
-            *check,
-            "attention",
-            f"{lines} production lines changed and the description links no issue or RFC; "
-            "the contributing guide expects one (else the `rfc-required` label).",
-            sorted(code),
-            LARGE_CHANGE_RULE,
+        return Verdict(
+            "not-applicable",
+            f"{lines} production lines changed, but the source gives no description to "
+            "look for the RFC in.",
+            files=sorted(code),
         )
-    ]
+    if _ISSUE_LINK.search(body):
+        return Verdict(
+            "pass",
+            f"{lines} production lines; the description links an issue or RFC.",
+            files=sorted(code),
+        )
+    return Verdict(
+        "attention",
+        f"{lines} production lines changed and the description links no issue or RFC; "
+        "the contributing guide expects one (else the `rfc-required` label).",
+        files=sorted(code),
+    )
 
 
-@_cites(REVIEW_RULES)
-def bugfix_regression_test(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """A title marked as a bug fix comes with an added or changed test module (test_*.py) under tests/."""
-    check = ("policy-bugfix-regression-test", "Bug fix comes with a regression test", "5.1")
+def _bugfix_regression_test(evidence: Evidence) -> Verdict:
+    pr = evidence.pr
     if not _BUGFIX_TITLE.search(pr.title):
-        return [
-            _result(*check, "not-applicable", "Does not apply: the title does not mark a bug fix.")
-        ]
+        return Verdict("not-applicable", "Does not apply: the title does not mark a bug fix.")
     # A deleted test covers nothing, and a test only moved cannot newly fail on the base.
     written = [
         f
         for f in pr.files
         if f.status != "removed" and not (f.status == "renamed" and not f.additions)
     ]
-    tests = matching_files(written, TESTS)
+    tests = files_matching(written, TESTS)
     if tests:
-        return [_result(*check, "pass", f"Tests changed: {sample(tests)}.", tests, REVIEW_RULES)]
-    return [
-        _result(
-            *check,
-            "attention",
-            "A bug fix with no added or changed test module: ask for a regression test that "
-            "fails on the base and passes on the head.",
-            rule=REVIEW_RULES,
-        )
-    ]
+        return Verdict("pass", f"Tests changed: {sample(tests)}.", files=tests)
+    return Verdict(
+        "attention",
+        "A bug fix with no added or changed test module: ask for a regression test that "
+        "fails on the base and passes on the head.",
+    )
 
 
-@_cites(REVIEW_RULES)
-def perf_ab_evidence(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """A title claiming a performance change comes with measured before/after (base/head) numbers in the description."""
-    check = ("policy-perf-ab-evidence", "Performance change shows base-versus-head numbers", "4.1")
-    if not _PERF_TITLE.search(pr.title):
-        return [
-            _result(
-                *check, "not-applicable", "Does not apply: the title claims no performance change."
-            )
-        ]
-    body = _body(pr)
+def _perf_ab_evidence(evidence: Evidence) -> Verdict:
+    if not _PERF_TITLE.search(evidence.pr.title):
+        return Verdict("not-applicable", "Does not apply: the title claims no performance change.")
+    body = _body(evidence.pr)
     if body is None:
-        return [
-            _result(
-                *check,
-                "not-applicable",
-                "A performance change, but the source gives no description to look for numbers in.",
-                rule=REVIEW_RULES,
-            )
-        ]
-    if _MEASUREMENT.search(body) and _BASE_WORDS.search(body) and _HEAD_WORDS.search(body):
-        return [
-            _result(
-                *check,
-                "pass",
-                "The description compares measured numbers before and after; check they are comparable.",
-                rule=REVIEW_RULES,
-            )
-        ]
-    return [
-        _result(
-            *check,
-            "attention",
-            "A performance change without base-versus-head measurements in the description: "
-            "ask for a reproducible A/B with the exact commands.",
-            rule=REVIEW_RULES,
+        return Verdict(
+            "not-applicable",
+            "A performance change, but the source gives no description to look for numbers in.",
         )
-    ]
+    if _MEASUREMENT.search(body) and _BASE_WORDS.search(body) and _HEAD_WORDS.search(body):
+        return Verdict(
+            "pass",
+            "The description compares measured numbers before and after; check they are comparable.",
+        )
+    return Verdict(
+        "attention",
+        "A performance change without base-versus-head measurements in the description: "
+        "ask for a reproducible A/B with the exact commands.",
+    )
 
 
-@_cites(REVIEW_RULES)
-def new_model_docs(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """A new model package changes docs/models/supported_models.md and a recipe under recipes/."""
-    check = ("policy-new-model-docs", "New model updates supported models and its recipe", "")
-    new = matching_files(pr.files, NEW_MODEL_MARKERS, statuses=("added",))
+def _new_model_docs(evidence: Evidence) -> Verdict:
+    pr = evidence.pr
+    new = files_matching(pr.files, NEW_MODEL_MARKERS, statuses=("added",))
     if not new:
-        return [
-            _result(*check, "not-applicable", "Does not apply: no new model package was added.")
-        ]
+        return Verdict("not-applicable", "Does not apply: no new model package was added.")
     present = [f for f in pr.files if f.status != "removed"]
     missing = [
         name
@@ -352,30 +251,71 @@ def new_model_docs(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
             ("docs/models/supported_models.md", SUPPORTED_MODELS),
             ("a recipe under recipes/", RECIPES),
         )
-        if not matching_files(present, patterns)
+        if not files_matching(present, patterns)
     ]
     if not missing:
-        return [
-            _result(
-                *check, "pass", "Supported models and a recipe were updated.", new, REVIEW_RULES
-            )
-        ]
-    return [
-        _result(
-            *check,
-            "attention",
-            f"New model package {sample(new)} without a change to {' or '.join(missing)}.",
-            new,
-            REVIEW_RULES,
-        )
-    ]
+        return Verdict("pass", "Supported models and a recipe were updated.", files=new)
+    return Verdict(
+        "attention",
+        f"New model package {sample(new)} without a change to {' or '.join(missing)}.",
+        files=new,
+    )
 
 
-POLICY_CHECK_KINDS = (
-    title_prefix,
-    template_filled,
-    large_change_linked,
-    bugfix_regression_test,
-    perf_ab_evidence,
-    new_model_docs,
+# Every verdict of these checks, not-applicable ones too, links the rule it applies.
+POLICY_CHECKS = (
+    CheckSpec(
+        id="policy-title-prefix",
+        title="Title starts with a documented type prefix",
+        applies_to="The title opens with a prefix from the contributing guide's list "
+        "([Bugfix], [CI/Build], [Doc], [Model], [Frontend], [Kernel], [Core], "
+        "[Hardware][Vendor], [Misc]).",
+        rule=TITLE_RULE,
+        run=_title_prefix,
+    ),
+    CheckSpec(
+        id="policy-template-sections",
+        title="Description fills Purpose, Test Plan and Test Result",
+        applies_to="The description's Purpose, Test Plan and Test Result sections of the PR "
+        "template have content.",
+        rule=TEMPLATE_RULE,
+        run=_template_filled,
+    ),
+    CheckSpec(
+        id="policy-large-change-rfc",
+        title=f"Over {LARGE_CHANGE_LINES} production lines: RFC or issue linked",
+        applies_to=f"Over {LARGE_CHANGE_LINES} changed lines of production Python (kernels, "
+        "stage configs and tests excluded), the description links an issue or RFC.",
+        rule=LARGE_CHANGE_RULE,
+        run=_large_change_linked,
+    ),
+    CheckSpec(
+        id="policy-bugfix-regression-test",
+        title="Bug fix comes with a regression test",
+        applies_to="A title marked as a bug fix comes with an added or changed test module "
+        "(test_*.py) under tests/.",
+        guide="5.1",
+        rule=REVIEW_RULES,
+        skill_rule="bugfix-regression-test",
+        run=_bugfix_regression_test,
+    ),
+    CheckSpec(
+        id="policy-perf-ab-evidence",
+        title="Performance change shows base-versus-head numbers",
+        applies_to="A title claiming a performance change comes with measured before/after "
+        "(base/head) numbers in the description.",
+        guide="4.1",
+        rule=REVIEW_RULES,
+        skill_rule="perf-base-head-ab",
+        run=_perf_ab_evidence,
+    ),
+    CheckSpec(
+        id="policy-new-model-docs",
+        title="New model updates supported models and its recipe",
+        applies_to="A new model package changes docs/models/supported_models.md and a recipe "
+        "under recipes/.",
+        rule=REVIEW_RULES,
+        skill_rule="new-model-docs-recipe",
+        run=_new_model_docs,
+    ),
 )

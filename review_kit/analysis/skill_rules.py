@@ -2,10 +2,12 @@
 
 ``SKILL_CHECKS`` lists the checks of this module as data (id, title, guide
 section, the skill rule applied, what the check reads, the function that
-judges); ``SKILL_CITATIONS`` names checks elsewhere that apply a skill rule.
-Every verdict links the rule's file at the commit it was read (the PR's base
-commit, a checkout, or the bundled snapshot's), and a rule no longer written
-there makes its check not applicable: the PR is held to the rules of its base.
+judges); ``SKILL_CHECK_SPECS`` are the same as the registry's ``CheckSpec``s.
+Checks elsewhere that apply a skill rule name it in their own spec
+(``CheckSpec.skill_rule``). Every verdict links the rule's file at the commit
+it was read (the PR's base commit, a checkout, or the bundled snapshot's), and
+a rule no longer written there makes its check not applicable: the PR is held
+to the rules of its base.
 """
 
 from __future__ import annotations
@@ -13,24 +15,15 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..catalog.paths import path_set
-from ..catalog.rules import Prefilter
 from ..pr.model import ChangedFile, PullRequest
-from ..repo.model import RepositoryData
-from ..repo.skill import SkillRule, skill_rule
+from .check_spec import CheckSpec, Evidence, Verdict
 from .diff import parse_patch
-from .model import CheckResult, CheckStatus
+from .prefilter import Prefilter
 from .python_code import read_python
 from .repository_policy import TITLE_PREFIXES, title_prefixes
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: CheckStatus
-    reason: str
-    files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,20 +36,6 @@ class SkillCheck:
     rule: str  # key of the rule in ``repo.skill.SKILL_RULES``
     reads: str  # what of the PR it reads, for the documentation's table of checks
     run: Callable[[PullRequest], Verdict]
-
-
-@dataclass(frozen=True)
-class SkillCitation:
-    """A check defined elsewhere that applies a skill rule.
-
-    ``binding``: the check exists only because of the rule, so a base commit
-    without the rule makes it not applicable; otherwise only its link follows
-    the base commit.
-    """
-
-    check: str
-    rule: str
-    binding: bool = True
 
 
 # ---- pre-commit ratchets ----------------------------------------------------
@@ -375,67 +354,23 @@ SKILL_CHECKS: tuple[SkillCheck, ...] = (
     ),
 )
 
-SKILL_CITATIONS: tuple[SkillCitation, ...] = (
-    SkillCitation("policy-bugfix-regression-test", "bugfix-regression-test"),
-    SkillCitation("policy-perf-ab-evidence", "perf-base-head-ab"),
-    SkillCitation("policy-new-model-docs", "new-model-docs-recipe"),
-    SkillCitation("contract-document-updated", "design-page-updated", binding=False),
-)
+
+def _spec(check: SkillCheck) -> CheckSpec:
+    def run(evidence: Evidence) -> Verdict:
+        return check.run(evidence.pr)
+
+    return CheckSpec(
+        id=check.id,
+        title=check.title,
+        guide=check.guide,
+        applies_to=f"{check.title} (reads the {check.reads}).",
+        run=run,
+        skill_rule=check.rule,
+        needs_repository=True,
+        needs_skill=True,
+    )
 
 
-def _not_in_force(rule: SkillRule, data: RepositoryData) -> str:
-    """Why a rule does not bind this PR: its file, or the rule in it, is absent where it was read."""
-    document = data.skill.document(rule.path) if data.skill else None
-    commit = document.commit if document is not None else data.commit
-    where = f"at {commit[:10]}" if commit else "in the kit's snapshot"
-    if document is None:
-        return f"Does not apply: vllm-omni has no {rule.path} {where}, so no such rule."
-    return f"Does not apply: vllm-omni's {rule.path} {where} no longer holds this rule."
-
-
-def run_skill_checks(pr: PullRequest, data: RepositoryData) -> list[CheckResult]:
-    """Every check of ``SKILL_CHECKS``, citing its rule in the skill as ``data`` read it."""
-    if data.skill is None:
-        return []
-    results = []
-    for check in SKILL_CHECKS:
-        rule = skill_rule(check.rule)
-        url = data.skill.rule_url(data.repo, rule)
-        if data.skill.in_force(rule):
-            verdict = check.run(pr)
-        else:
-            verdict = Verdict("not-applicable", _not_in_force(rule, data))
-        results.append(
-            CheckResult(
-                check.id,
-                check.title,
-                check.guide,
-                verdict.status,
-                verdict.reason,
-                list(verdict.files),
-                url,
-            )
-        )
-    return results
-
-
-def cite_skill_rules(results: list[CheckResult], data: RepositoryData) -> list[CheckResult]:
-    """Checks of ``SKILL_CITATIONS`` link their rule at the commit read, and lapse without it."""
-    if data.skill is None:
-        return results
-    citations = {c.check: c for c in SKILL_CITATIONS}
-    cited = []
-    for result in results:
-        citation = citations.get(result.id)
-        if citation is None:
-            cited.append(result)
-            continue
-        rule = skill_rule(citation.rule)
-        url = data.skill.rule_url(data.repo, rule)
-        if citation.binding and not data.skill.in_force(rule):
-            cited.append(
-                replace(result, status="not-applicable", reason=_not_in_force(rule, data), rule=url)
-            )
-        else:
-            cited.append(replace(result, rule=url))
-    return cited
+# The same checks as the registry's specs: every verdict links the skill rule at
+# the commit read, and a rule no longer written there makes its check not apply.
+SKILL_CHECK_SPECS: tuple[CheckSpec, ...] = tuple(_spec(check) for check in SKILL_CHECKS)

@@ -9,10 +9,10 @@ the hunks that triggered it, so a ticked box reopens only when those change.
 from __future__ import annotations
 
 from ..catalog.focus_map import FocusMap
-from ..catalog.paths import path_set
+from ..catalog.paths import files_matching, path_set
 from ..catalog.rules import Trigger
 from ..pr.model import ChangedFile, PullRequest
-from .diff import hunk_digests, parse_patch
+from .diff import hunk_digests
 from .model import AreaReview, Finding, ItemReview, QuestionReview
 
 
@@ -23,13 +23,8 @@ def _selected(
     why: dict = {}
     chosen = files
     if trigger.paths:
-        matcher = path_set(tuple(trigger.paths))
-        chosen = [
-            f
-            for f in chosen
-            if matcher.matches(f.filename)
-            or (f.previous_filename and matcher.matches(f.previous_filename))
-        ]
+        matched = set(files_matching(chosen, trigger.paths))
+        chosen = [f for f in chosen if f.filename in matched]
         # Which patterns matched, for the reader: asked of a few files only,
         # since a 3000-file PR would otherwise pay patterns x files.
         shown = chosen[:20]
@@ -56,18 +51,19 @@ def _selected(
     return chosen, why, hits
 
 
-def file_digest(f: ChangedFile, lines: set[int] | None = None) -> str:
-    """Digest of a file's hunks (only those holding ``lines``, if given).
+def file_digest(f: ChangedFile, hits: list[Finding] | None = None) -> str:
+    """Digest of a file's hunks (only those holding ``hits``, if given).
 
     A hunk's digest ignores its header's line numbers, so a change above it
-    elsewhere in the file does not alter it. A file without a patch falls
-    back to its blob SHA.
+    elsewhere in the file does not alter it. A finding carries the digest of
+    its hunk from the one parse of the patch, so none is parsed again here.
+    A file without a patch falls back to its blob SHA.
     """
-    if lines is None:
+    if hits is None:
         hunks = list(hunk_digests(f.patch))
     else:
-        diff = parse_patch(f.patch)
-        hunks = [h.digest for h in diff.hunks if any(h.first <= n <= h.last for n in lines)]
+        ordered = sorted(hits, key=lambda h: h.line)
+        hunks = list(dict.fromkeys(d for h in ordered for d in h.hunks))
     if not hunks:
         return f.sha or f"{f.status}:{f.additions}:{f.deletions}"
     return ":".join(d[:12] for d in hunks)
@@ -90,8 +86,8 @@ def review_items(
                 continue
             hunks = {}
             for f in chosen:
-                lines = {h.line for h in hits if h.file == f.filename} if hits else None
-                hunks[f.filename] = file_digest(f, lines)
+                mine = [h for h in hits if h.file == f.filename] if hits else None
+                hunks[f.filename] = file_digest(f, mine)
             items.append(
                 ItemReview(item, r.area.id, [f.filename for f in chosen], why, False, hunks)
             )

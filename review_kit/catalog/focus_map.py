@@ -20,7 +20,7 @@ from pydantic import Field
 from ..pr.model import FileStatus
 from .framework import ChecklistItem, SectionId, Slug, Strict, Text
 from .paths import PathSet, PrefixMatcher, compile_matcher
-from .rules import ContentRule, RuleSet, Trigger
+from .rules import ContentRule, Trigger
 from .yaml_lines import YamlDocument, load_yaml, parse_as
 
 Risk = Literal["critical", "high", "normal"]
@@ -118,22 +118,24 @@ class Classification:
         return not self.ignored and not self.areas
 
 
-@dataclass
+@dataclass(eq=False)
 class FocusMap:
-    """The validated map with compiled matchers, ready to classify paths."""
+    """The validated map with compiled path matchers, ready to classify paths.
+
+    Compared and hashed by identity: the analysis compiles its rules once per
+    loaded map (``analysis.matching.rules_of``).
+    """
 
     areas: list[FocusArea]
     ignore: list[str]
     checks: list[AutomatedCheck] = field(default_factory=list)
     key_questions: list[KeyQuestions] = field(default_factory=list)
     rules: list[ContentRule] = field(default_factory=list)
-    _matcher: PrefixMatcher | None = field(default=None, repr=False)
+    _matcher: PrefixMatcher = field(init=False, repr=False)
     _area_ids: tuple[str, ...] = field(default=(), repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
-    rule_set: RuleSet = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.rule_set = RuleSet(self.rules)
         self._area_ids = tuple(a.id for a in self.areas)
         self._matcher = PrefixMatcher(
             [(IGNORE, self.ignore)] + [(a.id, a.paths) for a in self.areas]
@@ -142,8 +144,22 @@ class FocusMap:
     def rule(self, rule_id: str) -> ContentRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
+    def rule_named(self, rule_id: str) -> ContentRule:
+        """The rule of an id the catalog has checked (a trigger's, say)."""
+        rule = self.rule(rule_id)
+        if rule is None:
+            raise KeyError(rule_id)
+        return rule
+
     def area(self, area_id: str) -> FocusArea | None:
         return next((a for a in self.areas if a.id == area_id), None)
+
+    def area_named(self, area_id: str) -> FocusArea:
+        """The area of an id the map itself handed out (a classification's, say)."""
+        area = self.area(area_id)
+        if area is None:
+            raise KeyError(area_id)
+        return area
 
     def classify(self, path: str) -> Classification:
         """Areas of one repository path (posix, relative to the repository root)."""
@@ -193,7 +209,7 @@ class FocusMap:
 
 
 def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
-    groups = [(("ignore",), model.ignore)] + [
+    groups: list[tuple[tuple[str | int, ...], list[str]]] = [(("ignore",), model.ignore)] + [
         (("areas", i, "paths"), area.paths) for i, area in enumerate(model.areas)
     ]
     for i, check in enumerate(model.checks):
@@ -207,8 +223,12 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
     for g, group in enumerate(model.key_questions):
         for i, question in enumerate(group.questions):
             if not isinstance(question, str) and question.trigger:
-                loc = ("key_questions", g, "questions", i, "trigger", "paths")
-                groups.append((loc, question.trigger.paths))
+                groups.append(
+                    (
+                        ("key_questions", g, "questions", i, "trigger", "paths"),
+                        question.trigger.paths,
+                    )
+                )
     for loc, patterns in groups:
         for j, pattern in enumerate(patterns):
             try:
@@ -229,12 +249,17 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
 
 
 def _check_unique_ids(doc: YamlDocument, model: FocusMapModel) -> None:
-    for key, entries in (("areas", model.areas), ("checks", model.checks), ("rules", model.rules)):
+    listed = [
+        ("areas", [a.id for a in model.areas]),
+        ("checks", [c.id for c in model.checks]),
+        ("rules", [r.id for r in model.rules]),
+    ]
+    for key, ids in listed:
         seen: set[str] = set()
-        for i, entry in enumerate(entries):
-            if entry.id in seen:
-                raise doc.error((key, i, "id"), f"duplicate {key[:-1]} id {entry.id!r}")
-            seen.add(entry.id)
+        for i, entry_id in enumerate(ids):
+            if entry_id in seen:
+                raise doc.error((key, i, "id"), f"duplicate {key[:-1]} id {entry_id!r}")
+            seen.add(entry_id)
     # Two groups of one topic would hand out the same tick ids, and a question
     # asked twice is a box ticked twice.
     topics: set[str] = set()

@@ -7,6 +7,7 @@ this is where a dangling id becomes an error that names the file and line.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -108,7 +109,12 @@ def _check_item(
 
 
 def _check_focus_map(
-    sections: dict, framework: Framework, focus_map: FocusMap, doc: YamlDocument, ids: dict
+    sections: dict,
+    framework: Framework,
+    focus_map: FocusMap,
+    doc: YamlDocument,
+    ids: dict,
+    engines: Collection[str],
 ) -> None:
     for a, area in enumerate(focus_map.areas):
         for s, section_id in enumerate(area.guide_sections):
@@ -127,14 +133,21 @@ def _check_focus_map(
     for c, check in enumerate(focus_map.checks):
         if check.guide not in sections:
             raise doc.error(("checks", c, "guide"), f"no expert-guide section {check.guide!r}")
-    _check_rules_and_triggers(sections, focus_map, doc)
+    _check_rules_and_triggers(sections, focus_map, doc, engines)
 
 
-def _check_rules_and_triggers(sections: dict, focus_map: FocusMap, doc: YamlDocument) -> None:
-    """Rules cite guide sections; triggers name rules and areas that exist."""
+def _check_rules_and_triggers(
+    sections: dict, focus_map: FocusMap, doc: YamlDocument, engines: Collection[str]
+) -> None:
+    """Rules cite guide sections and name engines; triggers name rules and areas that exist."""
     for r, rule in enumerate(focus_map.rules):
         if rule.guide not in sections:
             raise doc.error(("rules", r, "guide"), f"no expert-guide section {rule.guide!r}")
+        if rule.engine not in engines:
+            known = ", ".join(sorted(engines))
+            raise doc.error(
+                ("rules", r, rule.engine_key), f"no rule engine {rule.engine!r} ({known})"
+            )
     triggers = [
         (("areas", a, "items", i, "trigger"), item.trigger)
         for a, area in enumerate(focus_map.areas)
@@ -161,9 +174,13 @@ def load_catalog(
     framework_path: str | Path = DEFAULT_FRAMEWORK,
     focus_map_path: str | Path = DEFAULT_FOCUS_MAP,
     root: str | Path = REPO_ROOT,
+    *,
+    engines: Collection[str],
 ) -> Catalog:
     """Load the guide, framework and focus map, and check every id they share.
 
+    ``engines`` are the names rules may give their engine: the analysis layer's
+    registry, which loads the catalog through ``analysis.load_catalog``.
     Errors name files relative to ``root`` (the folder of mkdocs.yml), as a user types them.
     """
     sections = load_guide_sections(docs_dir)
@@ -173,7 +190,7 @@ def load_catalog(
     focus_map, focus_doc = load_focus_map(focus_map_path, shown_path(focus_map_path, root))
     item_ids: dict[str, str] = {}
     _check_framework(sections, framework, framework_doc, item_ids)
-    _check_focus_map(sections, framework, focus_map, focus_doc, item_ids)
+    _check_focus_map(sections, framework, focus_map, focus_doc, item_ids, engines)
     return Catalog(sections, framework, focus_map)
 
 

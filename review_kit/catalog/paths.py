@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from functools import cache
 from itertools import compress
 
-import pathspec
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+from ..pr.model import ChangedFile
 
 
 def compile_matcher(
@@ -28,18 +30,26 @@ def compile_matcher(
     """
     bodies: list[str] = []
     owners: list[tuple[str, bool]] = []
+    shown: list[str] = []
     for owner, patterns in groups:
-        for pattern in pathspec.GitIgnoreSpec.from_lines(patterns).patterns:
-            source = pattern.regex.pattern
+        for line in patterns:
+            # The regex as text: pathspec would compile each one, and only the
+            # folded expression below is ever matched.
+            source, include = GitIgnoreSpecPattern.pattern_to_regex(line)
+            if source is None:
+                continue  # a blank line or a comment: it matches nothing
             if not source.startswith("^"):
                 raise ValueError(f"unexpected pathspec regex for {owner}: {source}")
             # Named groups repeat across patterns; none of them is read here.
-            body = re.sub(r"\(\?P<\w+>", "(?:", source[1:])
-            if re.match(body, ""):
-                raise ValueError(f"pattern of {owner} matches the empty path: {pattern.pattern}")
-            bodies.append(body)
-            owners.append((owner, bool(pattern.include)))
-    return re.compile("".join(f"(?=({body}))?" for body in bodies)), tuple(owners)
+            bodies.append(re.sub(r"\(\?P<\w+>", "(?:", source[1:]))
+            owners.append((owner, bool(include)))
+            shown.append(f"pattern of {owner} matches the empty path: {line}")
+    matcher = re.compile("".join(f"(?=({body}))?" for body in bodies))
+    empty = matcher.match("")
+    for matched, problem in zip(empty.groups() if empty else (), shown, strict=False):
+        if matched is not None:
+            raise ValueError(problem)
+    return matcher, tuple(owners)
 
 
 def last_match_decisions(
@@ -135,3 +145,25 @@ class PrefixMatcher:
             folders = folders[:-1]
         matcher, owners = self._for(folders)
         return last_match_decisions(matcher, owners, path)
+
+
+def files_matching(
+    files: Iterable[ChangedFile], patterns: Iterable[str], statuses: Iterable[str] = ()
+) -> list[str]:
+    """Names of the changed files that match ``patterns`` under their name or, for a
+    rename or copy, their previous one (and, with ``statuses``, have one of them).
+
+    Every check and trigger that selects a PR's files asks this, so a rename
+    counts the same way everywhere.
+    """
+    matcher = path_set(tuple(patterns))
+    wanted = set(statuses)
+    return [
+        f.filename
+        for f in files
+        if (not wanted or f.status in wanted)
+        and (
+            matcher.matches(f.filename)
+            or (f.previous_filename is not None and matcher.matches(f.previous_filename))
+        )
+    ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..analysis import Review
 from ..analysis.since import Since
 from ..catalog.loading import Catalog
+from ..errors import ReviewKitError
 from .json_report import render_pr_json
 from .links import Links
 from .markdown import render_pr_markdown
@@ -44,6 +45,8 @@ class OutputFormat:
 def _pdf(review: Review, catalog: Catalog, options: RenderOptions) -> bytes:
     from .pdf import render_pr_pdf  # WeasyPrint is slow to import; only PDFs need it
 
+    if options.links is None:  # the review tool always gives a PDF the site's links
+        raise ReviewKitError("a PDF needs links to the kit's site")
     return render_pr_pdf(review, catalog, options.links, options.printed_on, options.site_url)
 
 

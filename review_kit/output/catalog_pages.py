@@ -131,8 +131,8 @@ def _either(parts: list[str]) -> str:
 def _where(patterns: list[str]) -> str:
     """ " in tests/" for folder patterns, " matching *.py" otherwise; Markdown, escaped."""
     shown = [p for p in patterns if not p.startswith("!")]
-    folders = [_FOLDER_PATTERN.fullmatch(p) for p in shown]
-    if shown and all(folders):
+    folders = [m for p in shown if (m := _FOLDER_PATTERN.fullmatch(p))]
+    if shown and len(folders) == len(shown):
         text = " in " + _either([md_escape(m[1] + "/") for m in folders])
     elif shown:
         text = " matching " + _either([md_escape(p) for p in shown])
@@ -172,7 +172,7 @@ def asked_when(catalog: Catalog, trigger: Trigger | None, from_uri: str) -> str:
     else:
         files = ""
     if trigger.rules:
-        titles = [f'"{md_escape(catalog.focus_map.rule(r).title)}"' for r in trigger.rules]
+        titles = [f'"{md_escape(catalog.focus_map.rule_named(r).title)}"' for r in trigger.rules]
         rule_word = "rule" if len(titles) == 1 else "rules"
         files += f" where the content {rule_word} {_either(titles)} finds something"
     if files:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..analysis import analyse
-from ..analysis.contract_checks import CONTRACT_CHECK_KINDS
-from ..analysis.repository_policy import POLICY_CHECK_KINDS
-from ..analysis.skill_rules import SKILL_CHECKS, SKILL_CITATIONS
+from ..analysis import analyse, checks, engines
+from ..analysis.check_spec import CheckSpec
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
+from ..repo.model import RepositoryData
 from ..repo.skill import skill_rule
 from ..repo.sources.snapshot import from_snapshot as repository_snapshot
 from .catalog_pages import common_context, render_template
@@ -28,8 +27,12 @@ def render_checks_table(catalog: Catalog, from_uri: str) -> str:
 
 
 def render_rules_table(catalog: Catalog, from_uri: str) -> str:
+    """The content rules, each with what its engine (``analysis.engines``) reads."""
     return render_template(
-        "docs_rules.md.j2", rules=catalog.focus_map.rules, **common_context(catalog, from_uri)
+        "docs_rules.md.j2",
+        rules=catalog.focus_map.rules,
+        engines=engines.ENGINES,
+        **common_context(catalog, from_uri),
     )
 
 
@@ -57,38 +60,37 @@ def render_text_sample(catalog: Catalog, number: int, lines: int) -> str:
 
 
 def render_repository_checks() -> str:
-    """The policy and contract checks, from their own docstrings and cited rules."""
-    rows = ["| Check | Rule it applies |", "|---|---|"]
-    for kind in (*POLICY_CHECK_KINDS, *CONTRACT_CHECK_KINDS):
-        doc = " ".join((kind.__doc__ or kind.__name__).split("\n\n")[0].split())
-        rule = getattr(kind, "rule", "")
-        if rule:
-            commit, path = rule.split("/blob/", 1)[1].split("#")[0].split("/", 1)
-            rows.append(f"| {doc} | [`{path}`@`{commit[:7]}`]({rule}) |")
-        else:
-            rows.append(f"| {doc} | the contract's own front matter |")
+    """Every check written in Python (``analysis.checks.CHECKS``), with the rule it applies:
+    a rule of vllm-omni's review skill as the bundled snapshot read it."""
     data = repository_snapshot()
-    for check in SKILL_CHECKS:
-        rule = skill_rule(check.rule)
-        url = data.skill.rule_url(data.repo, rule) if data.skill else ""
-        rows.append(f"| {check.title} (reads the {check.reads}) | {_rule_link(url)} |")
-    return "\n".join(rows) + "\n"
+    rows = [(spec.applies_to, _cited(spec, data)) for spec in checks.CHECKS]
+    return render_template("docs_repository_checks.md.j2", rows=rows)
 
 
-def _rule_link(url: str) -> str:
-    commit, path = url.split("/blob/", 1)[1].split("#")[0].split("/", 1)
-    return f"[`{path}`@`{commit[:7]}`]({url})"
+def _cited(spec: CheckSpec, data: RepositoryData) -> tuple[str, str, str] | None:
+    """(path, commit, URL) of the rule a check applies as the docs show it, or None."""
+    if spec.needs_skill and data.skill is not None:
+        rule = skill_rule(spec.skill_rule)
+        document = data.skill.document(rule.path)
+        commit = document.commit if document is not None else data.commit
+        return rule.path, commit, data.skill.rule_url(data.repo, rule)
+    if spec.rule is not None:
+        return spec.rule.path, spec.rule.commit, spec.rule.url
+    return None
 
 
 def render_skill_rules() -> str:
     """Which checks follow vllm-omni's review skill at the base commit, and what its CI already runs."""
     data = repository_snapshot()
     lines = []
-    for citation in SKILL_CITATIONS:
-        rule = skill_rule(citation.rule)
+    citing = [spec for spec in checks.CHECKS if spec.skill_rule and not spec.needs_skill]
+    for spec in citing:
+        rule = skill_rule(spec.skill_rule)
+        document = data.skill.document(rule.path) if data.skill else None
+        commit = (document.commit if document is not None else data.commit)[:7]
         url = data.skill.rule_url(data.repo, rule) if data.skill else ""
-        lapse = "; without it at the base, the check does not apply" if citation.binding else ""
-        lines.append(f"- `{citation.check}`: {_rule_link(url)}{lapse}")
+        lapse = "; without it at the base, the check does not apply" if spec.binding else ""
+        lines.append(f"- `{spec.id}`: [`{rule.path}`@`{commit}`]({url}){lapse}")
     hooks = data.skill.hooks if data.skill else None
     if hooks is not None:
         names = ", ".join(f"`{h}`" for h in hooks.ids)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TypedDict
 
 import jinja2
-import markdown
 from markupsafe import Markup, escape
 
 from ..ages import age_of
@@ -43,6 +43,8 @@ def path_html(path: str) -> Markup:
 @cache
 def _trusted_markdown(text: str) -> Markup:
     """The kit's own item text (Markdown with code spans) as inline HTML."""
+    import markdown  # only pages need it: a JSON or text report starts without it
+
     html = markdown.markdown(text)
     if html.startswith("<p>") and html.endswith("</p>"):
         html = html[3:-4]
@@ -56,19 +58,7 @@ FILES_SHOWN = 15
 
 def data_phrase(pr) -> str:
     """Where the data came from and how old it is, in words, once."""
-    age = age_of(pr.fetched_at) if pr.fetched_at else None
-    if pr.source == "api":
-        return f"fetched from GitHub {age} ago" if age else "fetched from GitHub"
-    if pr.source == "cache":
-        return f"from the cache, {age} old" if age else "from the cache"
-    if pr.source == "snapshot":
-        when = (pr.fetched_at or "")[:10]
-        return (
-            f"from the snapshot bundled with the kit ({when})"
-            if when
-            else "from the bundled snapshot"
-        )
-    return {"git": "from a local git range", "file": "from a file list"}.get(pr.source, pr.source)
+    return pr.source.describe(pr.fetched_at)
 
 
 def review_context(review: Review, catalog: Catalog) -> dict:
@@ -138,14 +128,24 @@ def render_pr_index_html(reviews: list[Review], links: Links) -> str:
 _HEADING = re.compile(r'<h([23]) id="([a-z0-9-]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
-def page_headings(body: str) -> list[dict]:
+class TocToken(TypedDict):
+    """One heading as Python-Markdown's toc extension (and MkDocs' ``get_toc``) reads it."""
+
+    level: int
+    id: str
+    name: str
+    html: str
+    children: list[TocToken]
+
+
+def page_headings(body: str) -> list[TocToken]:
     """Table-of-contents tokens (as Python-Markdown's toc extension makes them) for a PR page."""
-    tokens: list[dict] = []
+    tokens: list[TocToken] = []
     for level, anchor, inner in _HEADING.findall(body):
         # Badges (risk) are decoration, not part of the section's name.
         inner = re.sub(r'<span class="rk-risk[^"]*">.*?</span>', "", inner)
         name = re.sub(r"<[^>]+>", "", inner).strip()
-        entry = {"level": int(level), "id": anchor, "name": name, "html": name, "children": []}
+        entry = TocToken(level=int(level), id=anchor, name=name, html=name, children=[])
         if entry["level"] == 3 and tokens:
             tokens[-1]["children"].append(entry)
         elif entry["level"] == 2:

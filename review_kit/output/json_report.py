@@ -25,7 +25,7 @@ def review_to_json(review: Review) -> dict:
             "deletions": pr.deletions,
             "changed_files": pr.changed_files,
             "truncated": pr.truncated,
-            "source": pr.source,
+            "source": pr.source.label,
             "fetched_at": pr.fetched_at,
         },
         "files": [

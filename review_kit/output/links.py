@@ -1,4 +1,4 @@
-"""Where things are: the kit's own pages for a PR, and the PR's pages on GitHub.
+"""Where things are: the kit's own pages for a PR, and the PR's own pages (its source's host).
 
 Rendering asks a ``Links`` object for URLs between the kit's pages; the
 front ends supply one built on MkDocs' own URL helpers (``site.links``), so
@@ -7,8 +7,6 @@ no module here re-implements ``use_directory_urls``.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -36,28 +34,18 @@ class Links(Protocol):
 
 
 def pull_request_url(pr: PullRequest) -> str:
-    """The PR's web address: its ``html_url`` only if it has exactly the expected shape.
-
-    The payload's URL could hold ``javascript:``, quotes or Markdown; a
-    GitHub Enterprise host is kept, anything else falls back to github.com.
-    """
-    shape = rf"https://[A-Za-z0-9.-]+(?::\d+)?/{re.escape(pr.repo)}/pull/{pr.number}"
-    if pr.number is not None and pr.html_url and re.fullmatch(shape, pr.html_url):
-        return pr.html_url
-    return f"https://github.com/{pr.repo}/pull/{pr.number}"
+    """The PR's web address, as its source's host builds it."""
+    return pr.source.web.pr_url(pr.repo, pr.number, pr.html_url)
 
 
 def diff_url(pr: PullRequest, path: str, line: int | None = None) -> str:
     """A file (and a line of its new version) in the PR's "Files changed" view.
 
-    GitHub anchors each file by the SHA-256 of its path, and a new-side line
-    by ``R<line>`` after it. Empty for a change that is not a pull request
-    (a git range, a file list).
+    Empty for a change that is not a pull request (a git range, a file list).
     """
     if pr.number is None:
         return ""
-    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"{pull_request_url(pr)}/files#diff-{digest}" + (f"R{line}" if line else "")
+    return pr.source.web.file_url(pull_request_url(pr), path, line)
 
 
 def site_page_url(site_url: str, src_uri: str, anchor: str = "") -> str:

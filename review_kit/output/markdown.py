@@ -4,7 +4,7 @@ Both come from templates that share one checklist partial
 (``_review_checklist.md.j2``); every PR-controlled value goes through
 ``md_escape``. The export is rendered at build time with a token where each
 item's state, count or note belongs, and the browser only fills the tokens
-in (``FILL_TOKENS``).
+in (``review_body.FILL_TOKENS``).
 """
 
 from __future__ import annotations
@@ -20,28 +20,8 @@ from ..analysis import Review
 from ..catalog.loading import Catalog
 from .escape import md_code, md_escape, md_keep_code, short_sha
 from .links import Links, diff_url, pull_request_url, site_page_url
+from .review_body import body_context, token
 from .templating import make_environment
-
-# Markers the browser replaces in the rendered export. NUL cannot come from
-# PR text: ``md_escape`` shows every control character as a visible escape.
-TOKEN = "\u0000"
-# Each is filled by docs/assets/checklists/review-export.js and nothing else.
-FILL_TOKENS = {
-    "state": "the item's mark, plain text: `✓ done`, `✗ problem`, `– n/a` or `· open`",
-    "reopened": "why an open item was reopened at a new head, or nothing",
-    "if": "starts a block kept only when `if:problems` (some item is a problem) or"
-    " `if:problem:ID` (item ID is) holds; blocks do not nest",
-    "end": "ends the block the last `if` started",
-    "problemnote": "the reviewer's note on a problem item as a one-line quote, or nothing",
-    "note": "the reviewer's note, first in the review, or nothing",
-    "progress": "how far the checklist got (`: 3 done, 1 problem, 2 n/a`), or nothing when untouched",
-    "linenotes": "the reviewer's notes tied to a finding or a `file:line` that are not posted"
-    " as comments on their lines, as a list, or nothing",
-}
-
-
-def token(name: str, item_id: str = "") -> str:
-    return f"{TOKEN}{name}{':' + item_id if item_id else ''}{TOKEN}"
 
 
 @cache
@@ -119,8 +99,6 @@ def render_pr_markdown(review: Review, catalog: Catalog, links: Links | None = N
 def render_review_export(review: Review, catalog: Catalog, site_url: str = "") -> str:
     """The review a reviewer posts as Markdown, with tokens the browser fills with ticks
     and notes; guide sections link to ``site_url`` when given."""
-    from .review_body import body_context
-
     return render_markdown(
         "review_export.md.j2",
         review,

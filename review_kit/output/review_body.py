@@ -18,7 +18,28 @@ from ..analysis.since import Since
 from ..catalog.loading import Catalog
 from .escape import md_code, short_sha
 from .links import compare_url
-from .markdown import token
+
+# Markers the browser replaces in the rendered export. NUL cannot come from
+# PR text: ``md_escape`` shows every control character as a visible escape.
+TOKEN = "\u0000"
+# Each is filled by docs/assets/checklists/review-export.js and nothing else.
+FILL_TOKENS = {
+    "state": "the item's mark, plain text: `✓ done`, `✗ problem`, `– n/a` or `· open`",
+    "reopened": "why an open item was reopened at a new head, or nothing",
+    "if": "starts a block kept only when `if:problems` (some item is a problem) or"
+    " `if:problem:ID` (item ID is) holds; blocks do not nest",
+    "end": "ends the block the last `if` started",
+    "problemnote": "the reviewer's note on a problem item as a one-line quote, or nothing",
+    "note": "the reviewer's note, first in the review, or nothing",
+    "progress": "how far the checklist got (`: 3 done, 1 problem, 2 n/a`), or nothing when untouched",
+    "linenotes": "the reviewer's notes tied to a finding or a `file:line` that are not posted"
+    " as comments on their lines, as a list, or nothing",
+}
+
+
+def token(name: str, item_id: str = "") -> str:
+    return f"{TOKEN}{name}{':' + item_id if item_id else ''}{TOKEN}"
+
 
 # The checks about how the PR is filed rather than what it changes, said in
 # one line at the end, in these words.
@@ -96,7 +117,7 @@ def body_context(
     if since is not None:
         shown = [f for i, f in enumerate(findings) if i in since.new_findings]
         earlier = [f for i, f in enumerate(findings) if i not in since.new_findings]
-    context = {
+    context: dict[str, object] = {
         "site_url": site_url,
         "inline": list(inline),
         "since": since,

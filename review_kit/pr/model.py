@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ReviewKitError
+from .provenance import LIVE, Provenance
 
 # What GitHub's files endpoint returns at most, whatever the PR's size.
 GITHUB_FILES_CAP = 3000
@@ -56,7 +57,7 @@ class PullRequest:
     deletions: int = 0
     changed_files: int = 0
     files: list[ChangedFile] = field(default_factory=list)
-    source: str = "api"  # api | cache | snapshot | git | file
+    source: Provenance = LIVE  # where the data came from; its label is what reports print
     fetched_at: str | None = None  # ISO time the data was fetched from GitHub
     notices: list[str] = field(default_factory=list)
     # The PR's description as the author wrote it (Markdown, untrusted). None when
@@ -78,6 +79,7 @@ class PullRequest:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["source"] = self.source.label
         # Whole files are the linters' input, not part of what a PR is.
         del data["texts"], data["texts_missing"]
         data["truncated"] = self.truncated
@@ -237,7 +239,7 @@ def pull_request_from_api(
     files: list[Any],
     repo: str,
     origin: str,
-    source: str = "api",
+    source: Provenance = LIVE,
     number: int | None = None,
 ) -> PullRequest:
     """Build a ``PullRequest`` from the API's pull and files payloads, checked strictly.
@@ -246,7 +248,7 @@ def pull_request_from_api(
     Only a local file may describe a change that has no number yet.
     """
     record = check_pull(pr, origin)
-    if record.number is None and source != "file":
+    if record.number is None and not source.numberless:
         raise ReviewKitError(f"{origin}: not a pull request object (no 'number')")
     if number is not None and record.number != number:
         raise ReviewKitError(f"{origin}: the answer is about PR #{record.number}, not #{number}")
@@ -279,6 +281,6 @@ def pull_request_from_api(
         source=source,
         # Only GitHub's own answers are known to carry the body: there null
         # means "empty"; other sources may simply not know it.
-        body=(record.body or "") if source in ("api", "cache") else record.body,
+        body=(record.body or "") if source.carries_body else record.body,
         notices=notices,
     )

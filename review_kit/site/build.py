@@ -16,7 +16,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from ..analysis import Review
-from ..catalog.loading import Catalog, load_catalog
+from ..analysis import load_catalog
+from ..catalog.loading import Catalog
 from ..errors import ReviewKitError
 from ..settings import REPO_ROOT, Settings
 from .links import SiteLinks

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis import Review, Scan, analyse, scan
@@ -16,8 +17,9 @@ from ..analysis.memo import FindingsMemo
 from ..catalog.loading import Catalog
 from ..errors import ReviewKitError
 from ..pr.model import PullRequest
-from ..pr.sources.github import NOTICE_LEVELS, from_github
-from ..pr.sources.github_api import GitHubClient, GitHubSettings
+from ..pr.sources import DEFAULT_SOURCE, SourceContext
+from ..pr.sources.github import NOTICE_LEVELS
+from ..pr.sources.github_settings import GitHubSettings
 from ..repo.model import RepositoryData
 from ..repo.sources import GitHubRepositoryData, repository_data_for
 from ..untrusted_files import local_key, read_untrusted, seal, unseal, write_atomically
@@ -31,10 +33,20 @@ log = logging.getLogger("review_kit.build")
 # summed request time; with 12, 0.12 (make bench).
 MAX_CONCURRENT_FETCHES = 12
 
-# Under `mkdocs serve` every edit rebuilds the site; a PR fetched once per
-# process is enough. The caller owns this memo: (api url, repo, number) -> PR,
-# and (api url, repo, "base:" + sha) -> the repository data at that base.
-ServeMemo = dict[tuple[str, str, int | str], PullRequest | RepositoryData]
+@dataclass
+class ServeMemo:
+    """What one `mkdocs serve` process keeps between rebuilds, so a PR is fetched once.
+
+    The caller owns it. PRs by (API URL, repository, number); the repository
+    data at a base commit by (API URL, repository, commit SHA).
+    """
+
+    prs: dict[tuple[str, str, int], PullRequest] = field(default_factory=dict)
+    bases: dict[tuple[str, str, str], RepositoryData] = field(default_factory=dict)
+
+    def bases_of(self, api_url: str, repo: str) -> set[str]:
+        """Base commits of ``repo`` whose repository data is held already."""
+        return {sha for (url, name, sha) in self.bases if (url, name) == (api_url, repo)}
 
 
 def fetch_reviews(
@@ -74,31 +86,31 @@ def fetch(
     repository data downloads: work that needs only the PRs (the content
     rules) overlaps the network wait instead of following it.
     """
-    client = GitHubClient(github)
-
-    # One reader per build: PRs on the same base commit share one reading.
-    at_base = GitHubRepositoryData(client)
-    known_bases = _memo_bases(memo, github.api_url, repo)
+    # The registry's default source, as the review tool uses it; its client
+    # reads the PRs and, through one reader per build, their base commits.
+    source = DEFAULT_SOURCE(SourceContext(repo, github, full_texts=False))
+    at_base = GitHubRepositoryData(source.client) if source.client else None
+    known_bases = memo.bases_of(github.api_url, repo) if memo is not None else set()
 
     def one(number: int) -> PullRequest:
         key = (github.api_url, repo, number)
-        if memo is not None and key in memo:
-            return memo[key]
-        pr = from_github(client, repo, number)  # errors already name the PR
+        if memo is not None and key in memo.prs:
+            return memo.prs[key]
+        pr = source.load(number)  # errors already name the PR
         if memo is not None:
-            memo[key] = pr
-        if pr.source == "api" and pr.base_sha and pr.base_sha not in known_bases:
+            memo.prs[key] = pr
+        if at_base and pr.source.live and pr.base_sha and pr.base_sha not in known_bases:
             # Its base's tree, while the other PRs are still coming in.
             at_base.prefetch_tree(repo, pr.base_sha)
         return pr
 
     def repository(pr: PullRequest) -> RepositoryData:
-        key = (github.api_url, repo, f"base:{pr.base_sha}")
-        if memo is not None and pr.source == "api" and key in memo:
-            return memo[key]
+        key = (github.api_url, repo, pr.base_sha)
+        if memo is not None and pr.source.live and key in memo.bases:
+            return memo.bases[key]
         data = repository_data_for(pr, github=at_base)
-        if memo is not None and pr.source == "api":
-            memo[key] = data
+        if memo is not None and pr.source.live:
+            memo.bases[key] = data
         return data
 
     try:
@@ -108,20 +120,20 @@ def fetch(
         # the reader picks the URLs from the set of bases alone, so the same
         # PRs always ask for the same URLs and a warm build is all 304s.
         fresh = sorted(
-            {pr.base_sha for pr in prs if pr.source == "api" and pr.base_sha}
+            {pr.base_sha for pr in prs if pr.source.live and pr.base_sha}
             - known_bases
         )
         with ThreadPoolExecutor(max_workers=1) as bases:
-            pending = bases.submit(at_base.at_many, repo, fresh) if fresh else None
+            pending = bases.submit(at_base.at_many, repo, fresh) if fresh and at_base else None
             if while_bases_download is not None:
                 while_bases_download(prs)
             if pending is not None:
                 pending.result()  # the reader keeps it for repository() below
-        firsts = {(pr.source, pr.base_sha): pr for pr in reversed(prs)}
+        firsts = {(pr.source.label, pr.base_sha): pr for pr in reversed(prs)}
         read = {key: repository(firsts[key]) for key in sorted(firsts)}
-        data = [read[(pr.source, pr.base_sha)].own_copy() for pr in prs]
+        data = [read[(pr.source.label, pr.base_sha)].own_copy() for pr in prs]
     finally:
-        client.close()
+        source.close()
     return prs, data
 
 
@@ -185,14 +197,3 @@ def write_findings_memo(
 
 def _cause(exc: Exception) -> str:
     return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
-
-
-def _memo_bases(memo: ServeMemo | None, api_url: str, repo: str) -> set[str]:
-    """Base commits whose repository data the serve memo already holds."""
-    if memo is None:
-        return set()
-    return {
-        str(key[2])[5:]
-        for key in memo
-        if key[0] == api_url and key[1] == repo and str(key[2]).startswith("base:")
-    }

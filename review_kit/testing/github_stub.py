@@ -30,6 +30,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -107,17 +108,17 @@ class GitHubStub:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"http://{host!s}:{port}{self.prefix}"
 
     def url_with_credentials(self, user: str, password: str) -> str:
         """The API URL with user info in it, as someone might paste into GITHUB_API_URL."""
         host, port = self.server.server_address[:2]
-        return f"http://{user}:{password}@{host}:{port}{self.prefix}"
+        return f"http://{user}:{password}@{host!s}:{port}{self.prefix}"
 
     def add_pr(self, repo: str, pull: dict, files: list[dict]) -> None:
         self.prs[(repo, pull["number"])] = {"pull": pull, "files": files}
 
-    def add_tree(self, repo: str, commit: str, files: dict[str, str | bytes]) -> None:
+    def add_tree(self, repo: str, commit: str, files: Mapping[str, str | bytes]) -> None:
         self.trees[(repo, commit)] = {
             path: content.encode() if isinstance(content, str) else content
             for path, content in files.items()
@@ -163,7 +164,7 @@ class GitHubStub:
 
     def _git_answer(self, path: str, query: dict) -> tuple[int, object, dict] | None:
         """The trees and contents endpoints, or None for any other path."""
-        not_found = (404, {"message": "Not Found"}, {})
+        not_found: tuple[int, object, dict] = (404, {"message": "Not Found"}, {})
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/git/trees/([^/]+)", path)
         if m:
             files = self.trees.get((m[1], m[2]))
@@ -198,9 +199,9 @@ class GitHubStub:
             return 200, {"sha": m[2], "tree": entries, "truncated": False}, {}
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/git/blobs/([^/]+)", path)
         if m:
-            content = self.blobs.get((m[1], m[2]))
-            if content is None:
-                content = next(
+            stored = self.blobs.get((m[1], m[2]))
+            if stored is None:
+                stored = next(
                     (
                         c
                         for (repo, _), files in self.trees.items()
@@ -210,7 +211,7 @@ class GitHubStub:
                     ),
                     None,
                 )
-            if content is None:
+            if stored is None:
                 return not_found
             # As GitHub documents "Get a blob": base64, wrapped at 60 columns.
             return (
@@ -218,9 +219,9 @@ class GitHubStub:
                 {
                     "sha": m[2],
                     "node_id": "B_" + m[2][:12],
-                    "size": len(content),
+                    "size": len(stored),
                     "url": f"{self.url}/repos/{m[1]}/git/blobs/{m[2]}",
-                    "content": base64.encodebytes(content).decode(),
+                    "content": base64.encodebytes(stored).decode(),
                     "encoding": "base64",
                 },
                 {},
@@ -229,10 +230,10 @@ class GitHubStub:
         if m:
             ref = query.get("ref", [""])[0]
             name = unquote(m[2])
-            content = self.trees.get((m[1], ref), {}).get(name)
-            if content is None:
+            blob = self.trees.get((m[1], ref), {}).get(name)
+            if blob is None:
                 return not_found
-            encoded = base64.encodebytes(content).decode()  # GitHub wraps it at 60 columns too
+            encoded = base64.encodebytes(blob).decode()  # GitHub wraps it at 60 columns too
             return (
                 200,
                 {
@@ -240,8 +241,8 @@ class GitHubStub:
                     "encoding": "base64",
                     "path": name,
                     "name": name.rsplit("/", 1)[-1],
-                    "sha": _blob_sha(content),
-                    "size": len(content),
+                    "sha": _blob_sha(blob),
+                    "size": len(blob),
                     "content": encoded,
                 },
                 {},
@@ -321,7 +322,7 @@ class GitHubStub:
         """``POST /repos/{repo}/pulls/{n}/reviews``, checked as GitHub checks it."""
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/reviews", path)
         entry = self.prs.get((m[1], int(m[2]))) if m else None
-        if entry is None:
+        if m is None or entry is None:
             return 404, {"message": "Not Found"}
         if not (headers.get("Authorization") or "").startswith(("Bearer ", "token ")):
             return 401, {"message": "Requires authentication"}

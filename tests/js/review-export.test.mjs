@@ -171,7 +171,7 @@ test("the PR 19 page's template fills into the review the browser tests expect",
 });
 
 test("the tokens the build writes are the ones this module fills", () => {
-  const python = readFileSync(new URL("../../review_kit/output/markdown.py", import.meta.url), "utf8");
+  const python = readFileSync(new URL("../../review_kit/output/review_body.py", import.meta.url), "utf8");
   const table = python.match(/FILL_TOKENS = \{([\s\S]*?)\n\}/)[1];
   const documented = [...table.matchAll(/^ {4}"([a-z]+)":/gm)].map((m) => m[1]).sort();
   const used = [...new Set([...snapshotTemplate().matchAll(/\u0000([a-z]+)/g)].map((m) => m[1]))].sort();

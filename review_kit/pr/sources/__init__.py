@@ -19,5 +19,7 @@ SOURCES: tuple[type[PullRequestSource], ...] = (
     JsonFileSource,
     SnapshotSource,
 )
+# The source no option selects: the review tool's default and the site's.
+DEFAULT_SOURCE = next(source for source in SOURCES if source.option is None)
 
-__all__ = ["SOURCES", "PullRequestSource", "SourceContext"]
+__all__ = ["DEFAULT_SOURCE", "SOURCES", "PullRequestSource", "SourceContext"]

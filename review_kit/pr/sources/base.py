@@ -1,18 +1,24 @@
 """What every pull-request source is: a named loader of ``PullRequest`` records.
 
 A source is selected by a command-line option (``--git``, ``--files-from``) or
-is the default (GitHub). Adding one is a module with a class like these and
-one line in ``sources/__init__.py``'s registry.
+is the default (GitHub). It stamps each PR with its ``Provenance`` (wording,
+web addresses), and says where repository data for its PRs is read: through
+its GitHub client at the PR's base, or in the checkout it runs in. Adding one
+is a module with a class like these and one line in ``sources/__init__.py``'s
+registry.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ..model import PullRequest
-from .github_api import GitHubSettings
+from .github_settings import GitHubSettings
+
+if TYPE_CHECKING:  # the client imports requests; only a GitHub source makes one
+    from .github_api import GitHubClient
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,10 @@ class SourceContext:
     repo: str
     github: GitHubSettings
     repo_dir: Path = Path(".")
+    # Fetch the changed files' full texts for the linters where they cost
+    # requests (GitHub's blobs): the review tool does; a site build of many
+    # PRs does not, so a warm build stays all conditional requests.
+    full_texts: bool = True
 
 
 class PullRequestSource(Protocol):
@@ -34,5 +44,17 @@ class PullRequestSource(Protocol):
     option: ClassVar[str | None]
     metavar: ClassVar[str]
     help: ClassVar[str]
+    # The source reads a local checkout, so repository data comes from there too.
+    runs_in_checkout: ClassVar[bool]
+
+    def __init__(self, context: SourceContext, argument: str | None = None) -> None: ...
+
+    @property
+    def client(self) -> GitHubClient | None:
+        """The GitHub client its PRs came through, which can read a PR's base commit
+        (None: the source does not talk to GitHub)."""
 
     def load(self, number: int | None) -> PullRequest: ...
+
+    def close(self) -> None:
+        """Release what the source holds open (its HTTP session)."""

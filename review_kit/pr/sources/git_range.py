@@ -17,12 +17,14 @@ from unidiff.errors import UnidiffParseError
 from ...errors import ReviewKitError
 from ...git import run_git as _git
 from ..model import ChangedFile, PullRequest
+from ..provenance import Provenance
 from ..texts import texts_from_git, wanted
 from .base import SourceContext
 
 RANGE = re.compile(r"(?!-)[^\s.][^\s]*?\.\.\.(?!-)[^\s.][^\s]*")
 # Ends git's options in every call, so no revision is ever read as one (git 2.24+).
 END_OF_OPTIONS = "--end-of-options"
+GIT_RANGE = Provenance("git", lambda fetched_at: "from a local git range")
 
 # Two paths of PATH_MAX (4096) and the words around them.
 _LONGEST_BINARY_LINE = 2 * 4096 + 64
@@ -89,7 +91,7 @@ def from_git(
         deletions=sum(f.deletions for f in files),
         changed_files=len(files),
         files=files,
-        source="git",
+        source=GIT_RANGE,
     )
 
 
@@ -156,9 +158,14 @@ class GitRangeSource:
     option: ClassVar[str | None] = "--git"
     metavar: ClassVar[str] = "BASE...HEAD"
     help: ClassVar[str] = "analyse a local git range (with --repo-dir) instead of GitHub"
+    runs_in_checkout: ClassVar[bool] = True
+    client: None = None
 
     def __init__(self, context: SourceContext, argument: str) -> None:
         self.repo, self.repo_dir, self.range = context.repo, context.repo_dir, argument
 
     def load(self, number: int | None) -> PullRequest:
         return from_git(self.range, self.repo_dir, self.repo, number)
+
+    def close(self) -> None:
+        pass  # holds nothing open

@@ -7,14 +7,17 @@ with the age of what is shown: a reviewer must know when data is not fresh.
 from __future__ import annotations
 
 import logging
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ...ages import age_of
 from ..model import PullRequest
 from ..texts import MAX_TEXT_BYTES, MAX_TEXTS, texts_from_patches, wanted
 from .base import SourceContext
-from .github_api import GitHubClient, NetworkError, PullRequestNotFound, redact
+from .github_settings import NetworkError, PullRequestNotFound, redact
 from .snapshot import DEFAULT_REPO, from_snapshot, snapshot_numbers
+
+if TYPE_CHECKING:
+    from .github_api import GitHubClient
 
 log = logging.getLogger("review_kit.sources")
 
@@ -98,15 +101,23 @@ class GitHubSource:
     option: ClassVar[str | None] = None
     metavar: ClassVar[str] = ""
     help: ClassVar[str] = "GitHub's REST API (default)"
+    runs_in_checkout: ClassVar[bool] = False
 
     def __init__(self, context: SourceContext, argument: str | None = None) -> None:
+        # requests and requests-cache load here, when GitHub is asked, not with the registry.
+        from .github_api import GitHubClient
+
         self.repo = context.repo
-        self.client = GitHubClient(context.github)
+        self.full_texts = context.full_texts
+        self.client: GitHubClient | None = GitHubClient(context.github)
 
     def load(self, number: int | None) -> PullRequest:
         if number is None:
             raise ValueError("GitHubSource needs a PR number")
-        return with_texts(from_github(self.client, self.repo, number), self.client)
+        assert self.client is not None, "load after close"
+        pr = from_github(self.client, self.repo, number)
+        return with_texts(pr, self.client) if self.full_texts else pr
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()

@@ -20,7 +20,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,17 +30,21 @@ from urllib3.util.retry import Retry
 from ... import __version__
 from ...errors import ReviewKitError, strip_terminal_sequences
 from ..model import GITHUB_FILES_CAP, PullRequest, check_file, check_pull, pull_request_from_api
+from ..provenance import CACHED, LIVE, Provenance
+from .github_settings import (
+    GitHubSettings,
+    NetworkError,
+    PullRequestNotFound,
+    host_of,
+    redact,
+)
 from .http_cache import open_cached_session, stored_response
 
 log = logging.getLogger("review_kit.github")
 
-DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PER_PAGE = 100  # GitHub's maximum for the files endpoint
 MAX_PAGES = GITHUB_FILES_CAP // PER_PAGE  # 30 pages of 100: all GitHub ever lists
-# Largest decoded body accepted: a files page of 100 rows with patches is a few
-# MB; anything near this is a fault (or a gzip bomb), not data.
-MAX_BODY = 64 << 20
 # GitHub's answers nest a few levels deep; json's C parser recurses per level.
 MAX_JSON_DEPTH = 32
 # The longest wait a rate-limit header can ask for before it is read as nonsense.
@@ -52,34 +55,6 @@ _BLOB_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _JSON_TOKENS = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{}]', re.DOTALL)
 
 
-class PullRequestNotFound(ReviewKitError):
-    """GitHub says there is no such pull request (exit code 3)."""
-
-
-class NetworkError(ReviewKitError):
-    """GitHub could not be reached or refused us, and no cache could stand in (exit code 4)."""
-
-
-@dataclass
-class GitHubSettings:
-    api_url: str = DEFAULT_API_URL
-    token: str | None = None
-    cache_dir: Path = Path(".cache")
-    # Where what the cache directory must not hold lives (the findings memo's
-    # seal key); None: no findings memo is read or written.
-    state_dir: Path | None = None
-    timeout: float = 20.0
-    retries: int = 3
-    backoff: float = 0.5
-    # Longest wait for a rate-limit reset or Retry-After before falling back to
-    # the cache: a build should not hang for the rest of the hour.
-    max_wait: float = 10.0
-    # Largest decoded answer, in bytes.
-    max_body: int = MAX_BODY
-    # Log level of a fallback notice ("info" or "warning"; see sources/github.py).
-    notice_level: str = "info"
-
-
 @dataclass
 class RequestLog:
     """What the client asked for, for the notes and benchmarks (never the token)."""
@@ -88,23 +63,6 @@ class RequestLog:
     not_modified: int = 0
     from_cache_fallback: int = 0
     waits: list[float] = field(default_factory=list)
-
-
-def redact(text: str, token: str | None) -> str:
-    return text.replace(token, "***") if token else text
-
-
-def host_of(url: str) -> str:
-    """``host[:port]`` of a URL, without any user info: what messages may name."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        return "the API host"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{host}:{port}" if port else host or "the API host"
 
 
 class BodyTooLarge(requests.exceptions.RequestException):
@@ -174,8 +132,10 @@ def _shutdown(response: requests.Response) -> None:
     import socket
 
     try:
-        sock = response.raw.connection.sock  # urllib3 2: the HTTPConnection's socket
-        sock.shutdown(socket.SHUT_RDWR)
+        connection = response.raw.connection  # urllib3 2: the HTTPConnection
+        if connection is None:
+            raise AttributeError("no connection")
+        connection.sock.shutdown(socket.SHUT_RDWR)
     except (AttributeError, OSError):
         response.raw.close()
 
@@ -428,7 +388,7 @@ class GitHubClient:
             return rows, response
 
         files, ended_early = self._walk(files_url, page, what)
-        pr = self._pull_request(pull, files, repo, number, what, "api", ended_early)
+        pr = self._pull_request(pull, files, repo, number, what, LIVE, ended_early)
         pr.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         return pr
 
@@ -458,7 +418,7 @@ class GitHubClient:
         return rows, None
 
     def _pull_request(
-        self, pull, files, repo: str, number: int, what: str, source: str, ended_early
+        self, pull, files, repo: str, number: int, what: str, source: Provenance, ended_early
     ) -> PullRequest:
         try:
             pr = pull_request_from_api(pull, files, repo, what, source=source, number=number)
@@ -512,7 +472,7 @@ class GitHubClient:
         if ended_early == "missing":
             return None
         try:
-            pr = self._pull_request(pull, files, repo, number, what, "cache", ended_early)
+            pr = self._pull_request(pull, files, repo, number, what, CACHED, ended_early)
         except NetworkError:
             return None
         pr.fetched_at = pull_response.created_at.astimezone(UTC).isoformat(timespec="seconds")

@@ -16,22 +16,11 @@ import requests
 
 from ... import __version__
 from ...errors import ReviewKitError, strip_terminal_sequences
-from .github_api import (
-    API_VERSION,
-    MAX_BODY,
-    GitHubSettings,
-    NetworkError,
-    _github_message,
-    parse_json,
-    redact,
-)
+from .github_api import API_VERSION, _github_message, parse_json
+from .github_settings import MAX_BODY, GitHubSettings, NetworkError, PostRefused, redact
 
 # Pages of existing reviews read at most (100 each) before giving up.
 MAX_REVIEW_PAGES = 30
-
-
-class PostRefused(ReviewKitError):
-    """Posting would be wrong: the head moved, or this head has the kit's review already."""
 
 
 class ReviewPoster:

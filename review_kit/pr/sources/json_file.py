@@ -12,9 +12,12 @@ from typing import ClassVar
 
 from ...errors import ReviewKitError
 from ..model import PullRequest, changed_file_from_api, pull_request_from_api
+from ..provenance import Provenance
 from ..texts import texts_from_git, texts_from_patches, wanted
 from .base import SourceContext
 from .github_api import parse_json
+
+FILE_LIST = Provenance("file", lambda fetched_at: "from a file list", numberless=True)
 
 
 def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
@@ -39,10 +42,10 @@ def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
         pull = data.get("pull") or {"number": number}
         if number is not None:
             pull = {**pull, "number": number}
-        return pull_request_from_api(pull, _list(data["files"], shown), repo, shown, "file")
+        return pull_request_from_api(pull, _list(data["files"], shown), repo, shown, FILE_LIST)
     files = [changed_file_from_api(entry, shown) for entry in _list(data, shown)]
     return PullRequest(
-        number=number, repo=repo, files=files, changed_files=len(files), source="file"
+        number=number, repo=repo, files=files, changed_files=len(files), source=FILE_LIST
     )
 
 
@@ -57,12 +60,17 @@ class JsonFileSource:
     option: ClassVar[str | None] = "--files-from"
     metavar: ClassVar[str] = "FILE"
     help: ClassVar[str] = "JSON file: API-shaped files list (with patches) or plain paths"
+    runs_in_checkout: ClassVar[bool] = False
+    client: None = None
 
     def __init__(self, context: SourceContext, argument: str) -> None:
         self.repo, self.path, self.repo_dir = context.repo, argument, context.repo_dir
 
     def load(self, number: int | None) -> PullRequest:
         return with_checkout_texts(from_file(self.path, self.repo, number), self.repo_dir)
+
+    def close(self) -> None:
+        pass  # holds nothing open
 
 
 def with_checkout_texts(pr: PullRequest, repo_dir: Path) -> PullRequest:

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...errors import ReviewKitError
 from ..model import PullRequest, pull_request_from_api
+from ..provenance import SNAPSHOT
 from ..texts import texts_from_patches, wanted
 from .base import SourceContext
 
@@ -27,9 +28,7 @@ def from_snapshot(number: int, repo: str = DEFAULT_REPO) -> PullRequest:
     """The copy of a PR bundled with the kit."""
     path = SNAPSHOT_DIR / f"pr-{number}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    pr = pull_request_from_api(
-        data["pull"], data["files"], repo, f"snapshot {path.name}", "snapshot"
-    )
+    pr = pull_request_from_api(data["pull"], data["files"], repo, f"snapshot {path.name}", SNAPSHOT)
     pr.fetched_at = data.get("captured")
     # Files the PR adds are whole in their patch; others only if bundled ("texts").
     pr.texts.update(texts_from_patches(pr.files))
@@ -51,6 +50,8 @@ class SnapshotSource:
     option: ClassVar[str | None] = "--snapshot"
     metavar: ClassVar[str] = ""
     help: ClassVar[str] = "use the PR bundled with the kit (offline; PR 19)"
+    runs_in_checkout: ClassVar[bool] = False
+    client: None = None
 
     def __init__(self, context: SourceContext, argument: str | None = None) -> None:
         self.repo = context.repo
@@ -62,3 +63,6 @@ class SnapshotSource:
                 f"PR #{number} of {self.repo}: no bundled snapshot (bundled: {bundled})"
             )
         return from_snapshot(number, self.repo)
+
+    def close(self) -> None:
+        pass  # holds nothing open

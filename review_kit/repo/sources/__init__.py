@@ -34,7 +34,7 @@ def repository_data_for(
     Never the checkout's work tree or HEAD: after ``gh pr checkout`` those are
     the PR's own, and its contracts would choose its reviewers.
     """
-    live = github is not None and pr.source == "api" and bool(pr.base_sha)
+    live = github is not None and pr.source.live and bool(pr.base_sha)
     if repo_dir is not None:
         try:
             return from_checkout(repo_dir, pr.repo, pr.base_sha)

@@ -18,11 +18,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from ...errors import ReviewKitError
-from ...pr.sources.github_api import GitHubClient
 from ..ci import CI_DEPENDENCIES_PATH, CiDependencies, parse_ci_dependencies
 from ..contracts import ModuleContract, contract_from_document, is_contract_path
 from ..model import RepositoryData
@@ -36,6 +35,9 @@ from ..skill import (
     parse_skill_document,
 )
 from .snapshot import from_snapshot
+
+if TYPE_CHECKING:  # the reader is handed a client; it never loads requests itself
+    from ...pr.sources.github_api import GitHubClient
 
 # vllm-omni has about 25 contract documents; a tree listing far more is not
 # the repository we know, and reading it all would spend the rate limit.
@@ -84,15 +86,24 @@ class GitHubRepositoryData:
         if mine:
             self._fill_tree(future, repo, commit, until)
 
-    def _tree_future(self, repo: str, commit: str) -> tuple[Future, bool]:
+    def _tree_future(
+        self, repo: str, commit: str
+    ) -> tuple[Future[dict[str, str] | ReviewKitError], bool]:
         """The tree's future, and whether the caller is the one to read it."""
         with self._lock:
             if (repo, commit) in self._trees:
                 return self._trees[(repo, commit)], False
-            self._trees[(repo, commit)] = future = Future()
+            future: Future[dict[str, str] | ReviewKitError] = Future()
+            self._trees[(repo, commit)] = future
             return future, True
 
-    def _fill_tree(self, future: Future, repo: str, commit: str, until: float | None) -> None:
+    def _fill_tree(
+        self,
+        future: Future[dict[str, str] | ReviewKitError],
+        repo: str,
+        commit: str,
+        until: float | None,
+    ) -> None:
         try:
             future.set_result(self._tree(repo, commit, until))
         except BaseException as exc:  # waiters must not wait forever
@@ -157,11 +168,11 @@ class GitHubRepositoryData:
                 if sha and not known:
                     reads.setdefault(sha, (commit, path))
             for path in SKILL_PATHS:
-                sha = tree.get(path)
+                blob = tree.get(path)
                 with self._lock:
-                    known = (sha, path) in self._skill_blobs
-                if sha and not known:
-                    rule_reads.setdefault((sha, path), commit)
+                    known = (blob, path) in self._skill_blobs
+                if blob and not known:
+                    rule_reads.setdefault((blob, path), commit)
         asked = {sha: pool.submit(self._text, repo, *at, until) for sha, at in reads.items()}
         asked_rules = {
             key: pool.submit(self._text, repo, commit, key[1], until)

@@ -1,4 +1,4 @@
-"""What a linter already finds, found by the linter: ruff, once per PR, on full new texts.
+"""``ruff:`` rules: what a linter already finds, found by the linter, once per PR, on full texts.
 
 Rules that declare ``ruff: [codes]`` in the focus map hand their hazard to
 ruff (``print`` is T201, ``try``-``except``-``pass`` S110, ...). ruff reads
@@ -20,22 +20,20 @@ import sys
 import sysconfig
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..catalog.rules import ContentRule, RuleSet
-from ..errors import ReviewKitError
-from ..pr.model import ChangedFile, PullRequest
-from ..pr.texts import whole_file
-from .diff import parse_patch
-from .findings import quoted
-from .handlers import handler_guards_cleanup, tries_by_handler_line
-from .model import FileScan, Finding
-
-if TYPE_CHECKING:
-    from .memo import FindingsMemo
+from ...catalog.rules import ContentRule
+from ...errors import ReviewKitError
+from ...pr.model import ChangedFile, PullRequest
+from ...pr.texts import whole_file
+from ..diff import parse_patch
+from ..findings import quoted
+from ..handlers import handler_guards_cleanup, tries_by_handler_line
+from ..memo import FindingsMemo
+from ..model import FileScan, Finding
+from .base import EngineSpec, PullRequestScan, RulesByPath
 
 # ruff is pinned with the kit (pyproject.toml); one process reads every file.
 # A PR's texts are bounded by the source (``pr.texts``); this bounds the wait.
@@ -89,13 +87,6 @@ class LinterHit:
     line: int
     code: str
     message: str
-
-
-@dataclass
-class LinterScan:
-    findings: list[Finding] = field(default_factory=list)
-    # file -> why it had no linter pass although a linter rule applies to it
-    unlinted: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -182,14 +173,14 @@ def run_ruff(texts: dict[str, str], codes: Iterable[str]) -> list[LinterHit]:
             raise ReviewKitError("ruff: its JSON output could not be read") from None
     hits = []
     for d in diagnostics:
-        path = written.get(d.get("filename", ""))
+        flagged = written.get(d.get("filename", ""))
         code = d.get("code")
-        if path is None or code not in selected:
+        if flagged is None or code not in selected:
             continue  # syntax errors ("invalid-syntax") are not findings
         row = int(d["location"]["row"])
-        rows = _git_lines(texts[path])
+        rows = _git_lines(texts[flagged])
         line = rows[row - 1] if rows and 0 < row <= len(rows) else row
-        hits.append(LinterHit(path, line, code, str(d.get("message", ""))))
+        hits.append(LinterHit(flagged, line, code, str(d.get("message", ""))))
     return hits
 
 
@@ -241,13 +232,15 @@ def _finding(
     )
 
 
-def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -> LinterScan:
+def lint(
+    pr: PullRequest, rule_set: RulesByPath, memo: FindingsMemo | None = None
+) -> PullRequestScan:
     """ruff's findings on the PR's added lines, for the rules that declare ruff codes.
 
     ``memo`` answers for files whose full text, patch and rules an earlier
     build saw: a warm build starts no ruff process.
     """
-    result = LinterScan()
+    result = PullRequestScan()
     wanted: dict[str, list[ContentRule]] = {}
     texts: dict[str, str] = {}
     for f in pr.files:
@@ -311,3 +304,11 @@ def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -
         if memo is not None:
             memo.put(keys[path], FileScan(findings))
     return result
+
+
+RUFF = EngineSpec(
+    name="ruff",
+    title="ruff's own rules, run once per PR on the changed files' full new text",
+    reads="pr",
+    run_pr=lint,
+)
