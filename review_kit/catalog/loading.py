@@ -145,15 +145,17 @@ def _check_rules_and_triggers(sections: dict, focus_map: FocusMap, doc: YamlDocu
         for q, question in enumerate(group.questions)
         if not isinstance(question, str)
     ]
-    for loc, trigger in triggers:
+    for top, trigger in triggers:
         if trigger is None:
             continue
-        for n, rule_id in enumerate(trigger.rules):
-            if focus_map.rule(rule_id) is None:
-                raise doc.error((*loc, "rules", n), f"no content rule {rule_id!r}")
-        for n, area_id in enumerate(trigger.areas):
-            if focus_map.area(area_id) is None:
-                raise doc.error((*loc, "areas", n), f"no focus area {area_id!r}")
+        for k, alternative in enumerate(trigger.alternatives()):
+            loc = (*top, "any_of", k) if trigger.any_of else top
+            for n, rule_id in enumerate(alternative.rules):
+                if focus_map.rule(rule_id) is None:
+                    raise doc.error((*loc, "rules", n), f"no content rule {rule_id!r}")
+            for n, area_id in enumerate(alternative.areas):
+                if focus_map.area(area_id) is None:
+                    raise doc.error((*loc, "areas", n), f"no focus area {area_id!r}")
 
 
 def load_catalog(
