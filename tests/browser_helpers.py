@@ -96,12 +96,22 @@ def build_site(site_dir: Path, cache_dir: Path, pull: dict, files: list[dict], u
 
 
 def build_site_with(
-    site_dir: Path, cache_dir: Path, payloads: list[tuple[dict, list[dict]]], url: str
+    site_dir: Path,
+    cache_dir: Path,
+    payloads: list[tuple[dict, list[dict]]],
+    url: str,
+    repositories: bool = False,
 ) -> None:
-    """`build_site` with several PR pages, in the order given (the index lists them so)."""
+    """`build_site` with several PR pages, in the order given (the index lists them so).
+
+    ``repositories`` serves the bundled contracts and CI map at each PR's base
+    commit, so the pages show contracts, suggested reviewers and CI jobs.
+    """
     with GitHubStub() as stub:
         for pull, files in payloads:
             stub.add_pr(REPO_NAME, pull, files)
+            if repositories and pull.get("base", {}).get("sha"):
+                stub.add_repository(REPO_NAME, pull["base"]["sha"])
         # Empty tokens: nothing from the developer's environment reaches the stub.
         done = mkdocs_build(
             site_dir,

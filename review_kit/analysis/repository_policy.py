@@ -124,12 +124,16 @@ def template_sections(body: str) -> dict[str, str]:
     return sections
 
 
-def _cites(rule: str):
-    """Every verdict of the check, not-applicable ones too, links the rule it applies."""
+def _cites(rule: str, hygiene: str = ""):
+    """Every verdict of the check, not-applicable ones too, links the rule it applies.
+
+    ``hygiene`` names the paperwork a check reads (the title, the description):
+    the page gathers those verdicts on one line after the code's.
+    """
 
     def wrap(kind):
         def check(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-            return [r if r.rule else replace(r, rule=rule) for r in kind(pr, catalog)]
+            return [replace(r, rule=r.rule or rule, hygiene=hygiene) for r in kind(pr, catalog)]
 
         check.__name__ = kind.__name__
         check.__doc__ = kind.__doc__
@@ -139,7 +143,7 @@ def _cites(rule: str):
     return wrap
 
 
-@_cites(TITLE_RULE)
+@_cites(TITLE_RULE, hygiene="title")
 def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     """The title opens with a prefix from the contributing guide's list ([Bugfix], [CI/Build], [Doc], [Model], [Frontend], [Kernel], [Core], [Hardware][Vendor], [Misc])."""
     check = ("policy-title-prefix", "Title starts with a documented type prefix", "")
@@ -156,7 +160,7 @@ def title_prefix(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     ]
 
 
-@_cites(TEMPLATE_RULE)
+@_cites(TEMPLATE_RULE, hygiene="description")
 def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     """The description's Purpose, Test Plan and Test Result sections of the PR template have content."""
     check = ("policy-template-sections", "Description fills Purpose, Test Plan and Test Result", "")
@@ -176,7 +180,7 @@ def template_filled(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     ]
 
 
-@_cites(LARGE_CHANGE_RULE)
+@_cites(LARGE_CHANGE_RULE, hygiene="issue link")
 def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
     """Over 500 changed lines of production Python (kernels, stage configs and tests excluded), the description links an issue or RFC."""
     check = (
