@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--site-url", default="", help="base URL of the kit's site, to link guide sections"
+    )
+    parser.add_argument(
+        "--width",
+        type=int,
+        metavar="COLUMNS",
+        default=None,
+        help="wrap the text report to COLUMNS (default: the terminal's width)",
     )
     return parser
 
@@ -222,6 +230,8 @@ def _render_options(args, review, settings: Settings, color: bool) -> RenderOpti
         site_url=args.site_url,
         printed_on=build_date(settings.source_date_epoch),
         color=color,
+        # COLUMNS, else the terminal's size, else 80 (shutil's own fallback).
+        width=args.width or shutil.get_terminal_size().columns,
     )
 
 

@@ -13,7 +13,7 @@ from ..pr.model import GITHUB_FILES_CAP, PullRequest
 from ..repo.model import RepositoryData
 from .checks import run_checks
 from .classify import classify_files
-from .commands import without_covered
+from .commands import pr_commands
 from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
@@ -71,7 +71,12 @@ def analyse(
         items=items,
         checks=checks,
         effort=estimate_effort(pr, file_reviews, areas, found.findings),
-        commands=without_covered(commands),
+        commands=pr_commands(
+            pr.files,
+            catalog.known_tests,
+            commands,
+            [job.name for job in repo_review.ci.jobs] if repo_review and repo_review.ci else [],
+        ),
         reading=reading,
         notices=notices,
         repository=repo_review,

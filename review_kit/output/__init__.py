@@ -27,6 +27,8 @@ class RenderOptions:
     site_url: str = ""
     printed_on: str = ""
     color: bool = False
+    # Columns the text report wraps to; None leaves lines as long as they come.
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ FORMATS: dict[str, OutputFormat] = {
             "text",
             ".txt",
             False,
-            lambda r, c, o: render_pr_text(r, c, o.color),
+            lambda r, c, o: render_pr_text(r, c, o.color, o.width),
             "plain aligned text (the default on a terminal)",
         ),
         OutputFormat("json", ".json", False, lambda r, c, o: render_pr_json(r), "one JSON object"),

@@ -32,7 +32,7 @@ from .templating import make_environment
 def html_environment() -> jinja2.Environment:
     return make_environment(
         autoescape=True,
-        filters={"visible": visible, "short_sha": short_sha, "path": path_html, "brief": brief},
+        filters={"visible": visible, "short_sha": short_sha, "path": path_html},
         globals_={
             "item_anchor": item_anchor,
             "page_uri": page_uri,
@@ -45,19 +45,6 @@ def finding_anchor(finding: Finding) -> str:
     """The id of a finding's row: its rule and a digest of its file, never the PR's own text."""
     digest = hashlib.sha256(finding.file.encode("utf-8", "surrogateescape")).hexdigest()[:10]
     return f"finding-{finding.rule}-{digest}"
-
-
-# A sentence ends at ". " before a capital, a code span or a parenthesis (a
-# check's "(3 file(s): ...)" tail, which the table below shows in full).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
-
-
-def brief(text: str, limit: int = 140) -> str:
-    """The first sentence of a reason, for a one-line entry; the full text is further down."""
-    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
-    if len(first) > limit:
-        first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return first
 
 
 # A name longer than this (no slash in it) may also break every so many
