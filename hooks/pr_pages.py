@@ -138,10 +138,14 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     review = build.reviews[uri]
     body = render_pr_html(review, build.catalog, links)
     # The page's Markdown holds no PR text, so its heading says only the
-    # number; the escaped title goes in here, after Markdown is done.
-    heading = f'<h1 id="pull-request-{review.pr.number}">Pull request #{review.pr.number}'
+    # number; the escaped title goes in here, after Markdown is done. Its class
+    # sizes it from the first paint: a rule on the article's `:has(.rk-pr)`
+    # matched only once the body had arrived, and the page jumped.
+    number = review.pr.number
+    heading = f'<h1 id="pull-request-{number}">Pull request #{number}'
     if heading in html:
-        html = html.replace(heading, f"{heading}: {escape(visible(review.pr.title))}", 1)
+        titled = f'<h1 id="pull-request-{number}" class="rk-pr-title">Pull request #{number}'
+        html = html.replace(heading, f"{titled}: {escape(visible(review.pr.title))}", 1)
     page.toc = get_toc(page_headings(body))
     return html.replace(SLOT, body)
 
