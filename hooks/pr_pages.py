@@ -139,8 +139,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     body = render_pr_html(review, build.catalog, links)
     # The page's Markdown holds no PR text, so its heading says only the
     # number; the escaped title goes in here, after Markdown is done. Its class
-    # sizes it from the first paint: a rule on the article's `:has(.rk-pr)`
-    # matched only once the body had arrived, and the page jumped.
+    # sizes it from the first paint, however little of the body has arrived
+    # (a rule on the article's `:has(.rk-pr)` waits for the body).
     number = review.pr.number
     heading = f'<h1 id="pull-request-{number}">Pull request #{number}'
     if heading in html:

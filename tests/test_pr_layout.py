@@ -95,7 +95,7 @@ def site_url(tmp_path_factory):
     """The four corpus pages and the hostile one, with contracts, reviewers and CI jobs."""
     tmp = tmp_path_factory.mktemp("pr-layout")
     payloads = [pr_payload(n) for n in CORPUS_PRS] + [hostile_pr(HOSTILE)]
-    with serve(tmp / "site") as url:
+    with serve(tmp / "site", cacheable=True) as url:
         build_site_with(tmp / "site", tmp / "cache", payloads, url, repositories=True)
         yield url
 
@@ -110,7 +110,8 @@ def open_pr(browser, site_url, number, scheme="light", viewport=PHONE):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.add_init_script(CLS_OBSERVER)
-    page.goto(site_url + f"prs/{number}/", wait_until="load")
+    # The hostile page lists 3500 files: on a busy machine it loads in seconds.
+    page.goto(site_url + f"prs/{number}/", wait_until="load", timeout=60_000)
     page.wait_for_selector(".rk-toolbar .rk-page-progress")
     # Material's own scripts and the fonts settle after load.
     page.wait_for_timeout(500)
@@ -146,7 +147,8 @@ def test_a_pr_page_fits_a_desktop_column(browser, site_url, number):
         }"""
     )
     assert overflow == []
-    assert page.evaluate("window.__rkShift") <= MAX_CLS
+    shift = page.evaluate("window.__rkShift")
+    assert shift <= MAX_CLS, f"PR {number}: {shift:.3f}: {page.evaluate('window.__rkShifted')}"
     context.close()
     assert not errors, errors
 
@@ -198,11 +200,12 @@ def test_every_look_first_link_lands_on_its_own_row(browser, site_url, viewport)
     """A check link opens the checks table at that check's row, below the sticky toolbar."""
     context, page, _ = open_pr(browser, site_url, 215, viewport=viewport)
     links = page.locator(".rk-first-check a, .rk-first-hygiene a")
-    targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert len(targets) >= 3
+    # Instant navigation makes the links absolute; the anchor is what matters.
+    targets = [links.nth(i).get_attribute("href").partition("#")[2] for i in range(links.count())]
+    assert len(targets) >= 3 and all(t.startswith("check-") for t in targets)
     for target in targets:
         page.evaluate("scrollTo(0, 0)")
-        page.locator(f'.rk-first-list a[href="{target}"]').first.click()
+        page.locator(f'.rk-first-list a[href$="#{target}"]').first.click()
         page.wait_for_timeout(300)
         at = page.evaluate(
             """(id) => {
@@ -214,7 +217,7 @@ def test_every_look_first_link_lands_on_its_own_row(browser, site_url, viewport)
                 height: innerHeight,
               };
             }""",
-            target[1:],
+            target,
         )
         assert at["tag"] == "TR"
         assert at["toolbar"] - 1 <= at["top"] < at["height"], (target, at)
