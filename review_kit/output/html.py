@@ -32,7 +32,12 @@ from .templating import make_environment
 def html_environment() -> jinja2.Environment:
     return make_environment(
         autoescape=True,
-        filters={"visible": visible, "short_sha": short_sha, "path": path_html},
+        filters={
+            "visible": visible,
+            "short_sha": short_sha,
+            "path": path_html,
+            "tail_path": tail_path_html,
+        },
         globals_={
             "item_anchor": item_anchor,
             "page_uri": page_uri,
@@ -60,6 +65,21 @@ def path_html(path: str) -> Markup:
         return Markup("<wbr>").join(escape(visible(chunk)) for chunk in chunks)
 
     return Markup("/<wbr>").join(part_html(part) for part in path.split("/"))
+
+
+# Folders kept before a file's name where a line has no room for its whole path.
+TAIL_PARTS = 2
+
+
+def tail_path_html(path: str) -> Markup:
+    """The end of a path (``…/qwen_image/pipeline.py``), escaped, for a one-line entry.
+
+    The link around it opens the whole file, and the tables below name it in full.
+    """
+    parts = path.split("/")
+    if len(parts) <= TAIL_PARTS + 1:
+        return path_html(path)
+    return Markup("…/") + path_html("/".join(parts[-TAIL_PARTS:]))
 
 
 @cache

@@ -35,7 +35,7 @@ def make_environment(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
 
 
-def brief(text: str, limit: int = 140) -> str:
+def brief(text: str, limit: int = 100) -> str:
     """The first sentence of a reason, for a one-line entry; the full text is further down."""
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
     if len(first) > limit:
