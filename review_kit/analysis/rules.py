@@ -561,7 +561,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
             result = scan_file(f, mine)
         else:
             key = memo.key(f, mine)
-            result = memo.get(key)
+            result = memo.get(key, f, mine)
             if result is None:
                 result = scan_file(f, mine)
                 memo.put(key, result)
