@@ -142,7 +142,7 @@ def pr_commands(
     files: list[ChangedFile],
     known_tests: Collection[str],
     area_commands: list[str],
-    ci_jobs: list[str] = (),
+    ci_jobs: Collection[str] = (),
 ) -> list[str]:
     """The PR's changed tests, the tests nearest its code, the areas' commands, its CI jobs."""
     present = [
