@@ -14,8 +14,8 @@ from review_kit.analysis.effort import effort_rules as effort_rule_lines
 from review_kit.catalog.listing import load_tree
 from review_kit.errors import ReviewKitError
 from review_kit.output import FORMATS, docs_tables
-from review_kit.output.links import INDEX_URI as PR_INDEX_URI
 from review_kit.output import catalog_pages as render
+from review_kit.output.links import INDEX_URI as PR_INDEX_URI
 from review_kit.site.build import site_build
 
 

@@ -18,7 +18,9 @@ from review_kit.testing.github_stub import GitHubStub
 from review_kit.untrusted_files import seal
 
 REPO = "vllm-project/vllm-omni"
-PATCH = "@@ -1,0 +1,3 @@\n+import pickle\n+state = pickle.loads(blob)\n+n = t.item()\n"
+PATCH = (
+    "@@ -1,0 +1,3 @@\n+import torch\n+state = torch.load(blob, weights_only=False)\n+n = t.item()\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +157,28 @@ def test_a_warm_build_reads_no_patch(tmp_path, catalog, reads):
         warm = fetch_reviews(REPO, [7], github, catalog)
     assert reads == [row["filename"]]  # the warm build read no patch
     assert warm[0].findings == cold[0].findings and cold[0].findings
+
+
+def test_a_remembered_linting_starts_no_ruff_process(catalog, monkeypatch):
+    """ruff's findings on a PR are remembered with the texts they came from; a new text lints again."""
+    import review_kit.analysis.linters as linters
+
+    runs = []
+    real = linters.run_ruff
+
+    def counting(texts, codes):
+        runs.append(sorted(texts))
+        return real(texts, codes)
+
+    monkeypatch.setattr(linters, "run_ruff", counting)
+    name = "vllm_omni/worker/runner.py"
+    added = "@@ -0,0 +1,2 @@\n+def f(x):\n+    print(x)\n"
+    memo = FindingsMemo()
+    first = scan(pr_with(ChangedFile(name, "added", 2, 0, patch=added)), catalog, memo)
+    again = FindingsMemo.from_json(memo.to_json())
+    second = scan(pr_with(ChangedFile(name, "added", 2, 0, patch=added)), catalog, again)
+    assert [f.rule for f in first.findings] == ["print-in-library"]
+    assert second.findings == first.findings and runs == [[name]]
+    edited = added.replace("print(x)", "print(x, x)")
+    scan(pr_with(ChangedFile(name, "added", 2, 0, patch=edited)), catalog, again)
+    assert runs == [[name], [name]]

@@ -85,7 +85,7 @@ def analyse(
         notices=notices,
         repository=repo_review,
         findings=collapse(found.findings),
-        unread=found.unread,
+        unread=found.not_read(),
         questions=review_questions(catalog.focus_map, pr, areas, found.findings),
     )
 

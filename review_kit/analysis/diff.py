@@ -9,6 +9,7 @@ ever judged; context lines are kept to read added code in its statement.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +35,8 @@ class Hunk:
     # sha256 of the hunk's body without its "@@ -a,b +c,d @@" header, so a
     # hunk that only moved (a change above it) keeps its digest.
     digest: str
+    # The hunk's removed lines as one text, whitespace aside (``unchanged``).
+    removed: str = ""
 
     @property
     def text(self) -> str:
@@ -61,6 +64,20 @@ class FileDiff:
     def hunk_of(self, line: int) -> Hunk | None:
         return next((h for h in self.hunks if h.first <= line <= h.last), None)
 
+    def only_moved(self, lines: list[int]) -> bool:
+        """The added lines' text, whitespace aside, was removed in the same hunk.
+
+        A formatting pass or a block moved within a hunk re-adds code the
+        base already had: what the lines say was there before, so a finding
+        on them is not about this change.
+        """
+        added = [n for n in lines if n in self.added]
+        hunk = self.hunk_of(added[0]) if added else None
+        if hunk is None or not hunk.removed:
+            return False
+        text = unwrapped("".join(self.added[n] for n in added))
+        return bool(text) and text in hunk.removed
+
     def text_from_start(self) -> tuple[str, int] | None:
         """The new file's text from line 1 as far as the hunks show it without a gap.
 
@@ -77,6 +94,16 @@ class FileDiff:
 
 
 EMPTY = FileDiff((), {}, False)
+
+
+_WHITESPACE = re.compile(r"\s+")
+# A formatter adds or drops the trailing comma when it wraps or joins a call.
+_TRAILING_COMMA = re.compile(r",(?=[)\]}])")
+
+
+def unwrapped(text: str) -> str:
+    """Code with its layout taken out: no whitespace, no comma before a closing bracket."""
+    return _TRAILING_COMMA.sub("", _WHITESPACE.sub("", text))
 
 
 @lru_cache(maxsize=8192)
@@ -119,13 +146,17 @@ def parse_patch(patch: str | None) -> FileDiff:
     added: dict[int, str] = {}
     for hunk, digest in zip(patched, digests, strict=True):
         shown = []
+        removed = []
         for line in hunk:
-            if line.is_removed or line.target_line_no is None:
+            if line.is_removed:
+                removed.append(line.value)
+                continue
+            if line.target_line_no is None:
                 continue
             text = line.value.rstrip("\r\n")
             shown.append(DiffLine(line.target_line_no, text, line.is_added))
             if line.is_added:
                 added[line.target_line_no] = text
-        hunks.append(Hunk(tuple(shown), digest))
+        hunks.append(Hunk(tuple(shown), digest, unwrapped("".join(removed))))
     complete = len(hunks) == 1 and patched[0].source_length == 0 and patched[0].target_start <= 1
     return FileDiff(tuple(hunks), added, complete)

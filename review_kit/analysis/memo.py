@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
@@ -23,14 +24,29 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from ..catalog.rules import RuleSet
 from ..pr.model import ChangedFile
-from .model import Finding
-from .rules import FileScan
+from .model import FileScan, Finding
 
 # The source files whose code decides what a scan finds.
-_CODE = ("analysis/rules.py", "analysis/python_code.py", "analysis/diff.py", "catalog/rules.py")
+_CODE = (
+    "analysis/rules.py",
+    "analysis/python_code.py",
+    "analysis/diff.py",
+    "analysis/handlers.py",
+    "analysis/linters.py",
+    "catalog/rules.py",
+)
 
 # Enough for every file of a few hundred PRs; the oldest entries go first.
 MAX_ENTRIES = 20_000
+
+
+@cache
+def ruff_version() -> str:
+    """The installed ruff's version (its rules change with it); read once per process."""
+    try:
+        return metadata.version("ruff")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @cache
@@ -94,6 +110,20 @@ class FindingsMemo:
     def key(file: ChangedFile, rules: RuleSet) -> str:
         digest = hashlib.sha256()
         for part in (code_digest(), rules.signature, file.filename, file.status, file.patch or ""):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    @staticmethod
+    def lint_key(file: ChangedFile, text: str, rules: RuleSet) -> str:
+        """What ruff found in one file: its full text, its patch, the rules and ruff's version.
+
+        ruff reads each file on its own (``--isolated``), so a file's answer
+        does not depend on the other files linted with it.
+        """
+        digest = hashlib.sha256()
+        parts = ("ruff", code_digest(), ruff_version(), rules.signature, file.filename)
+        for part in (*parts, file.patch or "", text):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()

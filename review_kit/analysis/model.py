@@ -71,6 +71,14 @@ class Finding:
         return self.reason or self.detail or self.message
 
 
+@dataclass
+class FileScan:
+    """What reading one file's patch (or linting one PR) found, and what it could not read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unread: str | None = None
+
+
 @dataclass(frozen=True)
 class ItemReview:
     """A checklist item on a PR page, with the files that put it there.

@@ -34,6 +34,29 @@ _TRIES = (ast.Try, ast.TryStar)
 _MAX_TRIMS = 6
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a node sits: its innermost function, and the condition it is tested in."""
+
+    function: str | None = None
+    # "if" (``if``/``elif``/``while``/``assert`` tests), "ternary" (``a if t else b``), or None.
+    condition: str | None = None
+
+
+_NOWHERE = Placement()
+
+
+def _placement_of(parent: ast.AST, child: ast.AST, place: Placement) -> Placement:
+    """The placement of ``child`` given its parent's: entering a test marks the condition."""
+    if isinstance(parent, ast.If | ast.While | ast.Assert) and child is parent.test:
+        return Placement(place.function, "if")
+    if isinstance(parent, ast.IfExp) and child is parent.test:
+        return Placement(place.function, "ternary")
+    if isinstance(child, ast.stmt | ast.Lambda) and place.condition:
+        return Placement(place.function, None)
+    return place
+
+
 @dataclass
 class ParsedFragment:
     """One parsed run of lines; what rules ask of it is computed once, on first use."""
@@ -45,6 +68,8 @@ class ParsedFragment:
     added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
     # The firing rules' words (see ``RuleSet.firing``); None reads every node.
     worth_reading: Prefilter | None = None
+    # ``unless`` expression -> whether the raw text holds a match (see rules).
+    raw_matches: dict[str, bool] = field(default_factory=dict)
 
     @cached_property
     def _added_sorted(self) -> list[int]:
@@ -84,13 +109,18 @@ class ParsedFragment:
         calls, handlers, bindings = [], [], []
         guarded: dict[int, ast.AST] = {}
         loop_of: dict[int, ast.AST] = {}
-        stack: list[ast.AST] = [self.tree]
+        # Where each call and handler sits: its innermost function (when the
+        # fragment shows the ``def``) and the kind of condition it is tested in.
+        where: dict[int, Placement] = {}
+        stack: list[tuple[ast.AST, Placement]] = [(self.tree, _NOWHERE)]
         while stack:
-            node = stack.pop()
+            node, place = stack.pop()
             if isinstance(node, ast.Call):
                 calls.append(node)
+                where[id(node)] = place
             elif isinstance(node, ast.ExceptHandler):
                 handlers.append(node)
+                where[id(node)] = place
             elif isinstance(node, _BINDINGS):
                 bindings.append(node)
             elif isinstance(node, _TRIES):
@@ -100,7 +130,11 @@ class ParsedFragment:
                 for statement in node.body:
                     if isinstance(statement, _TRIES):
                         loop_of[id(statement)] = node
-            stack.extend(c for c in ast.iter_child_nodes(node) if self._worth_entering(c))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                place = Placement(node.name, place.condition)
+            for child in ast.iter_child_nodes(node):
+                if self._worth_entering(child):
+                    stack.append((child, _placement_of(node, child, place)))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
         return {
             "calls": calls,
@@ -108,7 +142,30 @@ class ParsedFragment:
             "bindings": bindings,
             "guarded": guarded,
             "loop_of": loop_of,
+            "where": where,
         }
+
+    @cached_property
+    def assignments(self) -> list[ast.Assign]:
+        """Every plain assignment in the fragment, whatever lines it is on."""
+        return [n for n in ast.walk(self.tree) if isinstance(n, ast.Assign)]
+
+    @cached_property
+    def calls_by_name(self) -> dict[str, list[ast.Call]]:
+        """The calls by the last name of what is called (``item`` for ``x.item()``)."""
+        named: dict[str, list[ast.Call]] = {}
+        for call in self.nodes["calls"]:
+            func = call.func
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else None
+            )
+            if name is not None:
+                named.setdefault(name, []).append(call)
+        return named
 
     @cached_property
     def code(self) -> list[str]:

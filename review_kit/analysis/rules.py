@@ -10,6 +10,7 @@ fire; context lines are read to see a statement whole.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -22,19 +23,15 @@ from ..catalog.loading import Catalog
 from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
-from .model import Finding
+from .findings import quoted
+from .handlers import cleanup_only as _cleanup_only
+from .handlers import dotted, telemetry_only
+from .linters import lint
+from .model import FileScan, Finding
 from .python_code import ParsedFragment, PythonView, read_python
 
 if TYPE_CHECKING:
     from .memo import FindingsMemo
-
-
-@dataclass
-class FileScan:
-    """What reading one file's patch found, and what it could not read."""
-
-    findings: list[Finding] = field(default_factory=list)
-    unread: str | None = None
 
 
 @dataclass
@@ -43,21 +40,19 @@ class Scan:
     unread: dict[str, str]  # file -> why its changes were not read
     # rule id -> files the rule read (it applied to them and their patch was there)
     read_by: dict[str, list[str]]
+    # file -> why ruff did not read it (no full text) although a ruff rule applies
+    unlinted: dict[str, str] = field(default_factory=dict)
+
+    def not_read(self) -> dict[str, str]:
+        """Every file some rule could not read, and why: hunks unparsed, no linter pass."""
+        merged = dict(self.unread)
+        for path, why in self.unlinted.items():
+            note = f"no linter pass (ruff): {why}"
+            merged[path] = f"{merged[path]}; {note}" if path in merged else note
+        return merged
 
 
 # -- Python: structural matches ------------------------------------------------
-
-
-def dotted(node: ast.AST) -> str | None:
-    """``torch.nn.functional.softmax`` for that attribute chain, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _same_literal(node: ast.AST, value: object) -> bool:
@@ -94,6 +89,8 @@ def call_matches(match: PythonMatch, call: ast.Call) -> bool:
         ):
             return False
         if argument.literal is not None and isinstance(node, ast.Constant) != argument.literal:
+            return False
+        if argument.value is not None and not _same_literal(node, argument.value):
             return False
     return True
 
@@ -146,46 +143,6 @@ def _bound_values(bindings: list[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
                     yield key.value, value
 
 
-# Calls whose failure a best-effort cleanup may ignore: removing a file that
-# may already be gone, closing what may already be closed.
-_CLEANUP = {"remove", "unlink", "rmdir", "removedirs", "rmtree", "close"}
-
-
-def _names_a_path(value: ast.expr) -> bool:
-    """An expression that only builds a name (f-strings, ``os.path.join``): it calls nothing else."""
-    return all(
-        (dotted(n.func) or "").rsplit(".", 1)[-1] == "join"
-        for n in ast.walk(value)
-        if isinstance(n, ast.Call)
-    )
-
-
-def _cleanup_only(statements: list[ast.stmt]) -> bool:
-    """Statements that remove files or close handles, and nothing else.
-
-    They may sit under ``if`` tests (``if os.path.exists(p):``) and follow
-    assignments that build the path to remove; at least one must clean up.
-    """
-    cleans = False
-    for statement in statements:
-        if isinstance(statement, ast.If):
-            if not _cleanup_only(statement.body + statement.orelse):
-                return False
-            cleans = True
-        elif isinstance(statement, ast.Assign):
-            if not _names_a_path(statement.value):
-                return False
-        elif (
-            isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Call)
-            and (dotted(statement.value.func) or "").rsplit(".", 1)[-1] in _CLEANUP
-        ):
-            cleans = True
-        else:
-            return False
-    return cleans
-
-
 def _swallowed(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
     """A handler that only passes, or a bare ``except:`` that does not re-raise.
 
@@ -225,7 +182,9 @@ def _retry_loop(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
 def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -> bool:
     """``except Exception:`` (or broader) whose body neither raises nor returns.
 
-    Handlers that merely pass are the ``swallowed`` rule's, not this one's.
+    Handlers that merely pass are the ``swallowed`` rule's, not this one's;
+    a ``try`` of imports only probes for an optional dependency, and one
+    that only closes or shuts down is best-effort teardown.
     A bounded retry loop (``for attempt in range(n)``) catches broadly on
     purpose; a loop over requests or a ``while True`` does not get that pass.
     """
@@ -233,7 +192,40 @@ def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -
     broad = handler.type is None or any(dotted(k) in _BROAD for k in kinds if k is not None)
     if not broad or _swallowed(handler, fragment) or _retry_loop(handler, fragment):
         return False
+    guarded = fragment.nodes["guarded"].get(id(handler))
+    if isinstance(guarded, ast.Try | ast.TryStar) and (
+        all(isinstance(s, ast.Import | ast.ImportFrom) for s in guarded.body)
+        or _cleanup_only(guarded.body)
+        or telemetry_only(guarded.body)
+    ):
+        # Probing for an optional dependency (its absence is the expected
+        # case), tearing down what may already be gone, or recording a
+        # metric: none of them fails a request by failing.
+        return False
     return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
+
+
+def _placed(match: PythonMatch, node: ast.AST, fragment: ParsedFragment) -> bool:
+    """The node sits where the match wants it: in a condition, outside once-only functions."""
+    if match.in_condition is None and match.outside_functions is None:
+        return True
+    place = fragment.nodes["where"].get(id(node))
+    if place is None:
+        return False
+    if match.in_condition == "ternary" and place.condition != "ternary":
+        return False
+    if match.in_condition == "any" and place.condition is None:
+        return False
+    return not (
+        match.outside_functions
+        and place.function
+        and compiled(match.outside_functions).fullmatch(place.function)
+    )
+
+
+def receiver(call: ast.Call) -> ast.expr | None:
+    """What a method is called on (``x`` in ``x.item()``), else None."""
+    return call.func.value if isinstance(call.func, ast.Attribute) else None
 
 
 def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AST]:
@@ -241,9 +233,19 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
     nodes = fragment.nodes
     if match.handler:
         test = _swallowed if match.handler == "swallowed" else _broad_and_continues
-        yield from (h for h in nodes["handlers"] if test(h, fragment))
+        yield from (
+            h for h in nodes["handlers"] if test(h, fragment) and _placed(match, h, fragment)
+        )
         return
-    candidates = nodes["calls"]
+    names = match.methods or [p.rsplit(".", 1)[-1] for p in match.calls]
+    if any("*" in n for n in names):
+        candidates = nodes["calls"]
+    else:  # only calls whose last name is one the match asks for
+        by_name = fragment.calls_by_name
+        candidates = sorted(
+            (c for n in dict.fromkeys(names) for c in by_name.get(n, ())),
+            key=lambda c: (c.lineno, c.col_offset),
+        )
     if match.assigned_to:
         wanted = compiled(match.assigned_to)
         inside = {
@@ -255,15 +257,100 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
         candidates = [c for c in candidates if id(c) in inside]
     skip = _main_guard_lines(fragment.tree) if match.outside_main and candidates else set()
     for node in candidates:
-        if node.lineno not in skip and call_matches(match, node):
-            yield node
+        if node.lineno in skip or not call_matches(match, node):
+            continue
+        if not _placed(match, node, fragment):
+            continue
+        if match.unless_receiver:
+            on = receiver(node)
+            if on is not None and compiled(match.unless_receiver).search(ast.unparse(on)):
+                continue
+        if match.unless_built_by and _built_on_host(match, node, fragment):
+            continue
+        yield node
+
+
+def _built_on_host(match: PythonMatch, call: ast.Call, fragment: ParsedFragment) -> bool:
+    """The method's receiver was assigned, in this fragment, from a call that builds on the host.
+
+    ``q = torch.from_numpy(n)`` then ``q.tolist()`` reads host memory: no
+    device is waited for. A ``device=`` keyword on the building call moves
+    it, so that one does not count.
+    """
+    on = receiver(call)
+    if on is None:
+        return False
+    name = ast.unparse(on)
+    # Every assignment of the fragment, not only those on lines holding a
+    # rule's word: the building line rarely holds one (asked only on a hit).
+    for binding in fragment.assignments:
+        if not isinstance(binding.value, ast.Call):
+            continue
+        if binding.lineno > call.lineno or not any(ast.unparse(t) == name for t in binding.targets):
+            continue
+        built = dotted(binding.value.func) or ""
+        if any(fnmatchcase(built, p) for p in match.unless_built_by) and not any(
+            kw.arg == "device" for kw in binding.value.keywords
+        ):
+            return True
+    return False
+
+
+def python_reason(match: PythonMatch, node: ast.AST, fragment: ParsedFragment) -> str:
+    """The match's reason template filled in from the hit's own code."""
+    if not match.reason:
+        return ""
+    if isinstance(node, ast.ExceptHandler):
+        caught = ast.unparse(node.type) if node.type is not None else "everything"
+        guarded = fragment.nodes["guarded"].get(id(node))
+        first = guarded.body[0] if isinstance(guarded, ast.Try | ast.TryStar) else None
+        fields = {
+            "code": quoted(f"except {caught}" if node.type is not None else "except"),
+            "caught": quoted(caught),
+            "guarded": quoted(ast.unparse(first)) if first is not None else "its block",
+        }
+    elif isinstance(node, ast.Call):
+        on = receiver(node)
+        fields = {
+            "code": quoted(ast.unparse(node)),
+            "callee": quoted(dotted(node.func) or ast.unparse(node.func)),
+            "receiver": quoted(ast.unparse(on)) if on is not None else "",
+        }
+    else:
+        fields = {"code": quoted(ast.unparse(node))}
+    return match.reason.format_map(_Fields(fields))
+
+
+class _Fields(dict):
+    """Template fields; one the hit does not have reads as empty, never as an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _added_span(node: ast.AST, numbers: list[int], added: dict[int, str]) -> list[int]:
+    """The added new-file lines a node spans (a handler: its header and its body)."""
+    end = node.end_lineno or node.lineno
+    numbers_in = [numbers[k - 1] for k in range(node.lineno, end + 1) if 0 < k <= len(numbers)]
+    return [n for n in numbers_in if n in added]
+
+
+def fragment_may_match(fragment: ParsedFragment, pattern: re.Pattern) -> bool:
+    """Whether the fragment's raw text could hold a match (cached per fragment and pattern)."""
+    known = fragment.raw_matches.get(pattern.pattern)
+    if known is None:
+        known = fragment.raw_matches[pattern.pattern] = bool(
+            pattern.search("\n".join(fragment.text_lines))
+        )
+    return known
 
 
 def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
     """The new-file line to report for a node: its first line if added, else its first added line."""
     if isinstance(node, ast.ExceptHandler):
-        # A handler is its header and its body, not whatever the body calls.
-        parsed = [node.lineno] + [s.lineno for s in node.body]
+        # A handler is the PR's when it wrote the ``except`` line: editing the
+        # log call in a handler that was already there adds no hazard.
+        parsed = [node.lineno]
     else:
         parsed = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     for k in parsed:
@@ -296,7 +383,9 @@ class FileContext:
         return self._python
 
 
-def _finding(rule: ContentRule, ctx: FileContext, line: int, detail: str = "") -> Finding:
+def _finding(
+    rule: ContentRule, ctx: FileContext, line: int, detail: str = "", reason: str = ""
+) -> Finding:
     hunk = ctx.diff.hunk_of(line)
     return Finding(
         rule=rule.id,
@@ -309,6 +398,7 @@ def _finding(rule: ContentRule, ctx: FileContext, line: int, detail: str = "") -
         detail=detail,
         hunk=hunk.digest if hunk else "",
         severity=rule.severity,
+        reason=reason,
     )
 
 
@@ -330,8 +420,15 @@ def line_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
             statement = ctx.python.statement_code(number)
         else:
             code = statement = text
-        if pattern.search(code) and not (unless and unless.search(statement)):
-            found.append(_finding(rule, ctx, number))
+        hit = pattern.search(code)
+        if hit is None or (unless and unless.search(statement)):
+            continue
+        if ctx.diff.only_moved([number]):
+            continue
+        reason = ""
+        if rule.reason:
+            reason = rule.reason.format_map(_Fields(code=quoted(hit.group(0))))
+        found.append(_finding(rule, ctx, number, reason=reason))
     return found
 
 
@@ -341,18 +438,26 @@ def python_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
         return []
     view = ctx.python
     unless = compiled(rule.unless) if rule.unless else None
-    lines: set[int] = set()
+    reasons: dict[int, str] = {}
     for fragment in view.fragments:
         for match in rule.python:
             for node in python_hits(match, fragment):
                 line = _span_line(node, fragment.numbers, view.added)
-                if line is None:
+                if line is None or line in reasons:
                     continue
                 first = fragment.numbers[node.lineno - 1] or line
-                if unless and unless.search(view.statement_code(first)):
+                # Blanking strings and comments only takes text away: a
+                # fragment whose raw text misses ``unless`` needs no blanking.
+                if (
+                    unless
+                    and fragment_may_match(fragment, unless)
+                    and unless.search(view.statement_code(first))
+                ):
                     continue
-                lines.add(line)
-    return [_finding(rule, ctx, line) for line in sorted(lines)]
+                if ctx.diff.only_moved(_added_span(node, fragment.numbers, view.added)):
+                    continue
+                reasons[line] = python_reason(match, node, fragment)
+    return [_finding(rule, ctx, line, reason=reasons[line]) for line in sorted(reasons)]
 
 
 def _scalar_line(node: yaml.Node) -> int:
@@ -571,4 +676,10 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
         if f.patch:
             for rule in mine.rules:
                 read_by.setdefault(rule.id, []).append(f.filename)
-    return Scan(findings, unread, read_by)
+    linted = lint(pr, rule_set, memo)
+    # A ruff rule read only the files ruff had whole.
+    for rule in rule_set.rules:
+        if rule.ruff and rule.id in read_by:
+            read_by[rule.id] = [p for p in read_by[rule.id] if p not in linted.unlinted]
+    findings += linted.findings
+    return Scan(findings, unread, read_by, linted.unlinted)

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from ..pr.model import FileStatus
 from .framework import SectionId, Slug, Strict, Text
-from .paths import path_set
+from .paths import PathSet, path_set
 
 
 def _valid_regex(value: str) -> str:
@@ -33,6 +33,8 @@ def _valid_regex(value: str) -> str:
 Regex = Annotated[str, AfterValidator(_valid_regex)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 DottedName = Annotated[str, Field(pattern=r"^[A-Za-z_*][A-Za-z0-9_.*]*$")]
+# A ruff rule code: ``T201``, ``S110``, ``E722``.
+RuffCode = Annotated[str, Field(pattern=r"^[A-Z]{1,4}[0-9]{1,4}$")]
 
 # How much a finding matters, as vllm-omni's review skill grades them
 # (``review-routing.md``, "Calibrate findings"): P0 blocks the merge (security
@@ -59,6 +61,8 @@ class ArgumentMatch(Strict):
     name: Identifier | None = None
     # True: the argument is a literal constant; False: it is anything else.
     literal: bool | None = None
+    # The argument is exactly this literal (``"cpu"`` in ``x.to("cpu")``).
+    value: bool | int | float | str | None = None
 
 
 class PythonMatch(Strict):
@@ -88,11 +92,35 @@ class PythonMatch(Strict):
     assigned_to: Regex | None = None
     # Calls under ``if __name__ == "__main__":`` do not count.
     outside_main: bool = False
+    # Only calls inside the test of a condition: ``any`` is an ``if``,
+    # ``elif``, ``while``, ``assert`` or conditional expression; ``ternary``
+    # only ``a if test else b`` (a value chosen, not a block guarded).
+    in_condition: Literal["any", "ternary"] | None = None
+    # No hit inside a function whose name matches (``__init__``, ``sleep``:
+    # run once, not per step). Known only when the ``def`` is in the hunk.
+    outside_functions: Regex | None = None
+    # No hit when the method's receiver, as written, matches: ``grid_thw``
+    # and ``*_cpu`` tensors already live on the host.
+    unless_receiver: Regex | None = None
+    # No hit when the method's receiver was assigned, in the same hunk, from a
+    # call to one of these (without ``device=``): ``torch.from_numpy`` builds
+    # on the host, so reading it back waits for no device.
+    unless_built_by: list[DottedName] = Field(default_factory=list)
+    # What to say about one hit, from its own code: ``{code}`` is the matched
+    # call (shortened), ``{callee}`` its name, ``{receiver}`` the object a
+    # method is called on, ``{caught}`` a handler's exception types.
+    reason: Text | None = None
 
     def tokens(self) -> tuple[str, ...] | None:
         """Words one of which a file's patch must hold for this match to fire (None: no filter)."""
         if self.handler:
             return ("except",)
+        # A literal the call must be given is rarer than a short method name
+        # (``cpu`` in ``x.to("cpu")`` against ``to``), and it stands between quotes.
+        literals = [a.value for a in self.arguments if isinstance(a.value, str)]
+        literals += [v for v in self.keywords.values() if isinstance(v, str)]
+        if literals and all(w.isidentifier() for w in literals):
+            return tuple(literals)
         if self.methods:
             return tuple(self.methods)
         words = [p.rsplit(".", 1)[-1] for p in self.calls]
@@ -126,16 +154,33 @@ class ContentRule(Strict):
     python: list[PythonMatch] = Field(default_factory=list)
     # A check of the parsed YAML file.
     yaml: YamlCheck | None = None
+    # ruff codes that find this hazard: ruff runs once per PR on the changed
+    # files' full new text (``analysis.linters``), and its hits on added
+    # lines become this rule's findings.
+    ruff: list[RuffCode] = Field(default_factory=list)
+    # ``cleanup``: no finding on an ``except`` whose ``try`` only removes files
+    # or closes handles (best-effort cleanup), for ``ruff`` rules on handlers.
+    unless_guarding: Literal["cleanup"] | None = None
+    # For ``added`` and ``ruff`` rules: what to say about one hit. ``{code}``
+    # is the matched text (ruff: the flagged line), shortened; ``{message}``
+    # ruff's own message, ``{guarded}`` what the ``try`` of a flagged handler
+    # runs first. Without it a ruff hit reads as ruff's message.
+    reason: Text | None = None
     # No finding when the whole statement around the hit matches this
     # expression (its code only): the safe variant on the same line.
     unless: Regex | None = None
 
     @model_validator(mode="after")
     def _one_engine(self) -> ContentRule:
-        engines = [self.added is not None, bool(self.python), self.yaml is not None]
+        engines = [
+            self.added is not None,
+            bool(self.python),
+            self.yaml is not None,
+            bool(self.ruff),
+        ]
         if sum(engines) != 1:
-            raise ValueError("name exactly one of 'added', 'python' or 'yaml'")
-        if self.unless is not None and self.yaml is not None:
+            raise ValueError("name exactly one of 'added', 'python', 'yaml' or 'ruff'")
+        if self.unless is not None and (self.yaml is not None or self.ruff):
             raise ValueError("'unless' applies to 'added' and 'python' rules only")
         return self
 
@@ -219,11 +264,12 @@ class RuleSet:
         non-ASCII text is read whole, never filtered.
         """
         if not patch.isascii():
-            return list(self.rules), None
+            return [r for r in self.rules if not r.ruff], None
+        # ruff rules read the PR's full texts at once (``analysis.linters``), not hunks.
         chosen = [
             (rule, test)
             for rule, test in zip(self.rules, self._prefilters, strict=True)
-            if test is None or test.search(patch)
+            if not rule.ruff and (test is None or test.search(patch))
         ]
         rules = [rule for rule, _ in chosen]
         tests = [test for _, test in chosen]
@@ -237,10 +283,20 @@ class RuleSet:
         known = self._by_path.get(path)
         if known is not None:
             return known
+        # Rules share their path lists (most exclude the same tests, examples
+        # and benchmarks): each distinct list is asked once per path.
+        answers: dict[int, bool] = {}
+
+        def matches(patterns: PathSet) -> bool:
+            known = answers.get(id(patterns))
+            if known is None:
+                known = answers[id(patterns)] = patterns.matches(path)
+            return known
+
         chosen = tuple(
             rule
             for rule, (paths, exclude) in zip(self.rules, self._matchers, strict=True)
-            if paths.matches(path) and not (exclude and exclude.matches(path))
+            if matches(paths) and not (exclude and matches(exclude))
         )
         key = tuple(r.id for r in chosen)
         subset = self._subsets.get(key)
@@ -300,7 +356,7 @@ def _prefilter(rule: ContentRule) -> Prefilter | None:
         if _CONTEXT_SENSITIVE.search(rule.added):
             return None
         return _prefilter_of((), (rule.added,))
-    if rule.yaml is not None:
+    if rule.yaml is not None or rule.ruff:
         return None
     words: list[str] = []
     for match in rule.python:

@@ -65,6 +65,11 @@ class PullRequest:
     # The file list ended early (a repeated or empty page, or the page limit),
     # whatever changed_files says: the list is known to be incomplete.
     files_incomplete: bool = False
+    # Full new text of changed Python files, by path, where the source could
+    # supply it (a checkout, GitHub's blobs): linters read whole files.
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    # Path -> why its full text is missing, when the source tried and failed.
+    texts_missing: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def truncated(self) -> bool:
@@ -73,6 +78,8 @@ class PullRequest:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        # Whole files are the linters' input, not part of what a PR is.
+        del data["texts"], data["texts_missing"]
         data["truncated"] = self.truncated
         return data
 

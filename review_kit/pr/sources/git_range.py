@@ -17,6 +17,7 @@ from unidiff.errors import UnidiffParseError
 from ...errors import ReviewKitError
 from ...git import run_git as _git
 from ..model import ChangedFile, PullRequest
+from ..texts import texts_from_git, wanted
 from .base import SourceContext
 
 RANGE = re.compile(r"(?!-)[^\s.][^\s]*?\.\.\.(?!-)[^\s.][^\s]*")
@@ -66,7 +67,13 @@ def from_git(
         .decode("utf-8", "surrogateescape")
         .strip()
     )
+    # The checkout holds every changed file whole: linters read them at HEAD.
+    texts, missing = texts_from_git(
+        root, {f.filename: f"{head_sha}:{f.filename}" for f in wanted(files)}
+    )
     return PullRequest(
+        texts=texts,
+        texts_missing=missing,
         number=number,
         repo=repo,
         title=subject,

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ...ages import age_of
 from ..model import PullRequest
+from ..texts import MAX_TEXT_BYTES, MAX_TEXTS, texts_from_patches, wanted
 from .base import SourceContext
 from .github_api import GitHubClient, NetworkError, PullRequestNotFound, redact
 from .snapshot import DEFAULT_REPO, from_snapshot, snapshot_numbers
@@ -70,6 +71,26 @@ def from_github(client: GitHubClient, repo: str, number: int) -> PullRequest:
     return pr
 
 
+def with_texts(pr: PullRequest, client: GitHubClient) -> PullRequest:
+    """The PR with its Python files' full new texts: added ones from their patch, the rest by blob."""
+    files = wanted(pr.files)
+    pr.texts.update(texts_from_patches(files))
+    by_sha = {f.filename: f.sha or "" for f in files if f.filename not in pr.texts}
+    chosen = dict(list(by_sha.items())[:MAX_TEXTS])
+    for path in by_sha:
+        if path not in chosen:
+            pr.texts_missing[path] = f"more than {MAX_TEXTS} Python files changed"
+    texts, missing = client.blob_texts(pr.repo, chosen)
+    for path, text in texts.items():
+        # Linters read files of a sane size; a generated giant is left unlinted.
+        if len(text) > MAX_TEXT_BYTES:
+            missing[path] = f"larger than {MAX_TEXT_BYTES // 1_000_000} MB"
+        else:
+            pr.texts[path] = text
+    pr.texts_missing.update(missing)
+    return pr
+
+
 class GitHubSource:
     """The default source: GitHub's REST API through the cache."""
 
@@ -85,7 +106,7 @@ class GitHubSource:
     def load(self, number: int | None) -> PullRequest:
         if number is None:
             raise ValueError("GitHubSource needs a PR number")
-        return from_github(self.client, self.repo, number)
+        return with_texts(from_github(self.client, self.repo, number), self.client)
 
     def close(self) -> None:
         self.client.close()

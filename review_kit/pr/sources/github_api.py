@@ -9,12 +9,15 @@ GitHub cannot answer, the last cached copy is used and the page says so.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import math
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +46,7 @@ MAX_BODY = 64 << 20
 MAX_JSON_DEPTH = 32
 # The longest wait a rate-limit header can ask for before it is read as nonsense.
 _SECONDS = re.compile(r"[0-9]{1,12}")
+_BLOB_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
@@ -199,6 +203,13 @@ def valid_answer(url: str, content: bytes) -> bool:
             return isinstance(data, dict) and isinstance(data.get("tree"), list)
         if "/contents/" in path:
             return isinstance(data, dict) and isinstance(data.get("content"), str)
+        if "/git/blobs/" in path:
+            return (
+                isinstance(data, dict)
+                and data.get("encoding") == "base64"
+                and isinstance(data.get("content"), str)
+                and data.get("sha") == path.rsplit("/", 1)[-1]
+            )
         if path.endswith("/files"):
             if not isinstance(data, list):
                 return False
@@ -343,6 +354,42 @@ class GitHubClient:
     def get_json(self, url: str, what: str):
         """One GET on the API's host through the cache (ETag revalidation), as parsed JSON."""
         return self._json(self._get(url, what), what)
+
+    def blob_texts(
+        self, repo: str, shas: dict[str, str], workers: int = 8
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Files' texts by blob SHA (path -> SHA), fetched concurrently; (texts, path -> why not).
+
+        A blob is immutable, so its answer is cached for good
+        (``http_cache.IMMUTABLE_URLS``) and a rebuild asks nothing. A blob
+        GitHub will not give is a missing text with its reason, never a
+        failed review: the hunk rules still run.
+        """
+        asked = {p: sha for p, sha in shas.items() if _BLOB_SHA.fullmatch(sha)}
+        missing = {p: "no valid blob SHA" for p in shas if p not in asked}
+
+        def one(item: tuple[str, str]) -> tuple[str, str | None, str]:
+            path, sha = item
+            try:
+                data = self.get_json(f"{self.settings.api_url}/repos/{repo}/git/blobs/{sha}", path)
+            except ReviewKitError as exc:
+                return path, None, redact(str(exc), self.settings.token)
+            if not isinstance(data, dict) or data.get("encoding") != "base64":
+                return path, None, "GitHub sent no base64 content for the blob"
+            try:
+                raw = base64.b64decode(str(data.get("content", "")), validate=False)
+            except (ValueError, binascii.Error):
+                return path, None, "GitHub sent a blob that is not base64"
+            return path, raw.decode("utf-8", "surrogateescape"), ""
+
+        texts: dict[str, str] = {}
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for path, text, why in pool.map(one, asked.items()):
+                if text is None:
+                    missing[path] = why
+                else:
+                    texts[path] = text
+        return texts, missing
 
     # -- a whole pull request ----------------------------------------------
 

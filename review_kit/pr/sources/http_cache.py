@@ -161,10 +161,15 @@ def open_backend(
 
 _SHA = "[0-9a-f]" * 40
 
-# What GitHub serves at a full commit SHA cannot change: a tree, or a file's
-# contents at ``ref=<sha>``. Once stored, those are answered from the cache
+# What GitHub serves at a full commit SHA cannot change: a tree, a file's
+# contents at ``ref=<sha>``, a blob by its SHA. Once stored, those are answered from the cache
 # without asking (glob patterns, matched by requests-cache against the URL).
-IMMUTABLE_URLS = (f"*/git/trees/{_SHA}?*", f"*/contents/*?ref={_SHA}")
+IMMUTABLE_URLS = (
+    f"*/git/trees/{_SHA}?*",
+    f"*/contents/*?ref={_SHA}",
+    # A blob is named by the hash of its content.
+    f"*/git/blobs/{_SHA}",
+)
 
 
 def open_cached_session(

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...errors import ReviewKitError
 from ..model import PullRequest, changed_file_from_api, pull_request_from_api
+from ..texts import texts_from_git, texts_from_patches, wanted
 from .base import SourceContext
 
 
@@ -50,7 +51,22 @@ class JsonFileSource:
     help: ClassVar[str] = "JSON file: API-shaped files list (with patches) or plain paths"
 
     def __init__(self, context: SourceContext, argument: str) -> None:
-        self.repo, self.path = context.repo, argument
+        self.repo, self.path, self.repo_dir = context.repo, argument, context.repo_dir
 
     def load(self, number: int | None) -> PullRequest:
-        return from_file(self.path, self.repo, number)
+        return with_checkout_texts(from_file(self.path, self.repo, number), self.repo_dir)
+
+
+def with_checkout_texts(pr: PullRequest, repo_dir: Path) -> PullRequest:
+    """Full texts for the linters: added files from their patch, others by blob SHA from a checkout."""
+    files = wanted(pr.files)
+    pr.texts.update(texts_from_patches(files))
+    rest = [f for f in files if f.filename not in pr.texts]
+    by_sha = {f.filename: f.sha for f in rest if f.sha}
+    texts, missing = texts_from_git(repo_dir, by_sha) if by_sha else ({}, {})
+    pr.texts.update(texts)
+    pr.texts_missing.update(missing)
+    for f in rest:
+        if not f.sha:
+            pr.texts_missing[f.filename] = "the file list gives no blob SHA to read it by"
+    return pr

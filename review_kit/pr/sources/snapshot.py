@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from ...errors import ReviewKitError
 from ..model import PullRequest, pull_request_from_api
+from ..texts import texts_from_patches, wanted
 from .base import SourceContext
 
 SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -30,6 +31,16 @@ def from_snapshot(number: int, repo: str = DEFAULT_REPO) -> PullRequest:
         data["pull"], data["files"], repo, f"snapshot {path.name}", "snapshot"
     )
     pr.fetched_at = data.get("captured")
+    # Files the PR adds are whole in their patch; others only if bundled ("texts").
+    pr.texts.update(texts_from_patches(pr.files))
+    bundled = data.get("texts") or {}
+    for f in wanted(pr.files):
+        if f.filename in pr.texts:
+            continue
+        if isinstance(bundled.get(f.filename), str):
+            pr.texts[f.filename] = bundled[f.filename]
+        else:
+            pr.texts_missing[f.filename] = "the snapshot bundles no full text of it"
     return pr
 
 
