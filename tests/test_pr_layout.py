@@ -210,7 +210,7 @@ def test_every_look_first_link_lands_on_its_own_row(browser, site_url, viewport)
     links = page.locator(".rk-first-check a, .rk-first-hygiene a")
     # Instant navigation makes the links absolute; the anchor is what matters.
     targets = [links.nth(i).get_attribute("href").partition("#")[2] for i in range(links.count())]
-    assert len(targets) >= 3 and all(t.startswith("check-") for t in targets)
+    assert len(targets) >= 2 and all(t.startswith("check-") for t in targets)
     for target in targets:
         page.evaluate("scrollTo(0, 0)")
         page.locator(f'.rk-first-list a[href$="#{target}"]').first.click()
