@@ -142,10 +142,14 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     site_url = public_site_url(config["site_url"] or "")
     body = render_pr_html(review, build.catalog, links, site_url=site_url)
     # The page's Markdown holds no PR text, so its heading says only the
-    # number; the escaped title goes in here, after Markdown is done.
-    heading = f'<h1 id="pull-request-{review.pr.number}">Pull request #{review.pr.number}'
+    # number; the escaped title goes in here, after Markdown is done. Its class
+    # sizes it from the first paint, however little of the body has arrived
+    # (a rule on the article's `:has(.rk-pr)` waits for the body).
+    number = review.pr.number
+    heading = f'<h1 id="pull-request-{number}">Pull request #{number}'
     if heading in html:
-        html = html.replace(heading, f"{heading}: {escape(visible(review.pr.title))}", 1)
+        titled = f'<h1 id="pull-request-{number}" class="rk-pr-title">Pull request #{number}'
+        html = html.replace(heading, f"{titled}: {escape(visible(review.pr.title))}", 1)
     # The tokens are Python-Markdown's shape, which MkDocs types privately.
     page.toc = get_toc(cast("list[Any]", page_headings(body)))
     return html.replace(SLOT, body)

@@ -15,6 +15,7 @@ from review_kit.catalog.listing import load_tree
 from review_kit.errors import ReviewKitError
 from review_kit.output import FORMATS, docs_tables
 from review_kit.output import catalog_pages as render
+from review_kit.output.links import INDEX_URI as PR_INDEX_URI
 from review_kit.site.build import site_build
 
 
@@ -47,6 +48,13 @@ def define_env(env) -> None:
     def key_questions() -> str:
         """Render every key question of the focus map, with when a PR page asks each."""
         return render.render_key_questions(catalog, here())
+
+    @env.macro
+    def pr_pages_link(text: str) -> str:
+        """A link to the index of PR pages; only its words in the handbook PDF, which has none."""
+        if build.handbook_pdf:
+            return text
+        return f"[{text}]({render.relative_link(here(), PR_INDEX_URI)})"
 
     @env.macro
     def focus_areas_index() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--post",
         action="store_true",
         help="post the github-review to the PR with the token, once per head (the only write)",
+    )
+    parser.add_argument(
+        "--width",
+        type=int,
+        metavar="COLUMNS",
+        default=None,
+        help="wrap the text report to COLUMNS (default: the terminal's width)",
     )
     return parser
 
@@ -271,6 +279,8 @@ def _render_options(
         printed_on=build_date(settings.source_date_epoch),
         color=color,
         since=since,
+        # COLUMNS, else the terminal's size, else 80 (shutil's own fallback).
+        width=args.width or shutil.get_terminal_size().columns,
     )
 
 

@@ -96,12 +96,22 @@ def build_site(site_dir: Path, cache_dir: Path, pull: dict, files: list[dict], u
 
 
 def build_site_with(
-    site_dir: Path, cache_dir: Path, payloads: list[tuple[dict, list[dict]]], url: str
+    site_dir: Path,
+    cache_dir: Path,
+    payloads: list[tuple[dict, list[dict]]],
+    url: str,
+    repositories: bool = False,
 ) -> None:
-    """`build_site` with several PR pages, in the order given (the index lists them so)."""
+    """`build_site` with several PR pages, in the order given (the index lists them so).
+
+    ``repositories`` serves the bundled contracts and CI map at each PR's base
+    commit, so the pages show contracts, suggested reviewers and CI jobs.
+    """
     with GitHubStub() as stub:
         for pull, files in payloads:
             stub.add_pr(REPO_NAME, pull, files)
+            if repositories and pull.get("base", {}).get("sha"):
+                stub.add_repository(REPO_NAME, pull["base"]["sha"])
         # Empty tokens: nothing from the developer's environment reaches the stub.
         done = mkdocs_build(
             site_dir,
@@ -117,23 +127,37 @@ def build_site_with(
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    no_store = True
+
     def log_message(self, *args):  # keep test output quiet
         pass
 
     def end_headers(self):
         # Rebuilt pages must be fetched again, never taken from the browser cache.
-        self.send_header("Cache-Control", "no-store")
+        if self.no_store:
+            self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
 
+class _CachingHandler(_Handler):
+    # As a real host serves a site: Material's instant navigation rewrites every
+    # <link href> to an absolute URL at start-up, and without a cached copy the
+    # browser drops the stylesheets while it fetches them again, a flash of
+    # unstyled page that no visitor of a cached site sees.
+    no_store = False
+
+
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, cacheable: bool = False) -> Iterator[str]:
     """Serve a site directory on 127.0.0.1 (a secure context, so the clipboard API works).
 
     The server starts before the build so the build can be told the final URL.
+    ``cacheable`` lets the browser cache what it fetched (a site built once, then
+    measured as visitors see it); by default nothing is cached, for rebuilds.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(directory)))
+    handler = _CachingHandler if cacheable else _Handler
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

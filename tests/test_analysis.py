@@ -280,3 +280,33 @@ def test_question_line_counts_stay_within_the_areas_it_names(catalog):
     bigger = ChangedFile(entry.filename, "modified", 45, 10)
     asked = {q.id for q in analyse(pr_of(bigger, tests), catalog).questions}
     assert "question-functionality-2" in asked
+
+
+def test_pickle_replaced_in_the_serializer_opens_the_wire_format_items(catalog, corpus):
+    """PR 310 removes pickle from the connector serializer: no finding, and the items matter most.
+
+    The wire-format items fire on the serializer's path, not only on an
+    unsafe-deserialisation finding, which a PR removing pickle never produces.
+    """
+    record = next(r for r in corpus if r["number"] == 310)
+    pull, files = corpus_pr(record)
+    review = analyse(pull_request_from_api(pull, files, REPO, "corpus"), catalog)
+    assert not [f for f in review.findings if f.rule.endswith("deserialisation")]
+    fired = {i.item.id: i for i in review.items if not i.folded}
+    serializer = "vllm_omni/distributed/omni_connectors/utils/serialization.py"
+    for item_id in ("conn-typed-wire", "conn-safe-serialization"):
+        assert fired[item_id].files == [serializer]
+        assert fired[item_id].trigger == {"paths": ["*serializ*.py"]}
+
+
+def test_an_any_of_item_still_fires_on_its_finding_alone(catalog):
+    """`pickle.loads` in a connector outside the serializer paths still opens the wire-format item."""
+    patch = "@@ -0,0 +1,2 @@\n+import pickle\n+obj = pickle.loads(payload)\n"
+    name = "vllm_omni/distributed/omni_connectors/zz_connector.py"
+    review = analyse(pr_of(ChangedFile(name, "added", 2, 0, patch=patch)), catalog)
+    fired = {i.item.id: i for i in review.items if not i.folded}
+    assert fired["conn-typed-wire"].trigger == {"rules": ["pickle-deserialisation"]}
+    assert fired["conn-typed-wire"].files == [name]
+    # A path-only alternative does not fire on a file outside its paths.
+    plain = ChangedFile(name, "added", 2, 0, patch="@@ -0,0 +1,1 @@\n+x = 1\n")
+    assert "conn-typed-wire" not in {i.item.id for i in analyse(pr_of(plain), catalog).items}

@@ -126,6 +126,29 @@ def test_fixture_catalog_loads(fixture_catalog):
             "focus-map.yml:21: areas[1].paths: required key is missing",
             id="missing-paths",
         ),
+        pytest.param(
+            '        text: "Defaults stay compatible."\n',
+            '        text: "Defaults stay compatible."\n'
+            '        trigger: {paths: ["*.py"], any_of: [{paths: ["*.pyi"]}]}\n',
+            "focus-map.yml:16: areas[0].items[0].trigger: Value error, 'any_of' stands alone",
+            id="any-of-mixed",
+        ),
+        pytest.param(
+            '        text: "Defaults stay compatible."\n',
+            '        text: "Defaults stay compatible."\n'
+            "        trigger: {any_of: [{paths: [x]}, {rules: [no-such-rule]}]}\n",
+            "focus-map.yml:16: areas[0].items[0].trigger.any_of[1].rules[0]: "
+            "no content rule 'no-such-rule'",
+            id="any-of-unknown-rule",
+        ),
+        pytest.param(
+            '        text: "Defaults stay compatible."\n',
+            '        text: "Defaults stay compatible."\n'
+            '        trigger: {any_of: [{paths: ["x"]}, {paths: ["!"]}]}\n',
+            "focus-map.yml:16: areas[0].items[0].trigger.any_of[1].paths[0]: "
+            "invalid path pattern '!'",
+            id="any-of-invalid-pattern",
+        ),
     ],
 )
 def test_broken_map_names_file_line_and_key(fixture_catalog, old, new, message):

@@ -52,7 +52,9 @@ OMNI = "vllm-project/vllm-omni"
 WORKER = "vllm_omni/worker/runner.py"
 # Two hazards the diff-reading rules that are on by default find in a modified
 # file (pickle is ruff's now, and ruff needs the full text a site build lacks).
-PATCH = "@@ -1,0 +1,3 @@\n+import torch\n+state = torch.load(blob, weights_only=False)\n+n = t.cuda()\n"
+PATCH = (
+    "@@ -1,0 +1,3 @@\n+import torch\n+state = torch.load(blob, weights_only=False)\n+n = t.cuda()\n"
+)
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from review_kit.analysis import analyse, load_catalog
-from review_kit.analysis.priorities import files_by_priority, read_first
+from review_kit.analysis.findings import ranked
+from review_kit.analysis.model import CheckResult, Finding
+from review_kit.analysis.priorities import files_by_priority, read_first, start_here
 from review_kit.pr.model import ChangedFile, PullRequest
 
 
@@ -24,3 +28,46 @@ def test_risk_outweighs_size_and_tests_come_after_code():
     assert ranked.index("vllm_omni/core/sched/scheduler.py") < ranked.index(
         "tests/core/test_scheduler.py"
     )
+
+
+def _finding(rule: str, severity: str, file: str = "vllm_omni/x.py"):
+    return Finding(rule, rule, file, 1, "x", "1.1", "message", severity=severity)
+
+
+def _check(check_id: str, status: str = "attention", hygiene: str = ""):
+    return CheckResult(check_id, check_id, "", status, "reason.", [], hygiene=hygiene)
+
+
+def test_start_here_puts_p0_first_and_paperwork_on_one_line():
+    """P0/P1 findings lead; P2 findings and checks take turns; five at most; notes apart."""
+    catalog = load_catalog()
+    pr = PullRequest(number=1, repo="x/y", files=[], changed_files=0)
+    review = analyse(pr, catalog)
+    findings = [
+        _finding("broad-except-continues", "P2", "a.py"),
+        _finding("swallowed-exception", "P2", "b.py"),
+        _finding("broad-except-continues", "P2", "c.py"),
+        _finding("unsafe-deserialisation", "P0", "z.py"),
+    ]
+    checks = [
+        _check("unsafe-deserialisation"),  # repeats its findings: never a lead of its own
+        _check("ci-change"),
+        _check("npu-runner-parity"),
+        _check("tests-with-source", "pass"),
+        _check("policy-title-prefix", hygiene="title"),
+        _check("policy-template-sections", hygiene="description"),
+    ]
+    start = start_here(replace(review, findings=ranked(findings), checks=checks))
+    leads = [
+        (lead.finding.rule, lead.finding.file) if lead.finding else lead.check.id
+        for lead in start.leads
+    ]
+    assert leads == [
+        ("unsafe-deserialisation", "z.py"),
+        ("broad-except-continues", "a.py"),
+        "ci-change",
+        ("swallowed-exception", "b.py"),
+        "npu-runner-parity",
+    ]
+    assert (start.more_findings, start.more_checks) == (1, 0)
+    assert start.hygiene_line == "title, description: 2 notes"

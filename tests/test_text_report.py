@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from hostile import hostile_pr
@@ -62,3 +63,34 @@ def test_hostile_text_cannot_drive_the_terminal(catalog):
         assert "\x1b" not in kit_codes and "\x07" not in text and "\u202e" not in text
     assert "osc<U+001B>]0;owned title<U+0007>.py" in text
     assert "ctrl<U+001B>[31mred<U+0007>.py" in text
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_text_wraps_to_the_width_and_asks_the_key_questions(catalog, width):
+    """No line past the terminal's width; the key questions close the report, as on the page."""
+    review = analyse(from_snapshot(19), catalog)
+    text = render_pr_text(review, catalog, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "\nKey questions\n" in text
+    for question in review.questions:
+        # A wrapped question is the same words, re-joined.
+        assert " ".join(question.text.split()) in " ".join(text.split())
+    # Look at first comes before the detail, ranked as the page ranks it.
+    assert text.index("Look at first") < text.index("Findings in the added lines")
+
+
+def test_wrapped_commands_stay_runnable(catalog):
+    """A long command continues with a backslash; its comment sits on its own line above it."""
+    review = analyse(from_snapshot(19), catalog)
+    text = render_pr_text(review, catalog, width=50)
+    commands = text[text.index("\nCommands\n") : text.index("\nRead\n")].splitlines()[2:]
+    joined = re.sub(r" \\\n +", " ", "\n".join(commands))
+    for command in review.commands:
+        code, _, why = command.partition("#")
+        if code.strip():
+            assert f"  {code.strip()}" in joined.splitlines()
+        if why.strip():
+            assert any(line.startswith("  # ") for line in commands)
+    # Every line is a command, a continuation or a comment: none runs on its own by accident.
+    for line in commands:
+        assert line.startswith(("  gh ", "  pytest ", "  pre-commit", "  mkdocs", "  # ", "      "))

@@ -16,7 +16,7 @@ from ..repo.model import RepositoryData
 from .check_spec import Evidence
 from .checks import run_checks
 from .classify import classify_files
-from .commands import without_covered
+from .commands import pr_commands
 from .contracts import review_repository
 from .effort import estimate_effort
 from .engines import ENGINES
@@ -102,7 +102,12 @@ def analyse(
         items=items,
         checks=checks,
         effort=estimate_effort(pr, file_reviews, areas, found.findings),
-        commands=without_covered(commands),
+        commands=pr_commands(
+            pr.files,
+            catalog.known_tests,
+            commands,
+            [job.name for job in repo_review.ci.jobs] if repo_review and repo_review.ci else [],
+        ),
         reading=reading,
         notices=notices,
         repository=repo_review,

@@ -83,6 +83,9 @@ class CheckSpec:
     binding: bool = True
     # Judged only when the review skill was read (its own rules' checks).
     needs_skill: bool = False
+    # The paperwork the check reads ("title", "description"): the page and the
+    # review gather those verdicts on one line after the code's.
+    hygiene: str = ""
 
     def can_judge(self, evidence: Evidence) -> bool:
         """Whether the data this check needs was read for this PR."""
@@ -102,6 +105,7 @@ class CheckSpec:
             reason=verdict.reason,
             files=list(verdict.files),
             rule=rule,
+            hygiene=self.hygiene,
         )
 
     def _skill_verdict(self, evidence: Evidence) -> Verdict | None:

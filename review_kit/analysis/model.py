@@ -152,6 +152,9 @@ class CheckResult:
     files: list[str]
     # A link to the repository rule the check applies (a file at a commit), if any.
     rule: str = ""
+    # The part of the PR's paperwork it checks ("title", "description"), or ""
+    # for a check on the code: paperwork is a note, read after the code.
+    hygiene: str = ""
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,7 @@ POLICY_CHECKS = (
         "[Hardware][Vendor], [Misc]).",
         rule=TITLE_RULE,
         run=_title_prefix,
+        hygiene="title",
     ),
     CheckSpec(
         id="policy-template-sections",
@@ -280,6 +281,7 @@ POLICY_CHECKS = (
         "template have content.",
         rule=TEMPLATE_RULE,
         run=_template_filled,
+        hygiene="description",
     ),
     CheckSpec(
         id="policy-large-change-rfc",
@@ -288,6 +290,7 @@ POLICY_CHECKS = (
         "stage configs and tests excluded), the description links an issue or RFC.",
         rule=LARGE_CHANGE_RULE,
         run=_large_change_linked,
+        hygiene="issue link",
     ),
     CheckSpec(
         id="policy-bugfix-regression-test",

@@ -20,6 +20,8 @@ def _selected(
     trigger: Trigger, files: list[ChangedFile], findings: list[Finding]
 ) -> tuple[list[ChangedFile], dict, list[Finding]]:
     """The files a trigger selects, what matched, and the findings behind it."""
+    if trigger.any_of:
+        return _any_selected(trigger.any_of, files, findings)
     why: dict = {}
     chosen = files
     if trigger.paths:
@@ -49,6 +51,31 @@ def _selected(
             return [], {}, []
         why["lines"] = lines
     return chosen, why, hits
+
+
+def _any_selected(
+    alternatives: list[Trigger], files: list[ChangedFile], findings: list[Finding]
+) -> tuple[list[ChangedFile], dict, list[Finding]]:
+    """The union of what each alternative selects, in the PR's order, and why.
+
+    ``why`` merges the alternatives that fired: the patterns and rules of each,
+    and the most changed lines one of them counted.
+    """
+    names: set[str] = set()
+    why: dict = {}
+    hits: list[Finding] = []
+    for alternative in alternatives:
+        chosen, more, found = _selected(alternative, files, findings)
+        if not chosen:
+            continue
+        names.update(f.filename for f in chosen)
+        hits += [h for h in found if h not in hits]
+        for key, value in more.items():
+            if isinstance(value, list):
+                why[key] = list(dict.fromkeys([*why.get(key, []), *value]))
+            else:
+                why[key] = max(value, why.get(key, value))
+    return [f for f in files if f.filename in names], why, hits
 
 
 def file_digest(f: ChangedFile, hits: list[Finding] | None = None) -> str:
@@ -86,8 +113,10 @@ def review_items(
                 continue
             hunks = {}
             for f in chosen:
-                mine = [h for h in hits if h.file == f.filename] if hits else None
-                hunks[f.filename] = file_digest(f, mine)
+                # A file that fired on a finding reopens when the finding's hunks
+                # change; one that fired on its path (no finding in it), on any hunk.
+                mine = [h for h in hits if h.file == f.filename]
+                hunks[f.filename] = file_digest(f, mine or None)
             items.append(
                 ItemReview(item, r.area.id, [f.filename for f in chosen], why, False, hunks)
             )
@@ -109,22 +138,42 @@ def review_questions(
             if trigger is None:
                 shown.append(QuestionReview(qid, group.topic, question.text))
                 continue
-            why: dict = {}
-            selectable = files
-            if trigger.areas:
-                hit = sorted(touched & set(trigger.areas))
-                if not hit:
-                    continue
-                why["areas"] = hit
-                # Paths, lines and rules count within the named areas only:
-                # fifty lines of tests do not make an entrypoints question.
-                names = set().union(*(in_area[a] for a in hit))
-                selectable = [f for f in files if f.filename in names]
-            plain = trigger.model_copy(update={"areas": []})
-            if plain != Trigger():
-                chosen, more, _ = _selected(plain, selectable, findings)
-                if not chosen:
-                    continue
-                why.update(more)
-            shown.append(QuestionReview(qid, group.topic, question.text, why))
+            fired = [
+                why
+                for alternative in trigger.alternatives()
+                if (why := _asks(alternative, touched, in_area, files, findings)) is not None
+            ]
+            if fired:
+                merged: dict = {}
+                for why in fired:
+                    merged.update({k: v for k, v in why.items() if k not in merged})
+                shown.append(QuestionReview(qid, group.topic, question.text, merged))
     return shown
+
+
+def _asks(
+    trigger: Trigger,
+    touched: set[str],
+    in_area: dict[str, set[str]],
+    files: list[ChangedFile],
+    findings: list[Finding],
+) -> dict | None:
+    """Why one (plain) trigger asks its question of this PR, or None if it does not."""
+    why: dict = {}
+    selectable = files
+    if trigger.areas:
+        hit = sorted(touched & set(trigger.areas))
+        if not hit:
+            return None
+        why["areas"] = hit
+        # Paths, lines and rules count within the named areas only:
+        # fifty lines of tests do not make an entrypoints question.
+        names = set().union(*(in_area[a] for a in hit))
+        selectable = [f for f in files if f.filename in names]
+    plain = trigger.model_copy(update={"areas": []})
+    if plain != Trigger():
+        chosen, more, _ = _selected(plain, selectable, findings)
+        if not chosen:
+            return None
+        why.update(more)
+    return why

@@ -216,19 +216,22 @@ def _check_patterns(doc: YamlDocument, model: FocusMapModel) -> None:
         groups += [(("checks", i, "when"), check.when), (("checks", i, "expect"), check.expect)]
     for i, rule in enumerate(model.rules):
         groups += [(("rules", i, "paths"), rule.paths), (("rules", i, "exclude"), rule.exclude)]
-    for a, area in enumerate(model.areas):
-        for i, item in enumerate(area.items):
-            if item.trigger:
-                groups.append((("areas", a, "items", i, "trigger", "paths"), item.trigger.paths))
-    for g, group in enumerate(model.key_questions):
-        for i, question in enumerate(group.questions):
-            if not isinstance(question, str) and question.trigger:
-                groups.append(
-                    (
-                        ("key_questions", g, "questions", i, "trigger", "paths"),
-                        question.trigger.paths,
-                    )
-                )
+    triggers = [
+        (("areas", a, "items", i, "trigger"), item.trigger)
+        for a, area in enumerate(model.areas)
+        for i, item in enumerate(area.items)
+    ] + [
+        (("key_questions", g, "questions", i, "trigger"), question.trigger)
+        for g, group in enumerate(model.key_questions)
+        for i, question in enumerate(group.questions)
+        if not isinstance(question, str)
+    ]
+    for at, trigger in triggers:
+        if trigger is None:
+            continue
+        for k, alternative in enumerate(trigger.alternatives()):
+            where: tuple[str | int, ...] = (*at, "any_of", k) if trigger.any_of else at
+            groups.append(((*where, "paths"), alternative.paths))
     for loc, patterns in groups:
         for j, pattern in enumerate(patterns):
             try:

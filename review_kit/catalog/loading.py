@@ -18,7 +18,7 @@ from .contract_map import ContractOverlap, contract_overlaps
 from .focus_map import FocusArea, FocusMap, load_focus_map
 from .framework import FINAL_CHECKLIST_URI, ChecklistItem, Framework, load_framework
 from .guide import GuideSection, load_guide_sections
-from .listing import DEFAULT_TREE, load_tree
+from .listing import BUNDLED_TREES, DEFAULT_TREE, load_tree
 from .yaml_lines import YamlDocument
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +70,20 @@ class Catalog:
     def contract_overlaps(self) -> list[ContractOverlap]:
         """vllm-omni's module contracts (bundled snapshot) against the map, over the 2026 tree."""
         return contract_overlaps(self.focus_map, from_snapshot().contracts, load_tree(DEFAULT_TREE))
+
+    @cached_property
+    def known_tests(self) -> frozenset[str]:
+        """vllm-omni's test modules in the bundled listings (the corpus era and 2026).
+
+        What "the tests nearest the changed code" is looked up in; a test
+        folder that existed in either is worth running.
+        """
+        return frozenset(
+            path
+            for tree in BUNDLED_TREES
+            for path in load_tree(tree)
+            if path.startswith("tests/") and path.endswith(".py")
+        )
 
     def citations(self, section_id: str) -> list[Citation]:
         return self._citations.get(section_id, [])
@@ -158,15 +172,17 @@ def _check_rules_and_triggers(
         for q, question in enumerate(group.questions)
         if not isinstance(question, str)
     ]
-    for loc, trigger in triggers:
+    for top, trigger in triggers:
         if trigger is None:
             continue
-        for n, rule_id in enumerate(trigger.rules):
-            if focus_map.rule(rule_id) is None:
-                raise doc.error((*loc, "rules", n), f"no content rule {rule_id!r}")
-        for n, area_id in enumerate(trigger.areas):
-            if focus_map.area(area_id) is None:
-                raise doc.error((*loc, "areas", n), f"no focus area {area_id!r}")
+        for k, alternative in enumerate(trigger.alternatives()):
+            loc = (*top, "any_of", k) if trigger.any_of else top
+            for n, rule_id in enumerate(alternative.rules):
+                if focus_map.rule(rule_id) is None:
+                    raise doc.error((*loc, "rules", n), f"no content rule {rule_id!r}")
+            for n, area_id in enumerate(alternative.areas):
+                if focus_map.area(area_id) is None:
+                    raise doc.error((*loc, "areas", n), f"no focus area {area_id!r}")
 
 
 def load_catalog(

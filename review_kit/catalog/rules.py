@@ -182,6 +182,11 @@ class Trigger(Strict):
     item's area); ``rules`` needs a finding of one of those rules in them;
     ``areas`` (for key questions) needs the PR to touch one of those areas. A
     trigger with no condition applies whenever its area is touched.
+
+    ``any_of`` lists alternatives instead, any of which fires: an item about a
+    hazard fires on the rule's finding *or* on the files of its own domain,
+    since a PR that removes the hazard (pickle replaced by msgpack) produces
+    no finding and still needs the item most.
     """
 
     paths: list[Text] = Field(default_factory=list)
@@ -190,3 +195,20 @@ class Trigger(Strict):
     min_lines: int | None = Field(default=None, ge=1)
     rules: list[Slug] = Field(default_factory=list)
     areas: list[Slug] = Field(default_factory=list)
+    any_of: list[Trigger] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _alternatives_alone(self) -> Trigger:
+        # Mixed with conditions of its own, a reader could not tell whether
+        # those apply to every alternative or are one more; so never mixed.
+        if self.any_of and (
+            self.paths or self.status or self.min_lines or self.rules or self.areas
+        ):
+            raise ValueError("'any_of' stands alone: put every condition in its alternatives")
+        if any(alternative.any_of for alternative in self.any_of):
+            raise ValueError("'any_of' alternatives do not nest")
+        return self
+
+    def alternatives(self) -> list[Trigger]:
+        """The triggers any of which fires: the ``any_of`` list, or this trigger alone."""
+        return list(self.any_of) or [self]

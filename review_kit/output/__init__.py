@@ -31,6 +31,8 @@ class RenderOptions:
     color: bool = False
     # A re-review: what changed since a reviewed head (--since).
     since: Since | None = None
+    # Columns the text report wraps to; None leaves lines as long as they come.
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ FORMATS: dict[str, OutputFormat] = {
             "text",
             ".txt",
             False,
-            lambda r, c, o: render_pr_text(r, c, o.color),
+            lambda r, c, o: render_pr_text(r, c, o.color, o.width),
             "plain aligned text (the default on a terminal)",
         ),
         OutputFormat("json", ".json", False, lambda r, c, o: render_pr_json(r), "one JSON object"),

@@ -151,6 +151,8 @@ def asked_when(catalog: Catalog, trigger: Trigger | None, from_uri: str) -> str:
     """
     if trigger is None:
         return ""
+    if trigger.any_of:
+        return " or ".join(asked_when(catalog, alt, from_uri) for alt in trigger.any_of)
     clauses = []
     if trigger.areas:
         links = [

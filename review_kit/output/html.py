@@ -8,6 +8,7 @@ the review export that ``markdown.render_review_export`` wrote.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cache
 from typing import TypedDict
@@ -17,7 +18,8 @@ from markupsafe import Markup, escape
 
 from ..ages import age_of
 from ..analysis import Review
-from ..analysis.priorities import files_by_priority, read_first
+from ..analysis.model import Finding
+from ..analysis.priorities import files_by_priority, read_first, start_here
 from ..catalog.focus_map import RISK_ORDER
 from ..catalog.loading import Catalog, item_anchor
 from .escape import short_sha, visible
@@ -30,14 +32,54 @@ from .templating import make_environment
 def html_environment() -> jinja2.Environment:
     return make_environment(
         autoescape=True,
-        filters={"visible": visible, "short_sha": short_sha, "path": path_html},
-        globals_={"item_anchor": item_anchor, "page_uri": page_uri},
+        filters={
+            "visible": visible,
+            "short_sha": short_sha,
+            "path": path_html,
+            "tail_path": tail_path_html,
+        },
+        globals_={
+            "item_anchor": item_anchor,
+            "page_uri": page_uri,
+            "finding_anchor": finding_anchor,
+        },
     )
+
+
+def finding_anchor(finding: Finding) -> str:
+    """The id of a finding's row: its rule and a digest of its file, never the PR's own text."""
+    digest = hashlib.sha256(finding.file.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return f"finding-{finding.rule}-{digest}"
+
+
+# A name longer than this (no slash in it) may also break every so many
+# characters: a table column is at least as wide as its longest unbreakable word.
+PATH_CHUNK = 40
 
 
 def path_html(path: str) -> Markup:
     """A path, escaped, that may break after each slash rather than inside a name."""
-    return Markup("/<wbr>").join(escape(visible(part)) for part in path.split("/"))
+
+    def part_html(part: str) -> Markup:
+        chunks = [part[i : i + PATH_CHUNK] for i in range(0, len(part), PATH_CHUNK)] or [""]
+        return Markup("<wbr>").join(escape(visible(chunk)) for chunk in chunks)
+
+    return Markup("/<wbr>").join(part_html(part) for part in path.split("/"))
+
+
+# Folders kept before a file's name where a line has no room for its whole path.
+TAIL_PARTS = 2
+
+
+def tail_path_html(path: str) -> Markup:
+    """The end of a path (``…/qwen_image/pipeline.py``), escaped, for a one-line entry.
+
+    The link around it opens the whole file, and the tables below name it in full.
+    """
+    parts = path.split("/")
+    if len(parts) <= TAIL_PARTS + 1:
+        return path_html(path)
+    return Markup("…/") + path_html("/".join(parts[-TAIL_PARTS:]))
 
 
 @cache
@@ -54,6 +96,11 @@ def _trusted_markdown(text: str) -> Markup:
 # Rows of the files table shown before the rest fold away: a 186-file PR
 # was 8,000 px of table before anything else.
 FILES_SHOWN = 15
+# Suggested reviewers shown before the rest fold away: a 34-file PR named 19,
+# and a reviewer asks two or three of them.
+REVIEWERS_SHOWN = 3
+# A contract's validation paths listed in its row; more fold into a summary.
+VALIDATION_SHOWN = 2
 
 
 def data_phrase(pr) -> str:
@@ -74,8 +121,11 @@ def review_context(review: Review, catalog: Catalog) -> dict:
         "pr_files": {f.filename: f.sha for f in pr.files},
         "data_phrase": data_phrase(pr),
         "read_first": read_first(review.files, catalog.focus_map),
+        "start": start_here(review),
         "files_ordered": files_by_priority(review.files, catalog.focus_map),
         "files_shown": FILES_SHOWN,
+        "reviewers_shown": REVIEWERS_SHOWN,
+        "validation_shown": VALIDATION_SHOWN,
         "diff_url": lambda path, line=None: diff_url(pr, path, line),
         # An item's written rule in vllm-omni's review skill, at the commit it was read.
         "rule_url": lambda source: rule_source_url(source, review.repository),

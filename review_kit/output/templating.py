@@ -7,6 +7,7 @@ receive the kit's own data or text escaped for Markdown first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,19 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=not autoescape,
     )
-    env.filters.update(filters)
+    env.filters.update({"brief": brief, **filters})
     env.globals.update(globals_)
     return env
+
+
+# A sentence ends at ". " before a capital, a code span or a parenthesis (a
+# check's "(3 file(s): ...)" tail, which the table below shows in full).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
+
+
+def brief(text: str, limit: int = 100) -> str:
+    """The first sentence of a reason, for a one-line entry; the full text is further down."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return first

@@ -321,7 +321,12 @@ function updateProgress(ctx) {
 }
 
 function buildToolbar(ctx) {
-  const bar = el("div", { class: "rk-toolbar", role: "group", "aria-label": "Checklist progress" });
+  // A PR page reserves the toolbar's place in its HTML (its height set by the
+  // CSS), so filling it moves nothing; other pages get one inserted.
+  const slot = ctx.article.querySelector(".rk-toolbar[data-rk-slot]");
+  const bar = slot || el("div", { class: "rk-toolbar" });
+  bar.setAttribute("role", "group");
+  bar.setAttribute("aria-label", "Checklist progress");
   ctx.bar = bar;
   ctx.summary = el("p", { class: "rk-page-progress", "aria-live": "polite", "aria-atomic": "true" });
   bar.appendChild(ctx.summary);
@@ -344,9 +349,11 @@ function buildToolbar(ctx) {
     ctx.carry = el("p", { class: "rk-hint rk-carry" }, carryText(ctx.state.migration));
     bar.appendChild(ctx.carry);
   }
-  const h1 = ctx.article.querySelector("h1");
-  if (h1 && h1.parentNode === ctx.article) ctx.article.insertBefore(bar, h1.nextSibling);
-  else ctx.article.insertBefore(bar, ctx.article.firstChild);
+  if (!slot) {
+    const h1 = ctx.article.querySelector("h1");
+    if (h1 && h1.parentNode === ctx.article) ctx.article.insertBefore(bar, h1.nextSibling);
+    else ctx.article.insertBefore(bar, ctx.article.firstChild);
+  }
   ctx.measureToolbar = trackToolbarHeight(bar);
 }
 
