@@ -22,7 +22,8 @@ REPO_NAME = "vllm-project/vllm-omni"
 PR_QUESTION = re.compile(
     r'<li class="rk-item" id="(question-[a-z0-9-]+)"[^>]*><label class="rk-label"><input[^>]*> (.*?)</label>'
 )
-EXEC_BLOCK = re.compile(r'^```python exec="on"[^\n]*\n(.*?)^```', re.S | re.M)
+EXEC_BLOCK = re.compile(r'^```python exec="on"([^\n]*)\n(.*?)^```', re.S | re.M)
+SESSION = re.compile(r'session="([^"]+)"')
 HREF = re.compile(r'href="([^"]+)"')
 
 
@@ -102,11 +103,23 @@ def test_every_subsection_lists_the_items_citing_it(built_site):
         assert "Checklist items that cite this section" in page_html(built_site, uri)
 
 
-def example_blocks() -> list[tuple[str, str]]:
+def example_blocks() -> list[tuple[str, str, bool]]:
+    """Each executed block with the code it needs to run on its own, and whether it prints prose.
+
+    A block in a markdown-exec ``session`` sees what earlier blocks of the same
+    session on the page defined, so it is run after them: that is how a guide
+    prints a number into its prose from the example that computes it.
+    """
     blocks = []
     for page in sorted((REPO / "docs").rglob("*.md")):
-        for code in EXEC_BLOCK.findall(page.read_text(encoding="utf-8")):
-            blocks.append((page.relative_to(REPO / "docs").as_posix(), code))
+        sessions: dict[str, str] = {}
+        for options, code in EXEC_BLOCK.findall(page.read_text(encoding="utf-8")):
+            session = SESSION.search(options)
+            if session:
+                code = sessions.get(session[1], "") + code
+                sessions[session[1]] = code
+            prose = "result=" not in options  # printed as Markdown into the page
+            blocks.append((page.relative_to(REPO / "docs").as_posix(), code, prose))
     return blocks
 
 
@@ -114,17 +127,38 @@ def test_at_least_six_executed_examples():
     assert len(example_blocks()) >= 6
 
 
-@pytest.mark.parametrize(("src_uri", "code"), example_blocks())
-def test_executed_example_output_is_in_the_html(built_site, src_uri, code):
-    """Running the block again gives output that the built page shows, escaped, line by line."""
+def test_prose_numbers_come_from_the_examples():
+    """At least one guide paragraph is printed by its example's session, not typed by hand."""
+    prose = [
+        options
+        for page in (REPO / "docs" / "expert").glob("*.md")
+        for options, _ in EXEC_BLOCK.findall(page.read_text(encoding="utf-8"))
+        if SESSION.search(options) and "result=" not in options
+    ]
+    assert len(prose) >= 3
+
+
+@pytest.mark.parametrize(("src_uri", "code", "prose"), example_blocks())
+def test_executed_example_output_is_in_the_html(built_site, src_uri, code, prose):
+    """Running the block again gives output that the built page shows, escaped, line by line.
+
+    Prose blocks print Markdown; their inline code and emphasis marks are
+    dropped before the comparison, since the page shows them as HTML.
+    """
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     assert lines, "an example must print its evidence"
-    text = re.sub(r"<[^>]+>", "", page_html(built_site, src_uri))
+    text = " ".join(re.sub(r"<[^>]+>", "", page_html(built_site, src_uri)).split())
     for line in lines:
-        assert html.escape(line, quote=False) in text, line
+        # A session re-runs earlier code blocks, so a prose block's run also
+        # prints their plain-text output lines; either form must be on the page.
+        forms = {" ".join(line.split())}
+        if prose:  # inline code, emphasis and links render as HTML
+            plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", re.sub(r"`|\*\*", "", line))
+            forms.add(" ".join(plain.split()))
+        assert any(html.escape(form, quote=False) in text for form in forms), line
 
 
 def test_no_asset_is_loaded_from_the_internet(built_site):

@@ -46,6 +46,9 @@ PARTIAL_FOLDER_PATHS = {
     "tests/e2e/offline_inference/test_sequence_parallel.py": "30b8c5700d50bd942b7d1de42b67164f0144fba6",
     "vllm_omni/diffusion/registry.py": "44cd27684b5a6ebcdc83b9d58c871f535195e0b1",
     "vllm_omni/model_executor/models/registry.py": "fa1cedc4fd5b13f74ded94a43a5ebe5e612b9755",
+    "vllm_omni/diffusion/forward_context.py": "53597a9c8a6b23be42ecbc23792dadccbab5b99f",
+    "tests/diffusion/test_step_request_lifecycle.py": "2f39312a9b8298873f72ab513fdf003c811342f8",
+    "vllm_omni/entrypoints/utils.py": "2c963ce96c51e2254ea43d4a03cceea89d577343",
     # Not in a partial folder, but missing from the listing, which is a union
     # over history "give or take a few"; imported by engine/stage_runtime.py.
     "vllm_omni/entrypoints/stage_utils.py": "0d2484f46958a496686c30eab31da3fa67f676f6",
