@@ -75,9 +75,13 @@ def focus_map_checks(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
 
 
 def rule_checks(found: Scan, catalog: Catalog) -> list[CheckResult]:
-    """One verdict per content rule: its findings, or pass over the files it read."""
+    """One verdict per content rule that ran: its findings, or pass over the files it read.
+
+    A rule that is off by default did not run, so it has no verdict: "not
+    applicable" would claim it looked.
+    """
     results = []
-    for rule in catalog.focus_map.rules:
+    for rule in catalog.focus_map.rule_set.rules:
         hits = [f for f in found.findings if f.rule == rule.id]
         read = found.read_by.get(rule.id, [])
         if hits:

@@ -15,7 +15,7 @@ import re
 from functools import cache, cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from ..pr.model import FileStatus
 from .framework import SectionId, Slug, Strict, Text
@@ -43,6 +43,18 @@ RuffCode = Annotated[str, Field(pattern=r"^[A-Z]{1,4}[0-9]{1,4}$")]
 # P2 is worth a look (a real defect that does not block).
 Severity = Literal["P0", "P1", "P2"]
 SEVERITIES: tuple[Severity, ...] = ("P0", "P1", "P2")
+
+
+def _switch(value: object) -> object:
+    # PyYAML reads ``off`` and ``on`` as booleans (YAML 1.1); editors reading
+    # the schema (YAML 1.2) see the strings. Both mean the same here.
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return value
+
+
+# Whether a rule runs unless the reviewer asks for every rule (``--all-rules``).
+Switch = Annotated[Literal["on", "off"], BeforeValidator(_switch)]
 
 # YAML checks a rule may name; each is a function in ``analysis.rules``.
 YamlCheck = Literal["stage-memory-budget"]
@@ -165,6 +177,14 @@ class ContentRule(Strict):
     # No finding when the whole statement around the hit matches this
     # expression (its code only): the safe variant on the same line.
     unless: Regex | None = None
+    # ``off``: the rule runs only when every rule is asked for (``--all-rules``,
+    # ``extra.review_kit.all_rules``): on the labelled corpus fewer than 0.6 of
+    # its findings were worth a comment (``tests/test_precision.py`` holds it to that).
+    default: Switch = "on"
+
+    @property
+    def on_by_default(self) -> bool:
+        return self.default == "on"
 
     @model_validator(mode="after")
     def _one_engine(self) -> ContentRule:

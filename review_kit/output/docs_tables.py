@@ -11,6 +11,15 @@ from collections.abc import Iterable
 
 from ..analysis import analyse
 from ..analysis.contract_checks import CONTRACT_CHECK_KINDS
+from ..analysis.precision import (
+    DEFAULT_ON_PRECISION,
+    LABELS,
+    MISSES,
+    load_labels,
+    load_misses,
+    overall_precision,
+    rule_precision,
+)
 from ..analysis.repository_policy import POLICY_CHECK_KINDS
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
@@ -25,8 +34,17 @@ def render_checks_table(catalog: Catalog, from_uri: str) -> str:
 
 
 def render_rules_table(catalog: Catalog, from_uri: str) -> str:
+    """The content rules, whether each runs by default, and its figures on the labelled corpus."""
+    labels = load_labels(LABELS)
+    rules = catalog.focus_map.rules
     return render_template(
-        "docs_rules.md.j2", rules=catalog.focus_map.rules, **common_context(catalog, from_uri)
+        "docs_rules.md.j2",
+        rules=rules,
+        figures=rule_precision(labels, load_misses(MISSES)),
+        on_by_default=overall_precision(labels, [r.id for r in rules if r.on_by_default]),
+        every_rule=overall_precision(labels, [r.id for r in rules]),
+        threshold=DEFAULT_ON_PRECISION,
+        **common_context(catalog, from_uri),
     )
 
 
