@@ -80,6 +80,7 @@ SYNC_LOOK_ALIKES = {
     "a host tensor": "data = pe_cpu.numpy()",
     "a statement about grids": "image_grid_thw.append(t.tolist())",
     "a model offloaded whole": 'self.pipeline.to("cpu")',
+    "the step's sampled tokens": "valid = sampled_token_ids.tolist()",
 }
 
 
@@ -97,9 +98,19 @@ def test_host_reads_that_cost_no_sync_do_not_fire(catalog, path, case):
     assert hits(catalog, added(path, code), "host-sync-hot-path") == []
 
 
-@pytest.mark.parametrize("function", ["__init__", "sleep", "load_weights", "postprocess"])
+@pytest.mark.parametrize(
+    "function",
+    [
+        "__init__",
+        "sleep",
+        "load_weights",
+        "postprocess",
+        "_init_mrope_positions",
+        "_process_audio_input",
+    ],
+)
 def test_syncs_in_once_only_functions_do_not_fire(catalog, function):
-    """Set-up, sleep, weight loading and post-processing run once, not per step."""
+    """Set-up, sleep, weight loading, multi-modal inputs and post-processing run once per request."""
     once = in_method("n = x.item()\ny = x.detach().cpu()", function)
     per_step = in_method("n = x.item()\ny = x.detach().cpu()", "execute_model")
     assert hits(catalog, added(RUNNER, once), "host-sync-hot-path") == []
@@ -161,13 +172,18 @@ def test_broad_except_and_continue_in_entrypoints_stage_start_up_and_models(cata
 
 
 def test_broad_except_look_alikes(catalog):
-    """Re-raising, probing for an optional dependency and teardown are not silent partial output."""
+    """Re-raising, optional imports, teardown and metrics are not silent partial output."""
     reraise = LOG_AND_CONTINUE.replace("    self.ready.set()", "        raise")
     optional = "try:\n    import flash_attn\nexcept Exception:\n    flash_attn = None\n"
     teardown = (
         "try:\n    dist.destroy_process_group()\nexcept Exception as e:\n    logger.debug(e)\n"
     )
     in_close = LOG_AND_CONTINUE.replace("def start(self):", "def shutdown(self):")
+    metrics = (
+        "try:\n    m = result.get('metrics')\n    metrics.on_stage_metrics(sid, m)\n"
+        "except Exception as e:\n    logger.exception('metrics: %s', e)\n"
+    )
+    assert hits(catalog, added(STAGE, metrics), "broad-except-continues") == []
     assert hits(catalog, added(STAGE, reraise), "broad-except-continues") == []
     assert hits(catalog, added(MODEL, optional), "broad-except-continues") == []
     assert hits(catalog, added(STAGE, teardown), "broad-except-continues") == []
@@ -277,3 +293,32 @@ def test_each_engine_gives_a_reason_about_its_own_line(catalog):
     assert reasons["trust-remote-code-config"].startswith("`trust_remote_code: true`")
     assert reasons["pickle-deserialisation"].startswith("`return pickle.loads(buf.read())`")
     assert reasons["pickle-deserialisation"].endswith("(ruff S301)")
+
+
+def test_editing_the_body_of_a_handler_already_there_is_not_a_finding(catalog):
+    """The PR wrote neither the ``try`` nor the ``except``: the hazard predates it."""
+    patch = "\n".join(
+        [
+            "@@ -10,5 +10,5 @@ class Stage:",
+            "     try:",
+            "         self.start()",
+            "     except Exception as e:",
+            '-        logger.warning("failed")',
+            '+        logger.warning("stage failed to start: %s", e)',
+            "     self.ready.set()",
+        ]
+    )
+    edited = ChangedFile(STAGE, "modified", 1, 1, patch=patch)
+    assert hits(catalog, edited, "broad-except-continues") == []
+    widened = ChangedFile(
+        STAGE,
+        "modified",
+        1,
+        1,
+        # The same hunk line counts: one line removed, one added in its place.
+        patch=patch.replace(
+            "     except Exception as e:",
+            "-    except ValueError as e:\n+    except Exception as e:",
+        ),
+    )
+    assert hits(catalog, widened, "broad-except-continues") == [12]

@@ -8,6 +8,7 @@ not a failure hidden from the pipeline.
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 
 
@@ -99,3 +100,18 @@ def handler_guards_cleanup(text: str, line: int) -> bool:
     """The ``try`` whose handler starts on ``line`` of this source only cleans up."""
     guarded = tries_by_handler_line(text).get(line)
     return guarded is not None and cleanup_only(guarded.body)
+
+
+# What measuring and logging call: their failure loses a number, not a request.
+_TELEMETRY = re.compile(r"(?i)metric|stats?\b|summary|telemetry|profil|tracer?\b|\blog")
+# Reading a container on the way to a metric.
+_LOOKUPS = {"get", "pop", "append", "items", "keys", "values", "pformat", "len"}
+
+
+def telemetry_only(statements: list[ast.stmt]) -> bool:
+    """Statements that only gather and record metrics or logs (at least one such call)."""
+    calls = [n for s in statements for n in ast.walk(s) if isinstance(n, ast.Call)]
+    names = [dotted(c.func) or "" for c in calls]
+    return any(_TELEMETRY.search(n) for n in names) and all(
+        _TELEMETRY.search(n) or n.rsplit(".", 1)[-1] in _LOOKUPS for n in names
+    )

@@ -62,6 +62,8 @@ def may_hit(patch: str, codes: set[str]) -> bool:
     Python folds fullwidth names to ASCII (NFKC), so a patch with non-ASCII
     text is always linted, as ``RuleSet.firing`` always parses one.
     """
+    if not codes:
+        return False
     if not patch.isascii():
         return True
     words: set[str] = set()

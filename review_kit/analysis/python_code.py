@@ -68,6 +68,8 @@ class ParsedFragment:
     added: frozenset[int] = frozenset()  # parsed line numbers that the PR added
     # The firing rules' words (see ``RuleSet.firing``); None reads every node.
     worth_reading: Prefilter | None = None
+    # ``unless`` expression -> whether the raw text holds a match (see rules).
+    raw_matches: dict[str, bool] = field(default_factory=dict)
 
     @cached_property
     def _added_sorted(self) -> list[int]:
@@ -142,6 +144,23 @@ class ParsedFragment:
             "loop_of": loop_of,
             "where": where,
         }
+
+    @cached_property
+    def calls_by_name(self) -> dict[str, list[ast.Call]]:
+        """The calls by the last name of what is called (``item`` for ``x.item()``)."""
+        named: dict[str, list[ast.Call]] = {}
+        for call in self.nodes["calls"]:
+            func = call.func
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else None
+            )
+            if name is not None:
+                named.setdefault(name, []).append(call)
+        return named
 
     @cached_property
     def code(self) -> list[str]:

@@ -10,6 +10,7 @@ fire; context lines are read to see a statement whole.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -23,7 +24,7 @@ from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compil
 from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
 from .handlers import cleanup_only as _cleanup_only
-from .handlers import dotted
+from .handlers import dotted, telemetry_only
 from .linters import lint
 from .model import FileScan, Finding
 from .python_code import ParsedFragment, PythonView, read_python
@@ -194,9 +195,11 @@ def _broad_and_continues(handler: ast.ExceptHandler, fragment: ParsedFragment) -
     if isinstance(guarded, ast.Try | ast.TryStar) and (
         all(isinstance(s, ast.Import | ast.ImportFrom) for s in guarded.body)
         or _cleanup_only(guarded.body)
+        or telemetry_only(guarded.body)
     ):
         # Probing for an optional dependency (its absence is the expected
-        # case), or tearing down what may already be gone.
+        # case), tearing down what may already be gone, or recording a
+        # metric: none of them fails a request by failing.
         return False
     return not any(isinstance(n, ast.Raise | ast.Return) for s in handler.body for n in ast.walk(s))
 
@@ -233,7 +236,15 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
             h for h in nodes["handlers"] if test(h, fragment) and _placed(match, h, fragment)
         )
         return
-    candidates = nodes["calls"]
+    names = match.methods or [p.rsplit(".", 1)[-1] for p in match.calls]
+    if any("*" in n for n in names):
+        candidates = nodes["calls"]
+    else:  # only calls whose last name is one the match asks for
+        by_name = fragment.calls_by_name
+        candidates = sorted(
+            (c for n in dict.fromkeys(names) for c in by_name.get(n, ())),
+            key=lambda c: (c.lineno, c.col_offset),
+        )
     if match.assigned_to:
         wanted = compiled(match.assigned_to)
         inside = {
@@ -305,11 +316,22 @@ def _added_span(node: ast.AST, numbers: list[int], added: dict[int, str]) -> lis
     return [n for n in numbers_in if n in added]
 
 
+def fragment_may_match(fragment: ParsedFragment, pattern: re.Pattern) -> bool:
+    """Whether the fragment's raw text could hold a match (cached per fragment and pattern)."""
+    known = fragment.raw_matches.get(pattern.pattern)
+    if known is None:
+        known = fragment.raw_matches[pattern.pattern] = bool(
+            pattern.search("\n".join(fragment.text_lines))
+        )
+    return known
+
+
 def _span_line(node: ast.AST, numbers: list[int], added: dict[int, str]) -> int | None:
     """The new-file line to report for a node: its first line if added, else its first added line."""
     if isinstance(node, ast.ExceptHandler):
-        # A handler is its header and its body, not whatever the body calls.
-        parsed = [node.lineno] + [s.lineno for s in node.body]
+        # A handler is the PR's when it wrote the ``except`` line: editing the
+        # log call in a handler that was already there adds no hazard.
+        parsed = [node.lineno]
     else:
         parsed = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     for k in parsed:
@@ -405,7 +427,13 @@ def python_rule(rule: ContentRule, ctx: FileContext) -> list[Finding]:
                 if line is None or line in reasons:
                     continue
                 first = fragment.numbers[node.lineno - 1] or line
-                if unless and unless.search(view.statement_code(first)):
+                # Blanking strings and comments only takes text away: a
+                # fragment whose raw text misses ``unless`` needs no blanking.
+                if (
+                    unless
+                    and fragment_may_match(fragment, unless)
+                    and unless.search(view.statement_code(first))
+                ):
                     continue
                 if ctx.diff.only_moved(_added_span(node, fragment.numbers, view.added)):
                     continue

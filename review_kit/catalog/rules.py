@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from ..pr.model import FileStatus
 from .framework import SectionId, Slug, Strict, Text
-from .paths import path_set
+from .paths import PathSet, path_set
 
 
 def _valid_regex(value: str) -> str:
@@ -277,10 +277,20 @@ class RuleSet:
         known = self._by_path.get(path)
         if known is not None:
             return known
+        # Rules share their path lists (most exclude the same tests, examples
+        # and benchmarks): each distinct list is asked once per path.
+        answers: dict[int, bool] = {}
+
+        def matches(patterns: PathSet) -> bool:
+            known = answers.get(id(patterns))
+            if known is None:
+                known = answers[id(patterns)] = patterns.matches(path)
+            return known
+
         chosen = tuple(
             rule
             for rule, (paths, exclude) in zip(self.rules, self._matchers, strict=True)
-            if paths.matches(path) and not (exclude and exclude.matches(path))
+            if matches(paths) and not (exclude and matches(exclude))
         )
         key = tuple(r.id for r in chosen)
         subset = self._subsets.get(key)
