@@ -130,6 +130,8 @@ def pr_env(stub: GitHubStub, cache: Path, numbers: list[int]) -> dict:
         "GITHUB_TOKEN": "",
         "GH_TOKEN": "",
         "REVIEW_PRS": ",".join(map(str, numbers)),
+        # The findings memo's seal key: beside the cache, never the real home.
+        "XDG_STATE_HOME": str(cache.parent / "state"),
     }
 
 

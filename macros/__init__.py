@@ -78,6 +78,11 @@ def define_env(env) -> None:
         return docs_tables.render_repository_checks()
 
     @env.macro
+    def skill_rules_list() -> str:
+        """Checks that follow vllm-omni's review skill, and the hooks its CI already runs."""
+        return docs_tables.render_skill_rules()
+
+    @env.macro
     def content_rules_table() -> str:
         """The content rules a PR page runs on added lines, from the focus map."""
         return docs_tables.render_rules_table(catalog, here())

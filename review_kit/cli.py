@@ -27,6 +27,7 @@ from .pr.sources import SOURCES, SourceContext
 from .pr.sources.github_api import NetworkError, PullRequestNotFound
 from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
+from .untrusted_files import write_atomically
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ def _configure_logging() -> None:
     core.handlers[:] = [handler]
     core.setLevel(logging.WARNING)
     core.propagate = False
+    # A run without the HTTP cache is logged at the notice level (INFO unless
+    # REVIEW_NOTICE_LEVEL says warning); the tool shows every notice.
+    logging.getLogger("review_kit.cache").setLevel(logging.INFO)
 
 
 def _fail(code: ExitCode, message: object) -> int:
@@ -236,12 +240,10 @@ def _render_options(args, review, settings: Settings, color: bool) -> RenderOpti
 
 
 def _write_atomically(path: Path, report: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: a failure never destroys ``path``."""
+    """Write to a fresh temporary file beside ``path``, then rename: a failure never destroys
+    ``path``, and a file planted under a fixed temporary name is never written through."""
     data = report.encode("utf-8", "backslashreplace") if isinstance(report, str) else report
-    temporary = path.with_name(f".{path.name}.partial")
     try:
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        write_atomically(path, data, mode=0o644)  # a report to share, as a plain write makes it
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         raise UsageError(f"--export {path}: cannot write ({exc.strerror})") from None

@@ -241,12 +241,24 @@ def github_settings(
         api_url=api_url,
         token=resolve_token(env),
         cache_dir=Path(env.get("REVIEW_CACHE_DIR") or default_cache_dir),
+        state_dir=_state_dir(env),
         timeout=_number(env, "REVIEW_HTTP_TIMEOUT", 20.0),
         max_wait=_number(env, "REVIEW_MAX_WAIT", 10.0),
         retries=int(_number(env, "REVIEW_HTTP_RETRIES", 3, whole=True)),
         backoff=_number(env, "REVIEW_HTTP_BACKOFF", 0.5),
         notice_level=_notice_level(env),
     )
+
+
+def _state_dir(env: Mapping[str, str]) -> Path | None:
+    """The kit's folder under ``$XDG_STATE_HOME`` (else ``~/.local/state``); None with no home."""
+    base = env.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        home = env.get("HOME", "")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".local", "state")
+    return Path(base) / "vllm-omni-review-kit"
 
 
 def _notice_level(env: Mapping[str, str]) -> str:

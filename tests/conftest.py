@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ os.environ["GITHUB_TOKEN"] = ""
 os.environ["GH_TOKEN"] = ""
 os.environ["REVIEW_HTTP_RETRIES"] = "0"
 os.environ.pop("REVIEW_PRS", None)
+# The findings memo's seal key lives in the user's state folder: never the real one.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="rk-test-state-")
 os.environ.pop("REVIEW_REPO", None)
 
 REPO = Path(__file__).resolve().parent.parent

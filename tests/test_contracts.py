@@ -295,12 +295,13 @@ def test_checkout_through_the_tool(tmp_path):
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "contracts"], check=True)
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     files = tmp_path / "files.json"
-    files.write_text(
-        json.dumps(
-            {"pull": {"number": 77, "user": {"login": "tzhouam"}}, "files": ORCHESTRATOR_FILES}
-        )
-    )
+    # Contracts are read at the PR's base commit (issue 25, class 6), never the work tree.
+    pull = {"number": 77, "user": {"login": "tzhouam"}, "base": {"sha": head, "ref": "main"}}
+    files.write_text(json.dumps({"pull": pull, "files": ORCHESTRATOR_FILES}))
     result = run(
         "--files-from",
         str(files),
@@ -314,9 +315,6 @@ def test_checkout_through_the_tool(tmp_path):
     data = json.loads(result.stdout)
     assert_done_when(data)
     assert data["repository_data"]["origin"] == "checkout"
-    head = subprocess.run(
-        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
     assert data["contracts"][0]["url"].endswith(f"/blob/{head}/{ORCHESTRATION}")
     assert any("broken.md: front matter owners" in n for n in data["notices"])
 
@@ -355,6 +353,9 @@ def test_stand_in_github_through_the_tool(tmp_path):
         "origin": "github",
         "commit": BASE,
         "source": data["repository_data"]["source"],
+        # The stand-in repository has no .pre-commit-config.yaml at the base.
+        "pre_commit_hooks": [],
+        "pre_commit_config": None,
     }
     assert data["contracts"][0]["url"].endswith(f"/blob/{BASE}/{ORCHESTRATION}")
     assert {c["id"]: c["status"] for c in data["checks"]}["policy-template-sections"] == "attention"
@@ -455,7 +456,11 @@ def test_snapshot_and_checkout_agree(tmp_path):
     for path, text in snapshot_documents().items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text)
-    checkout = from_checkout(tmp_path)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "contracts"], check=True)
+    checkout = from_checkout(tmp_path, OMNI, "HEAD")
     snapshot = from_snapshot()
     assert [c.title for c in checkout.contracts] == [c.title for c in snapshot.contracts]
     assert checkout.ci is None and checkout.notices

@@ -13,8 +13,9 @@ from review_kit.catalog.loading import load_catalog
 from review_kit.catalog.rules import RuleSet
 from review_kit.pr.model import ChangedFile, PullRequest
 from review_kit.pr.sources.github_api import GitHubSettings
-from review_kit.site.plan import FINDINGS_MEMO, fetch_reviews, read_findings_memo
+from review_kit.site.plan import FINDINGS_MEMO, MEMO_LABEL, fetch_reviews, read_findings_memo
 from review_kit.testing.github_stub import GitHubStub
+from review_kit.untrusted_files import seal
 
 REPO = "vllm-project/vllm-omni"
 PATCH = (
@@ -103,7 +104,8 @@ def test_hostile_text_survives_the_round_trip(catalog):
     memo = FindingsMemo()
     found = scan(pr_with(hostile), catalog, memo).findings
     back = FindingsMemo.from_json(memo.to_json())
-    assert found and back.get(FindingsMemo.key(hostile, _rules(catalog))).findings == found
+    key = FindingsMemo.key(hostile, _rules(catalog))
+    assert found and back.get(key, hostile, _rules(catalog)).findings == found
 
 
 def _rules(catalog) -> RuleSet:
@@ -121,9 +123,10 @@ def _rules(catalog) -> RuleSet:
 )
 def test_a_broken_memo_is_one_line_and_ignored(tmp_path, caplog, text):
     path = tmp_path / FINDINGS_MEMO
-    path.write_text(text)
+    key = b"k" * 64
+    path.write_bytes(seal(text.encode(), key, MEMO_LABEL))  # sealed: only its content is wrong
     with caplog.at_level(logging.INFO, logger="review_kit"):
-        memo = read_findings_memo(path)
+        memo = read_findings_memo(path, key)
     assert len(memo) == 0
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1 and str(path) in lines[0] and "read every patch again" in lines[0]
@@ -147,9 +150,10 @@ def test_a_warm_build_reads_no_patch(tmp_path, catalog, reads):
     with GitHubStub() as stub:
         stub.add_pr(REPO, pull, [row])
         stub.add_repository(REPO, "b" * 40)
-        github = GitHubSettings(api_url=stub.url, cache_dir=tmp_path)
+        cache, state = tmp_path / "cache", tmp_path / "state"  # the seal key outside the cache
+        github = GitHubSettings(api_url=stub.url, cache_dir=cache, state_dir=state)
         cold = fetch_reviews(REPO, [7], github, catalog)
-        assert (tmp_path / FINDINGS_MEMO).exists() and reads == [row["filename"]]
+        assert (cache / FINDINGS_MEMO).exists() and reads == [row["filename"]]
         reads.forget()
         warm = fetch_reviews(REPO, [7], github, catalog)
     assert reads == [row["filename"]]  # the warm build read no patch

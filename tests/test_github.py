@@ -368,10 +368,13 @@ def test_bad_settings_are_one_line_errors(tmp_path, env, message):
     assert str(caught.value) == message
 
 
-def test_unwritable_cache_dir_is_one_line(tmp_path):
-    from review_kit.errors import ReviewKitError
-
+def test_unwritable_cache_dir_is_one_line_and_no_cache(tmp_path, caplog):
+    """A cache folder that cannot be made costs the cache, not the run (issue 25, class 7)."""
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(ReviewKitError, match=r"REVIEW_CACHE_DIR .*file/cache: cannot create"):
-        GitHubClient(GitHubSettings(cache_dir=blocker / "cache"))
+    with caplog.at_level(logging.INFO, logger="review_kit"):
+        client = GitHubClient(GitHubSettings(cache_dir=blocker / "cache"))
+    client.close()
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "file/cache: cannot create" in lines[0], lines
+    assert "without a cache" in lines[0]

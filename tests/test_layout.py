@@ -19,6 +19,7 @@ LAYERS = {
     "review_kit.errors": 0,
     "review_kit.ages": 0,
     "review_kit.git": 0,
+    "review_kit.untrusted_files": 0,
     "review_kit.pr": 1,
     # Repository data reads through the PR layer's GitHub client; catalog sits above it.
     "review_kit.repo": 1.5,

@@ -68,6 +68,7 @@ SYNC_HITS = {
     "torch.nonzero": "idx = torch.nonzero(mask)",
     "single-argument where": "idx = torch.where(mask)",
     "item in model code": "n = x.max().item()",
+    "a tensor built on the device": "lens = torch.tensor(c, device=x.device)\nn = lens.tolist()",
 }
 
 SYNC_LOOK_ALIKES = {
@@ -81,6 +82,7 @@ SYNC_LOOK_ALIKES = {
     "a statement about grids": "image_grid_thw.append(t.tolist())",
     "a model offloaded whole": 'self.pipeline.to("cpu")',
     "the step's sampled tokens": "valid = sampled_token_ids.tolist()",
+    "a tensor built from NumPy": "lens = torch.from_numpy(counts)\nn = lens.tolist()",
 }
 
 

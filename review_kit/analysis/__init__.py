@@ -29,6 +29,7 @@ from .model import (
     Review,
 )
 from .rules import Scan, scan
+from .skill_rules import cite_skill_rules, run_skill_checks
 from .triggers import review_items, review_questions
 
 
@@ -53,6 +54,9 @@ def analyse(
     items = review_items(areas, pr, found.findings)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
     checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
+    if repository is not None:
+        # vllm-omni's written rules as read with the contracts: at the base commit.
+        checks = cite_skill_rules(checks, repository) + run_skill_checks(pr, repository)
     commands: list[str] = []
     reading: list[str] = []
     for r in areas:

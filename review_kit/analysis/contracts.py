@@ -17,6 +17,7 @@ from ..pr.model import ChangedFile, PullRequest
 from ..repo.ci import CiDependencies
 from ..repo.contracts import ModuleContract, login
 from ..repo.model import RepositoryData
+from ..repo.skill import ReviewSkill
 
 # A contract whose last review is older than this needs its owners' attention.
 STALE_AFTER_DAYS = 90
@@ -88,6 +89,13 @@ class RepositoryReview:
     suggested_reviewers: list[SuggestedReviewer]
     ci: CiReview | None
     notices: list[str] = field(default_factory=list)
+    # vllm-omni's pre-commit hook ids, and their config at the commit read: what
+    # its CI already enforces, listed once so no check repeats it.
+    pre_commit: tuple[str, ...] = ()
+    pre_commit_url: str = ""
+    # The review skill as read with the contracts, for links to its rules.
+    skill: ReviewSkill | None = None
+    repo: str = ""
 
 
 def anchored(patterns: tuple[str, ...]) -> list[str]:
@@ -243,6 +251,7 @@ def review_repository(
     """Contracts, reviewers and CI jobs for one PR from one reading of the repository."""
     today = today or dt.date.today()
     touches, people = touched_contracts(pr, data, today)
+    hooks = data.skill.hooks if data.skill is not None else None
     return RepositoryReview(
         source=data.described,
         origin=data.origin,
@@ -251,4 +260,8 @@ def review_repository(
         suggested_reviewers=rank_reviewers(pr, people),
         ci=ci_jobs(pr, data.ci) if data.ci is not None else None,
         notices=list(data.notices),
+        pre_commit=hooks.ids if hooks is not None else (),
+        pre_commit_url=hooks.url(data.repo) if hooks is not None else "",
+        skill=data.skill,
+        repo=data.repo,
     )

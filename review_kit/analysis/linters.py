@@ -230,8 +230,8 @@ def _finding(
 def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -> LinterScan:
     """ruff's findings on the PR's added lines, for the rules that declare ruff codes.
 
-    ``memo`` answers for a PR whose linted texts, patches and rules an
-    earlier build saw: a warm build starts no ruff process.
+    ``memo`` answers for files whose full text, patch and rules an earlier
+    build saw: a warm build starts no ruff process.
     """
     result = LinterScan()
     wanted: dict[str, list[ContentRule]] = {}
@@ -253,14 +253,22 @@ def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -
         texts[f.filename] = text
     if not wanted:
         return result
-    key = memo.lint_key(pr.files, texts, rule_set) if memo is not None else ""
-    if memo is not None:
-        known = memo.get(key)
-        if known is not None:
-            result.findings = list(known.findings)
-            return result
-    codes = {code for rules in wanted.values() for r in rules for code in r.ruff}
     by_path = {f.filename: f for f in pr.files}
+    # Each file's answer is remembered on its own (ruff reads files apart),
+    # so a warm build lints only the files it has not seen.
+    keys: dict[str, str] = {}
+    if memo is not None:
+        for path in list(wanted):
+            f = by_path[path]
+            keys[path] = memo.lint_key(f, texts[path], rule_set.for_path(path))
+            known = memo.get(keys[path], f, rule_set.for_path(path))
+            if known is not None:
+                result.findings += known.findings
+                del wanted[path], texts[path]
+    if not wanted:
+        return result
+    codes = {code for rules in wanted.values() for r in rules for code in r.ruff}
+    found: dict[str, list[Finding]] = {path: [] for path in wanted}
     seen: set[tuple[str, str, int]] = set()
     for hit in run_ruff(texts, codes):
         f = by_path[hit.file]
@@ -274,9 +282,11 @@ def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -
                 continue
             if hit.code in rule.ruff and (rule.id, hit.file, hit.line) not in seen:
                 seen.add((rule.id, hit.file, hit.line))
-                result.findings.append(
+                found[hit.file].append(
                     _finding(rule, f, hit, diff.added[hit.line], texts[hit.file])
                 )
-    if memo is not None:
-        memo.put(key, FileScan(list(result.findings)))
+    for path, findings in found.items():
+        result.findings += findings
+        if memo is not None:
+            memo.put(keys[path], FileScan(findings))
     return result

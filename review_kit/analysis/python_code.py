@@ -146,6 +146,11 @@ class ParsedFragment:
         }
 
     @cached_property
+    def assignments(self) -> list[ast.Assign]:
+        """Every plain assignment in the fragment, whatever lines it is on."""
+        return [n for n in ast.walk(self.tree) if isinstance(n, ast.Assign)]
+
+    @cached_property
     def calls_by_name(self) -> dict[str, list[ast.Call]]:
         """The calls by the last name of what is called (``item`` for ``x.item()``)."""
         named: dict[str, list[ast.Call]] = {}

@@ -47,7 +47,8 @@ PRODUCTION_CODE = [
     "!/vllm_omni/**/kernels/**",
     "!/vllm_omni/**/stage_configs/**",
 ]
-TESTS = ["/tests/**"]
+# Test modules, not fixtures or assets: only a test can fail on the base and pass on the head.
+TESTS = ["/tests/**/test_*.py", "/tests/**/*_test.py"]
 NEW_MODEL_MARKERS = [
     "/vllm_omni/model_executor/models/*/__init__.py",
     "/vllm_omni/diffusion/models/*/__init__.py",
@@ -232,21 +233,27 @@ def large_change_linked(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
 
 @_cites(REVIEW_RULES)
 def bugfix_regression_test(pr: PullRequest, catalog: Catalog) -> list[CheckResult]:
-    """A title marked as a bug fix comes with a changed test under tests/."""
+    """A title marked as a bug fix comes with an added or changed test module (test_*.py) under tests/."""
     check = ("policy-bugfix-regression-test", "Bug fix comes with a regression test", "5.1")
     if not _BUGFIX_TITLE.search(pr.title):
         return [
             _result(*check, "not-applicable", "Does not apply: the title does not mark a bug fix.")
         ]
-    tests = matching_files([f for f in pr.files if f.status != "removed"], TESTS)
+    # A deleted test covers nothing, and a test only moved cannot newly fail on the base.
+    written = [
+        f
+        for f in pr.files
+        if f.status != "removed" and not (f.status == "renamed" and not f.additions)
+    ]
+    tests = matching_files(written, TESTS)
     if tests:
         return [_result(*check, "pass", f"Tests changed: {sample(tests)}.", tests, REVIEW_RULES)]
     return [
         _result(
             *check,
             "attention",
-            "A bug fix with no changed test: ask for a regression test that fails on the base "
-            "and passes on the head.",
+            "A bug fix with no added or changed test module: ask for a regression test that "
+            "fails on the base and passes on the head.",
             rule=REVIEW_RULES,
         )
     ]

@@ -264,7 +264,35 @@ def python_hits(match: PythonMatch, fragment: ParsedFragment) -> Iterator[ast.AS
             on = receiver(node)
             if on is not None and compiled(match.unless_receiver).search(ast.unparse(on)):
                 continue
+        if match.unless_built_by and _built_on_host(match, node, fragment):
+            continue
         yield node
+
+
+def _built_on_host(match: PythonMatch, call: ast.Call, fragment: ParsedFragment) -> bool:
+    """The method's receiver was assigned, in this fragment, from a call that builds on the host.
+
+    ``q = torch.from_numpy(n)`` then ``q.tolist()`` reads host memory: no
+    device is waited for. A ``device=`` keyword on the building call moves
+    it, so that one does not count.
+    """
+    on = receiver(call)
+    if on is None:
+        return False
+    name = ast.unparse(on)
+    # Every assignment of the fragment, not only those on lines holding a
+    # rule's word: the building line rarely holds one (asked only on a hit).
+    for binding in fragment.assignments:
+        if not isinstance(binding.value, ast.Call):
+            continue
+        if binding.lineno > call.lineno or not any(ast.unparse(t) == name for t in binding.targets):
+            continue
+        built = dotted(binding.value.func) or ""
+        if any(fnmatchcase(built, p) for p in match.unless_built_by) and not any(
+            kw.arg == "device" for kw in binding.value.keywords
+        ):
+            return True
+    return False
 
 
 # A reason quotes the PR's code; a short quote is enough to recognise the line.
@@ -647,7 +675,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
             result = scan_file(f, mine)
         else:
             key = memo.key(f, mine)
-            result = memo.get(key)
+            result = memo.get(key, f, mine)
             if result is None:
                 result = scan_file(f, mine)
                 memo.put(key, result)

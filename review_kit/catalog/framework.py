@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
+from ..repo.skill import SKILL_FILES
 from .yaml_lines import YamlDocument, load_yaml, parse_as
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -22,12 +23,31 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class RuleSource(Strict):
+    """The file (and heading anchor) of vllm-omni's review skill whose written rule an item asks."""
+
+    file: str
+    anchor: Slug
+
+    @field_validator("file")
+    @classmethod
+    def _known_file(cls, value: str) -> str:
+        if value not in SKILL_FILES:
+            raise ValueError(f"not a review-skill file the kit reads: {', '.join(SKILL_FILES)}")
+        return value
+
+
 class ChecklistItem(Strict):
-    """One thing a reviewer checks, with the guide section that explains why."""
+    """One thing a reviewer checks, with the guide section that explains why.
+
+    ``source``: the item puts one of vllm-omni's own written review rules that
+    no check can judge; pages link that file at the commit the rules were read.
+    """
 
     id: Slug
     text: Text
     guide: SectionId
+    source: RuleSource | None = None
 
 
 class Subsection(Strict):

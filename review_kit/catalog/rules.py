@@ -114,6 +114,10 @@ class PythonMatch(Strict):
     # No hit when the method's receiver, as written, matches: ``grid_thw``
     # and ``*_cpu`` tensors already live on the host.
     unless_receiver: Regex | None = None
+    # No hit when the method's receiver was assigned, in the same hunk, from a
+    # call to one of these (without ``device=``): ``torch.from_numpy`` builds
+    # on the host, so reading it back waits for no device.
+    unless_built_by: list[DottedName] = Field(default_factory=list)
     # What to say about one hit, from its own code: ``{code}`` is the matched
     # call (shortened), ``{callee}`` its name, ``{receiver}`` the object a
     # method is called on, ``{caught}`` a handler's exception types.

@@ -22,6 +22,7 @@ from ..catalog.loading import Catalog, item_anchor
 from ..catalog.rules import Trigger
 from ..pr.sources.snapshot import DEFAULT_REPO
 from .escape import md_escape
+from .links import rule_source_url
 from .templating import make_environment
 
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
@@ -78,6 +79,7 @@ def common_context(catalog: Catalog, from_uri: str) -> dict[str, object]:
         "catalog": catalog,
         "section_link": _section_link(catalog, from_uri),
         "link": lambda to_uri, anchor="": relative_link(from_uri, to_uri, anchor),
+        "rule_url": rule_source_url,
     }
 
 

@@ -21,8 +21,11 @@ from ..analysis.precision import (
     rule_precision,
 )
 from ..analysis.repository_policy import POLICY_CHECK_KINDS
+from ..analysis.skill_rules import SKILL_CHECKS, SKILL_CITATIONS
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
+from ..repo.skill import skill_rule
+from ..repo.sources.snapshot import from_snapshot as repository_snapshot
 from .catalog_pages import common_context, render_template
 from .text import render_pr_text
 
@@ -82,7 +85,37 @@ def render_repository_checks() -> str:
             rows.append(f"| {doc} | [`{path}`@`{commit[:7]}`]({rule}) |")
         else:
             rows.append(f"| {doc} | the contract's own front matter |")
+    data = repository_snapshot()
+    for check in SKILL_CHECKS:
+        rule = skill_rule(check.rule)
+        url = data.skill.rule_url(data.repo, rule) if data.skill else ""
+        rows.append(f"| {check.title} (reads the {check.reads}) | {_rule_link(url)} |")
     return "\n".join(rows) + "\n"
+
+
+def _rule_link(url: str) -> str:
+    commit, path = url.split("/blob/", 1)[1].split("#")[0].split("/", 1)
+    return f"[`{path}`@`{commit[:7]}`]({url})"
+
+
+def render_skill_rules() -> str:
+    """Which checks follow vllm-omni's review skill at the base commit, and what its CI already runs."""
+    data = repository_snapshot()
+    lines = []
+    for citation in SKILL_CITATIONS:
+        rule = skill_rule(citation.rule)
+        url = data.skill.rule_url(data.repo, rule) if data.skill else ""
+        lapse = "; without it at the base, the check does not apply" if citation.binding else ""
+        lines.append(f"- `{citation.check}`: {_rule_link(url)}{lapse}")
+    hooks = data.skill.hooks if data.skill else None
+    if hooks is not None:
+        names = ", ".join(f"`{h}`" for h in hooks.ids)
+        lines.append(
+            f"\nCI checks this: vllm-omni's [pre-commit hooks]({hooks.url(data.repo)}) ({names}) "
+            "run on every PR, so no check of the kit repeats them; a PR page lists them once, "
+            "as its base commit has them.\n"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def render_notice(which: str) -> str:

@@ -21,7 +21,7 @@ from ..analysis.priorities import files_by_priority, read_first
 from ..catalog.focus_map import RISK_ORDER
 from ..catalog.loading import Catalog, item_anchor
 from .escape import short_sha, visible
-from .links import Links, diff_url, page_uri, pull_request_url
+from .links import Links, diff_url, page_uri, pull_request_url, rule_source_url
 from .markdown import render_review_export
 from .templating import make_environment
 
@@ -87,6 +87,8 @@ def review_context(review: Review, catalog: Catalog) -> dict:
         "files_ordered": files_by_priority(review.files, catalog.focus_map),
         "files_shown": FILES_SHOWN,
         "diff_url": lambda path, line=None: diff_url(pr, path, line),
+        # An item's written rule in vllm-omni's review skill, at the commit it was read.
+        "rule_url": lambda source: rule_source_url(source, review.repository),
         "pr_items": {i.item.id: i.files for i in review.items if not i.folded},
         # Per ticked box, a digest of the hunks that made it fire, and the
         # same per file, so the browser reopens a box only when those hunks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..analysis import Review
-from .links import diff_url
+from .links import diff_url, rule_source_url
 
 
 def review_to_json(review: Review) -> dict:
@@ -59,6 +59,12 @@ def review_to_json(review: Review) -> dict:
                 "trigger": i.trigger,
                 "folded": i.folded,
                 **({"hunks": i.hunk_digest} if not i.folded else {}),
+                # vllm-omni's written rule the item puts, at the commit the rules were read.
+                **(
+                    {"rule": rule_source_url(i.item.source, review.repository)}
+                    if i.item.source is not None
+                    else {}
+                ),
             }
             for i in review.items
         ],
@@ -153,6 +159,9 @@ def repository_json(review: Review) -> dict:
             "origin": repo.origin,
             "commit": repo.commit or None,
             "source": repo.source,
+            # What vllm-omni's pre-commit already enforces, so no check repeats it.
+            "pre_commit_hooks": list(repo.pre_commit),
+            "pre_commit_config": repo.pre_commit_url or None,
         },
     }
 

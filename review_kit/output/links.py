@@ -11,7 +11,11 @@ import hashlib
 import re
 from typing import Protocol
 
+from ..analysis.contracts import RepositoryReview
+from ..catalog.framework import RuleSource
 from ..pr.model import PullRequest
+from ..repo.skill import blob_url
+from ..repo.sources.snapshot import from_snapshot as repository_snapshot
 
 PRS_DIR = "prs"
 INDEX_URI = f"{PRS_DIR}/index.md"
@@ -53,3 +57,14 @@ def diff_url(pr: PullRequest, path: str, line: int | None = None) -> str:
         return ""
     digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
     return f"{pull_request_url(pr)}/files#diff-{digest}" + (f"R{line}" if line else "")
+
+
+def rule_source_url(source: RuleSource, repository: RepositoryReview | None = None) -> str:
+    """An item's review-skill file at the commit the rules were read: the PR's base, else the
+    bundled record's."""
+    if repository is not None and repository.skill is not None:
+        return repository.skill.file_url(repository.repo, source.file, source.anchor)
+    data = repository_snapshot()
+    if data.skill is None:
+        return blob_url(data.repo, "", source.file, source.anchor)
+    return data.skill.file_url(data.repo, source.file, source.anchor)

@@ -1,4 +1,4 @@
-"""What the kit knows of the repository a PR targets: its contracts and CI map, and from where."""
+"""What the kit knows of the repository a PR targets: contracts, CI map, review rules, and from where."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Literal
 
 from .ci import CiDependencies
 from .contracts import ModuleContract
+from .skill import ReviewSkill
 
 RepositoryOrigin = Literal["snapshot", "checkout", "github"]
 
@@ -21,6 +22,8 @@ class RepositoryData:
     # whose documents each name the commit they were read at.
     commit: str = ""
     notices: list[str] = field(default_factory=list)
+    # The review skill's rules and the pre-commit hooks, read from the same place.
+    skill: ReviewSkill | None = None
 
     def own_copy(self) -> RepositoryData:
         """The same data with a notices list of its own (each PR's page adds to its own)."""

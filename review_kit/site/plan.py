@@ -14,11 +14,13 @@ from pathlib import Path
 from ..analysis import Review, Scan, analyse, scan
 from ..analysis.memo import FindingsMemo
 from ..catalog.loading import Catalog
+from ..errors import ReviewKitError
 from ..pr.model import PullRequest
-from ..pr.sources.github import from_github
+from ..pr.sources.github import NOTICE_LEVELS, from_github
 from ..pr.sources.github_api import GitHubClient, GitHubSettings
 from ..repo.model import RepositoryData
 from ..repo.sources import GitHubRepositoryData, repository_data_for
+from ..untrusted_files import local_key, read_untrusted, seal, unseal, write_atomically
 
 log = logging.getLogger("review_kit.build")
 
@@ -44,13 +46,15 @@ def fetch_reviews(
 ) -> list[Review]:
     """Fetch every PR (concurrently) and analyse it; a PR that cannot be had fails the build."""
     scans: list[Scan] = []
-    findings = read_findings_memo(github.cache_dir / FINDINGS_MEMO)
+    level = NOTICE_LEVELS[github.notice_level]
+    key = memo_key(github)
+    findings = read_findings_memo(github.cache_dir / FINDINGS_MEMO, key, level)
 
     def scan_all(prs: list[PullRequest]) -> None:
         scans.extend(scan(pr, catalog, findings) for pr in prs)
 
     prs, data = fetch(repo, numbers, github, memo, while_bases_download=scan_all)
-    write_findings_memo(github.cache_dir / FINDINGS_MEMO, findings)
+    write_findings_memo(github.cache_dir / FINDINGS_MEMO, findings, key, level)
     return [
         analyse(pr, catalog, d, found=found)
         for pr, d, found in zip(prs, data, scans, strict=True)
@@ -124,30 +128,63 @@ def fetch(
 # In the cache directory, beside the HTTP cache: what the content rules found
 # in each file, so a warm build reads no patch it has read before.
 FINDINGS_MEMO = "findings-memo.json"
+# Anyone can compute a memo key, so whoever writes the cache directory could
+# plant an entry that hides a finding: the memo is sealed with a key kept
+# outside it (in the user's state folder) and used only if the seal holds.
+MEMO_KEY = "findings-memo.key"
+MEMO_LABEL = "vllm-omni-review-kit-findings-memo-v2"
+# 20,000 entries of a few hundred bytes; a file far past that was not ours.
+MAX_MEMO_BYTES = 64 << 20
 
 
-def read_findings_memo(path: Path) -> FindingsMemo:
-    """The memo at ``path``; an empty one (and a log line) when it is missing or unreadable."""
+def memo_key(github: GitHubSettings) -> bytes | None:
+    """The key that seals the memo, or None (and a log line): then no memo is read or written."""
+    level = NOTICE_LEVELS[github.notice_level]
+    if github.state_dir is None:
+        log.log(level, "No state folder (HOME unset): no findings memo, every patch is read")
+        return None
+    path = github.state_dir / MEMO_KEY
     try:
-        return FindingsMemo.from_json(path.read_text(encoding="utf-8"))
+        if path.resolve().is_relative_to(github.cache_dir.resolve()):
+            log.log(level, "%s: a key inside the cache directory proves nothing; no memo", path)
+            return None
+        return local_key(path)
+    except RuntimeError:  # resolve() on a symlink loop
+        log.log(level, "%s: no findings memo (a symlink loop in its path)", path)
+        return None
+    except (OSError, ReviewKitError) as exc:
+        log.log(level, "%s: no findings memo (%s)", path, _cause(exc))
+        return None
+
+
+def read_findings_memo(path: Path, key: bytes | None, level: int = logging.INFO) -> FindingsMemo:
+    """The memo at ``path``; an empty one (and a log line) when it is missing, refused or unproven."""
+    if key is None:
+        return FindingsMemo()
+    try:
+        text = unseal(read_untrusted(path, MAX_MEMO_BYTES), key, MEMO_LABEL).decode("utf-8")
+        return FindingsMemo.from_json(text)
     except FileNotFoundError:
         return FindingsMemo()
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        log.info("%s: not used, the content rules read every patch again (%s)", path, exc)
+    except (ReviewKitError, UnicodeDecodeError, ValueError) as exc:
+        log.log(level, "%s: not used, the content rules read every patch again (%s)", path, exc)
         return FindingsMemo()
 
 
-def write_findings_memo(path: Path, memo: FindingsMemo) -> None:
+def write_findings_memo(
+    path: Path, memo: FindingsMemo, key: bytes | None, level: int = logging.INFO
+) -> None:
     """Write the memo if it learned anything, whole or not at all; a failure only costs speed."""
-    if not memo.changed:
+    if not memo.changed or key is None:
         return
-    partial = path.with_name(path.name + ".partial")
     try:
-        partial.write_text(memo.to_json(), encoding="utf-8")
-        partial.replace(path)
+        write_atomically(path, seal(memo.to_json().encode("utf-8"), key, MEMO_LABEL))
     except OSError as exc:
-        log.info("%s: not written (%s)", path, exc.strerror or exc)
-        partial.unlink(missing_ok=True)
+        log.log(level, "%s: not written, the old one is kept (%s)", path, _cause(exc))
+
+
+def _cause(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def _memo_bases(memo: ServeMemo | None, api_url: str, repo: str) -> set[str]:

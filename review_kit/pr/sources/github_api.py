@@ -63,6 +63,9 @@ class GitHubSettings:
     api_url: str = DEFAULT_API_URL
     token: str | None = None
     cache_dir: Path = Path(".cache")
+    # Where what the cache directory must not hold lives (the findings memo's
+    # seal key); None: no findings memo is read or written.
+    state_dir: Path | None = None
     timeout: float = 20.0
     retries: int = 3
     backoff: float = 0.5
@@ -227,13 +230,10 @@ class GitHubClient:
     def __init__(self, settings: GitHubSettings) -> None:
         self.settings = settings
         self.log = RequestLog()
-        try:
-            settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ReviewKitError(
-                f"REVIEW_CACHE_DIR {settings.cache_dir}: cannot create ({exc.strerror})"
-            ) from None
-        self.session = open_cached_session(settings.cache_dir, valid_answer)
+        # A run without the cache is a data notice like any fallback: logged at
+        # the build's notice level, so a strict build does not fail over it.
+        level = logging.WARNING if settings.notice_level == "warning" else logging.INFO
+        self.session = open_cached_session(settings.cache_dir, valid_answer, level)
         retry = Retry(
             total=settings.retries,
             connect=settings.retries,

@@ -29,17 +29,20 @@ def repository_data_for(
     repo_dir: str | Path | None = None,
     github: GitHubRepositoryData | None = None,
 ) -> RepositoryData:
-    """A checkout if given; else GitHub at the PR's base commit for a live PR; else the snapshot."""
+    """A checkout at the PR's base if given; else GitHub at that base for a live PR; else the snapshot.
+
+    Never the checkout's work tree or HEAD: after ``gh pr checkout`` those are
+    the PR's own, and its contracts would choose its reviewers.
+    """
+    live = github is not None and pr.source == "api" and bool(pr.base_sha)
     if repo_dir is not None:
         try:
-            return from_checkout(repo_dir, pr.repo)
+            return from_checkout(repo_dir, pr.repo, pr.base_sha)
         except ReviewKitError as exc:
-            data = from_snapshot()
-            data.notices.append(
-                f"{exc}; module contracts and CI jobs come from the kit's snapshot."
-            )
+            data = github.at(pr.repo, pr.base_sha) if live and github else from_snapshot()
+            data.notices.append(f"{exc}; module contracts and CI jobs come from {data.described}.")
             return data
-    if github is not None and pr.source == "api" and pr.base_sha:
+    if live and github is not None:
         return github.at(pr.repo, pr.base_sha)
     data = from_snapshot()
     if github is not None:

@@ -14,6 +14,7 @@ import base64
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -22,6 +23,15 @@ from ...pr.sources.github_api import GitHubClient
 from ..ci import CI_DEPENDENCIES_PATH, CiDependencies, parse_ci_dependencies
 from ..contracts import ModuleContract, contract_from_document, is_contract_path
 from ..model import RepositoryData
+from ..skill import (
+    PRE_COMMIT_CONFIG,
+    SKILL_FILES,
+    PreCommitHooks,
+    ReviewSkill,
+    SkillDocument,
+    parse_pre_commit,
+    parse_skill_document,
+)
 from .snapshot import from_snapshot
 
 # vllm-omni has about 25 contract documents; a tree listing far more is not
@@ -40,6 +50,9 @@ class GitHubRepositoryData:
         # blob SHA -> parsed document (None: no front matter), or the error line.
         self._blobs: dict[str, ModuleContract | None | str] = {}
         self._ci_blobs: dict[str, CiDependencies | str] = {}
+        # Review-skill files and the pre-commit config, by (blob SHA, path); the
+        # commit is filled in per base.
+        self._skill_blobs: dict[tuple[str, str], SkillDocument | PreCommitHooks | str] = {}
         # (repo, commit) -> its tree: whoever asks first reads it, the rest wait.
         self._trees: dict[tuple[str, str], Future[dict[str, str] | ReviewKitError]] = {}
 
@@ -82,6 +95,9 @@ class GitHubRepositoryData:
         trees = {c: future.result() for c, future in pending.items()}
         # blob SHA -> (commit, path) it is read at: the first commit that lists it.
         reads: dict[str, tuple[str, str]] = {}
+        # (blob SHA, path) -> commit, for the review rules: what the kit reads of
+        # a skill file depends on its path, so equal blobs at two paths are two reads.
+        rule_reads: dict[tuple[str, str], str] = {}
         for commit in todo:
             tree = trees[commit]
             if isinstance(tree, ReviewKitError):
@@ -94,10 +110,16 @@ class GitHubRepositoryData:
                     known = sha in self._blobs or sha in self._ci_blobs
                 if sha and not known:
                     reads.setdefault(sha, (commit, path))
+            for path in SKILL_PATHS:
+                sha = tree.get(path)
+                with self._lock:
+                    known = (sha, path) in self._skill_blobs
+                if sha and not known:
+                    rule_reads.setdefault((sha, path), commit)
+        jobs = [*reads.values(), *((commit, path) for (_, path), commit in rule_reads.items())]
         with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            texts = dict(
-                zip(reads, pool.map(lambda at: self._text(repo, *at), reads.values()), strict=True)
-            )
+            fetched = list(pool.map(lambda at: self._text(repo, *at), jobs))
+        texts = dict(zip(reads, fetched[: len(reads)], strict=True))
         with self._lock:
             for sha, text in texts.items():
                 path = reads[sha][1]
@@ -105,6 +127,8 @@ class GitHubRepositoryData:
                     self._ci_blobs[sha] = _parsed_ci(text)
                 else:
                     self._blobs[sha] = _parsed_contract(text, path)
+            for key, text in zip(rule_reads, fetched[len(reads) :], strict=True):
+                self._skill_blobs[key] = _parsed_skill(text, key[1])
         for commit in todo:
             tree = trees[commit]
             if isinstance(tree, ReviewKitError):
@@ -171,7 +195,29 @@ class GitHubRepositoryData:
             elif result is not None:
                 contracts.append(result.model_copy(update={"commit": commit}))
         ci = self._ci(commit, tree.get(CI_DEPENDENCIES_PATH), notices)
-        return RepositoryData(tuple(contracts), ci, "github", repo, commit, notices)
+        skill = self._skill(commit, tree)
+        notices += skill.notices
+        return RepositoryData(tuple(contracts), ci, "github", repo, commit, notices, skill)
+
+    def _skill(self, commit: str, tree: dict[str, str]) -> ReviewSkill:
+        """The review rules at ``commit``; a file absent there is simply not in force."""
+        documents, hooks, notices = [], None, []
+        for path in SKILL_PATHS:
+            if path not in tree:
+                continue
+            with self._lock:
+                known = self._skill_blobs.get((tree[path], path), f"{path}: not read")
+            if isinstance(known, str):
+                notices.append(
+                    f"Review rule file left out: {known}"
+                    if path != PRE_COMMIT_CONFIG
+                    else f"Pre-commit hooks not shown: {known}"
+                )
+            elif isinstance(known, PreCommitHooks):
+                hooks = replace(known, commit=commit)
+            else:
+                documents.append(replace(known, commit=commit))
+        return ReviewSkill(tuple(documents), hooks, tuple(notices))
 
     def _ci(self, commit: str, sha: str | None, notices: list[str]) -> CiDependencies | None:
         if sha is None:
@@ -197,6 +243,9 @@ class GitHubRepositoryData:
 
 
 T = TypeVar("T")
+
+# The review rules the kit reads beside the contracts, one contents request each.
+SKILL_PATHS = (*SKILL_FILES, PRE_COMMIT_CONFIG)
 
 # A key no path can be: marks a tree GitHub listed only in part.
 TRUNCATED = "\0truncated"
@@ -224,3 +273,9 @@ def _parsed_contract(text: str | ReviewKitError, path: str) -> ModuleContract | 
 
 def _parsed_ci(text: str | ReviewKitError) -> CiDependencies | str:
     return _parsed(text, lambda body: parse_ci_dependencies(body, CI_DEPENDENCIES_PATH))
+
+
+def _parsed_skill(text: str | ReviewKitError, path: str) -> SkillDocument | PreCommitHooks | str:
+    if path == PRE_COMMIT_CONFIG:
+        return _parsed(text, parse_pre_commit)
+    return _parsed(text, lambda body: parse_skill_document(body, path))

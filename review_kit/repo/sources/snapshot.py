@@ -2,7 +2,9 @@
 
 ``module-contracts.json`` holds data only (front matter, path, commit read),
 never the documents' prose; ``ci_source_file_dependencies.yml`` is a copy of
-the repository's file.
+the repository's file; ``review-skill.json`` records, per review-skill file,
+its commit, heading anchors and the kit's rules written in it, and the
+pre-commit hook ids (never the files' prose).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from ...errors import ReviewKitError
 from ..ci import CiDependencies, parse_ci_dependencies
 from ..contracts import ModuleContract, contract_from_front_matter
 from ..model import RepositoryData
+from ..skill import ReviewSkill, skill_from_snapshot
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CONTRACTS_SNAPSHOT = DATA_DIR / "module-contracts.json"
+SKILL_SNAPSHOT = DATA_DIR / "review-skill.json"
 
 
 @cache
@@ -39,7 +43,17 @@ def _load(path: Path) -> tuple[str, tuple[ModuleContract, ...], CiDependencies]:
     return data["repo"], contracts, ci
 
 
+@cache
+def load_skill_snapshot(path: Path = SKILL_SNAPSHOT) -> ReviewSkill:
+    """The bundled review rules; an unreadable file is one line naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReviewKitError(f"{path.name}: bundled review rules unreadable ({exc})") from None
+    return skill_from_snapshot(data, path.name)
+
+
 def from_snapshot(path: Path = CONTRACTS_SNAPSHOT) -> RepositoryData:
     """A fresh ``RepositoryData`` (its notices are the caller's) over the parsed snapshot."""
     repo, contracts, ci = _load(path)
-    return RepositoryData(contracts, ci, "snapshot", repo)
+    return RepositoryData(contracts, ci, "snapshot", repo, skill=load_skill_snapshot())
