@@ -186,6 +186,11 @@ def test_broad_except_look_alikes(catalog):
         "except Exception as e:\n    logger.exception('metrics: %s', e)\n"
     )
     assert hits(catalog, added(STAGE, metrics), "broad-except-continues") == []
+    logging_only = (
+        "try:\n    logger.error('failed: %s', '\\n- '.join(hints))\n"
+        "except Exception:\n    logger.error('failed')\n"
+    )
+    assert hits(catalog, added(STAGE, logging_only), "broad-except-continues") == []
     assert hits(catalog, added(STAGE, reraise), "broad-except-continues") == []
     assert hits(catalog, added(MODEL, optional), "broad-except-continues") == []
     assert hits(catalog, added(STAGE, teardown), "broad-except-continues") == []
@@ -324,3 +329,24 @@ def test_editing_the_body_of_a_handler_already_there_is_not_a_finding(catalog):
         ),
     )
     assert hits(catalog, widened, "broad-except-continues") == [12]
+
+
+def test_a_reason_quotes_pr_code_short_and_with_nothing_hidden(catalog):
+    """PR text in a reason: one line, at most 60 characters of code, no terminal or bidi controls."""
+    code = 'def f(x):\n    print("\x1b[31mred\u202e" + "' + "y" * 80 + '")\n'
+    f = added("vllm_omni/worker/a.py", code)
+    (finding,) = analyse(PullRequest(7, REPO, files=[f], changed_files=1), catalog).findings
+    quote = finding.reason.split("`")[1]
+    assert "\x1b" not in finding.reason and "\u202e" not in finding.reason
+    assert quote.startswith('print("red\\u202e"') and quote.endswith("\u2026") and len(quote) == 60
+
+
+def test_ruff_failing_costs_the_linter_pass_not_the_review(catalog, monkeypatch):
+    """A missing or crashing ruff: the files are named as unlinted, the kit's rules still report."""
+    import review_kit.analysis.linters as linters
+
+    monkeypatch.setattr(linters, "ruff_executable", lambda: "/nonexistent/ruff")
+    f = added(RUNNER, in_method("n = x.item()\nprint(n)"))
+    review = analyse(PullRequest(7, REPO, files=[f], changed_files=1), catalog)
+    assert [x.rule for x in review.findings] == ["host-sync-hot-path"]
+    assert review.unread[RUNNER] == "no linter pass (ruff): ruff: not installed (run make venv)"

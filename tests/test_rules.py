@@ -684,3 +684,28 @@ def test_a_blob_github_will_not_give_leaves_the_file_unlinted_and_says_why(tmp_p
     assert [f.rule for f in review.findings] == ["host-sync-hot-path"]
     why = review.unread[entry["filename"]]
     assert why.startswith("no linter pass (ruff): ") and "not found" in why.lower()
+
+
+def test_full_texts_from_a_checkout_skip_what_git_lacks_and_what_is_too_large(
+    tmp_path, monkeypatch
+):
+    """Sizes are asked first: a huge blob is never read, a missing one is named, not fatal."""
+    import review_kit.pr.texts as texts_module
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "small.py").write_text("x = 1\n")
+    (repo / "big file.py").write_text("y = 2\n" * 100)
+    git(repo, "add", ".")
+    git(repo, "-c", "user.email=t@example.com", "-c", "user.name=T", "commit", "-qm", "c")
+    monkeypatch.setattr(texts_module, "MAX_TEXT_BYTES", 100)
+    found, missing = texts_module.texts_from_git(
+        repo,
+        {"small.py": "HEAD:small.py", "big file.py": "HEAD:big file.py", "gone.py": "f" * 40},
+    )
+    assert found == {"small.py": "x = 1\n"}
+    assert missing["big file.py"].startswith("larger than")
+    assert missing["gone.py"] == "git has no such file in the checkout"
+    elsewhere, why = texts_module.texts_from_git(tmp_path, {"small.py": "HEAD:small.py"})
+    assert elsewhere == {} and "not a git checkout" in why["small.py"]

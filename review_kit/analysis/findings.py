@@ -7,13 +7,32 @@ reads the order made here, so none of them sorts on its own.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
 from ..catalog.rules import SEVERITIES
+from ..errors import strip_terminal_sequences
 from .model import Finding
 
 RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+# A reason quotes the PR's code; a short quote is enough to recognise the line.
+QUOTE_LIMIT = 60
+
+
+def quoted(code: str, limit: int = QUOTE_LIMIT) -> str:
+    """PR code for a one-line reason: one line, at most ``limit`` characters, nothing hidden.
+
+    Terminal sequences go, and control and format characters (bidi
+    overrides, zero-width marks) are shown as ``\\uXXXX``, so a reason
+    reads the same in every output before each escapes it its own way.
+    """
+    text = " ".join(strip_terminal_sequences(code).split())
+    text = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def collapse(hits: Iterable[Finding]) -> list[Finding]:

@@ -105,13 +105,15 @@ def handler_guards_cleanup(text: str, line: int) -> bool:
 # What measuring and logging call: their failure loses a number, not a request.
 _TELEMETRY = re.compile(r"(?i)metric|stats?\b|summary|telemetry|profil|tracer?\b|\blog")
 # Reading a container on the way to a metric.
-_LOOKUPS = {"get", "pop", "append", "items", "keys", "values", "pformat", "len"}
+_LOOKUPS = {"get", "pop", "append", "items", "keys", "values", "pformat", "len", "join", "format"}
 
 
 def telemetry_only(statements: list[ast.stmt]) -> bool:
     """Statements that only gather and record metrics or logs (at least one such call)."""
     calls = [n for s in statements for n in ast.walk(s) if isinstance(n, ast.Call)]
-    names = [dotted(c.func) or "" for c in calls]
+    names = [
+        dotted(c.func) or (c.func.attr if isinstance(c.func, ast.Attribute) else "") for c in calls
+    ]
     return any(_TELEMETRY.search(n) for n in names) and all(
         _TELEMETRY.search(n) or n.rsplit(".", 1)[-1] in _LOOKUPS for n in names
     )

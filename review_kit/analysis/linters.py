@@ -30,6 +30,7 @@ from ..errors import ReviewKitError
 from ..pr.model import ChangedFile, PullRequest
 from ..pr.texts import whole_file
 from .diff import parse_patch
+from .findings import quoted
 from .handlers import handler_guards_cleanup, tries_by_handler_line
 from .model import FileScan, Finding
 
@@ -174,11 +175,6 @@ def run_ruff(texts: dict[str, str], codes: Iterable[str]) -> list[LinterHit]:
     return hits
 
 
-def _quoted(text: str, limit: int = 60) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "\u2026"
-
-
 class _Fields(dict):
     def __missing__(self, key: str) -> str:
         return ""
@@ -193,7 +189,7 @@ def guarded_by(text: str, line: int) -> str:
     guarded = tries_by_handler_line(text).get(line)
     if guarded is None or not guarded.body:
         return ""
-    return _quoted(ast.get_source_segment(text, guarded.body[0]) or "")
+    return quoted(ast.get_source_segment(text, guarded.body[0]) or "")
 
 
 def reason_of(rule: ContentRule, hit: LinterHit, code: str, text: str) -> str:
@@ -212,7 +208,7 @@ def _finding(
 ) -> Finding:
     diff = parse_patch(f.patch)
     hunk = diff.hunk_of(hit.line)
-    code = _quoted(line_text)
+    code = quoted(line_text)
     return Finding(
         rule=rule.id,
         title=rule.title,
@@ -270,7 +266,14 @@ def lint(pr: PullRequest, rule_set: RuleSet, memo: FindingsMemo | None = None) -
     codes = {code for rules in wanted.values() for r in rules for code in r.ruff}
     found: dict[str, list[Finding]] = {path: [] for path in wanted}
     seen: set[tuple[str, str, int]] = set()
-    for hit in run_ruff(texts, codes):
+    try:
+        hits = run_ruff(texts, codes)
+    except ReviewKitError as exc:
+        # The linter failing is no reason to lose the review: the hunk rules
+        # have run, and the page names the files ruff did not read, and why.
+        result.unlinted.update(dict.fromkeys(wanted, str(exc)))
+        return result
+    for hit in hits:
         f = by_path[hit.file]
         diff = parse_patch(f.patch)
         if hit.line not in diff.added or diff.only_moved([hit.line]):

@@ -23,6 +23,7 @@ from ..catalog.loading import Catalog
 from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
 from .diff import FileDiff, parse_patch
+from .findings import quoted
 from .handlers import cleanup_only as _cleanup_only
 from .handlers import dotted, telemetry_only
 from .linters import lint
@@ -293,16 +294,6 @@ def _built_on_host(match: PythonMatch, call: ast.Call, fragment: ParsedFragment)
         ):
             return True
     return False
-
-
-# A reason quotes the PR's code; a short quote is enough to recognise the line.
-_QUOTE = 60
-
-
-def quoted(code: str) -> str:
-    """PR code for a one-line reason: one line, at most ``_QUOTE`` characters."""
-    one_line = " ".join(code.split())
-    return one_line if len(one_line) <= _QUOTE else one_line[: _QUOTE - 1] + "\u2026"
 
 
 def python_reason(match: PythonMatch, node: ast.AST, fragment: ParsedFragment) -> str:

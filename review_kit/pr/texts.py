@@ -16,8 +16,10 @@ from .model import ChangedFile
 
 # Full texts read per PR at most: linting more would cost more than the page.
 MAX_TEXTS = 300
-# A file larger than this is not linted (nor held in memory).
+# A file larger than this is not linted (nor held in memory), nor more than
+# this much text in all for one PR.
 MAX_TEXT_BYTES = 2_000_000
+MAX_TOTAL_BYTES = 64_000_000
 GIT_TIMEOUT = 60.0
 
 
@@ -57,52 +59,75 @@ def texts_from_patches(files: Iterable[ChangedFile]) -> dict[str, str]:
     return found
 
 
-def texts_from_git(root: Path, objects: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Texts of the given objects (path -> blob SHA or ``REV:path``) read by one ``git cat-file``.
+def _cat_file(root: Path, mode: str, names: list[str]) -> bytes:
+    """``git cat-file --batch[-check]`` for the given object names, one a line."""
+    request = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
+    done = subprocess.run(
+        ["git", "-C", str(root), "cat-file", mode],
+        input=request,
+        capture_output=True,
+        timeout=GIT_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise OSError(done.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    return done.stdout
 
-    Returns (path -> text, path -> why it is missing). An object git does not
-    have, or a checkout that is not a repository, is a missing text, not an error.
+
+def texts_from_git(root: Path, objects: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Texts of the given objects (path -> blob SHA or ``REV:path``), read with ``git cat-file``.
+
+    Returns (path -> text, path -> why it is missing). Sizes are asked first
+    (``--batch-check``), so a huge blob is never read: at most
+    ``MAX_TEXT_BYTES`` a file and ``MAX_TOTAL_BYTES`` in all. An object git
+    does not have, or a folder that is not a checkout, is a missing text,
+    not an error: the hunk rules still run.
     """
     chosen = dict(list(objects.items())[:MAX_TEXTS])
     missing = {p: f"more than {MAX_TEXTS} Python files changed" for p in objects if p not in chosen}
-    if not chosen:
+    # One object name a line: a name holding a line break cannot be asked for.
+    # (A found blob is answered "<sha> blob <size>", whatever its name.)
+    asked = [(p, o) for p, o in chosen.items() if not any(c in o for c in "\n\r")]
+    missing.update({p: "its path cannot be asked of git" for p in chosen if p not in dict(asked)})
+    if not asked:
         return {}, missing
-    # One object name a line; a name holding a newline cannot be asked for.
-    asked = [(p, o) for p, o in chosen.items() if "\n" not in o]
-    request = "".join(f"{o}\n" for _, o in asked).encode("utf-8", "surrogateescape")
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "cat-file", "--batch"],
-            input=request,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
+        sizes = _cat_file(root, "--batch-check", [o for _, o in asked]).decode().splitlines()
+    except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError) as exc:
+        why = f"{root} is not a git checkout holding this change ({exc.__class__.__name__})"
+        return {}, {**missing, **dict.fromkeys(chosen, why)}
+    wanted_now: list[tuple[str, str]] = []
+    total = 0
+    for (path, _), line in zip(asked, sizes, strict=False):
+        parts = line.split()
+        if len(parts) != 3 or parts[1] != "blob":
+            missing[path] = "git has no such file in the checkout"
+        elif int(parts[2]) > MAX_TEXT_BYTES:
+            missing[path] = f"larger than {MAX_TEXT_BYTES // 1_000_000} MB"
+        elif total + int(parts[2]) > MAX_TOTAL_BYTES:
+            missing[path] = f"the PR's files pass {MAX_TOTAL_BYTES // 1_000_000} MB in all"
+        else:
+            total += int(parts[2])
+            wanted_now.append((path, parts[0]))
+    if not wanted_now:
+        return {}, missing
+    try:
+        out = _cat_file(root, "--batch", [sha for _, sha in wanted_now])
     except (OSError, subprocess.TimeoutExpired) as exc:
         why = f"git cat-file failed ({exc.__class__.__name__})"
-        return {}, {**missing, **dict.fromkeys(chosen, why)}
-    if done.returncode != 0:
-        why = f"{root} is not a git checkout holding this change"
-        return {}, {**missing, **dict.fromkeys(chosen, why)}
+        return {}, {**missing, **{p: why for p, _ in wanted_now}}
     texts: dict[str, str] = {}
-    out, at = done.stdout, 0
-    for path, _ in asked:
+    at = 0
+    for path, _ in wanted_now:
         end = out.find(b"\n", at)
-        if end < 0:
-            break
-        header = out[at:end].split()
-        at = end + 1
+        header = out[at:end].split() if end >= 0 else []
         if len(header) != 3 or header[1] != b"blob":
-            missing[path] = "git has no such blob in the checkout"
-            continue
-        size = int(header[2])
-        content = out[at : at + size]
-        at += size + 1
-        if size > MAX_TEXT_BYTES:
-            missing[path] = f"larger than {MAX_TEXT_BYTES // 1_000_000} MB"
-            continue
-        texts[path] = content.decode("utf-8", "surrogateescape")
-    for path in chosen:
-        if path not in texts and path not in missing:
             missing[path] = "git gave no text"
+            break
+        size = int(header[2])
+        texts[path] = out[end + 1 : end + 1 + size].decode("utf-8", "surrogateescape")
+        at = end + 1 + size + 1
+    for path, _ in wanted_now:
+        if path not in texts:
+            missing.setdefault(path, "git gave no text")
     return texts, missing

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from ...ages import age_of
 from ..model import PullRequest
-from ..texts import MAX_TEXTS, texts_from_patches, wanted
+from ..texts import MAX_TEXT_BYTES, MAX_TEXTS, texts_from_patches, wanted
 from .base import SourceContext
 from .github_api import GitHubClient, NetworkError, PullRequestNotFound, redact
 from .snapshot import DEFAULT_REPO, from_snapshot, snapshot_numbers
@@ -81,7 +81,12 @@ def with_texts(pr: PullRequest, client: GitHubClient) -> PullRequest:
         if path not in chosen:
             pr.texts_missing[path] = f"more than {MAX_TEXTS} Python files changed"
     texts, missing = client.blob_texts(pr.repo, chosen)
-    pr.texts.update(texts)
+    for path, text in texts.items():
+        # Linters read files of a sane size; a generated giant is left unlinted.
+        if len(text) > MAX_TEXT_BYTES:
+            missing[path] = f"larger than {MAX_TEXT_BYTES // 1_000_000} MB"
+        else:
+            pr.texts[path] = text
     pr.texts_missing.update(missing)
     return pr
 
