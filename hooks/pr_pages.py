@@ -23,7 +23,7 @@ from mkdocs.structure.toc import get_toc
 from review_kit.errors import ReviewKitError
 from review_kit.output.escape import plain_label, visible
 from review_kit.output.html import page_headings, render_pr_html, render_pr_index_html
-from review_kit.output.links import INDEX_URI, page_uri
+from review_kit.output.links import INDEX_URI, page_uri, public_site_url
 from review_kit.output.pdf import PDF_DIR, build_date, pr_pdf_name, render_pr_pdf
 from review_kit.site.build import site_build
 from review_kit.site.plan import ServeMemo, fetch_reviews
@@ -136,7 +136,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if uri == INDEX_URI:
         return html.replace(SLOT, render_pr_index_html(build.index, links))
     review = build.reviews[uri]
-    body = render_pr_html(review, build.catalog, links)
+    # Guide links in the review a reviewer posts go to the published site only.
+    site_url = public_site_url(config["site_url"] or "")
+    body = render_pr_html(review, build.catalog, links, site_url=site_url)
     # The page's Markdown holds no PR text, so its heading says only the
     # number; the escaped title goes in here, after Markdown is done.
     heading = f'<h1 id="pull-request-{review.pr.number}">Pull request #{review.pr.number}'

@@ -15,16 +15,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import analyse
-from .catalog.loading import load_catalog
+from .analysis import Review, analyse
+from .analysis.since import Delta, Since, check_sha, delta_of, split_since
+from .catalog.loading import Catalog, load_catalog
 from .errors import ReviewKitError
 from .output import FORMATS, RenderOptions
 from .output.escape import terminal
 from .output.links import page_uri
 from .output.pdf import build_date
-from .pr.model import check_repo_name
+from .pr.model import PullRequest, check_repo_name
 from .pr.sources import SOURCES, SourceContext
-from .pr.sources.github_api import NetworkError, PullRequestNotFound
+from .pr.sources.compare import compare_in_checkout, compare_on_github
+from .pr.sources.github_api import GitHubClient, NetworkError, PullRequestNotFound
+from .pr.sources.github_reviews import PostRefused, ReviewPoster
 from .repo.sources import GitHubRepositoryData, repository_data_for
 from .settings import Settings
 from .untrusted_files import write_atomically
@@ -56,7 +59,12 @@ EXIT_NETWORK = ExitCode(
     "GitHub failed (network, timeout, token, rate limit, server or malformed answer) and neither "
     "a cached copy nor the snapshot could stand in.",
 )
-EXIT_CODES = (EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_NETWORK)
+EXIT_REFUSED = ExitCode(
+    5,
+    "`--post` refused and posted nothing: the PR's head moved since the analysis, or the kit's "
+    "review of this head is already on the PR.",
+)
+EXIT_CODES = (EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_NETWORK, EXIT_REFUSED)
 PROG = "review_pr.py"
 
 
@@ -104,7 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
         "and CI jobs are read (default: GitHub at the PR's base commit, else the bundled snapshot)",
     )
     parser.add_argument(
-        "--site-url", default="", help="base URL of the kit's site, to link guide sections"
+        "--site-url",
+        default="",
+        help="base URL of the kit's site, to link guide sections (default: SITE_URL)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="SHA",
+        default=None,
+        help="re-review: mark what changed since the reviewed head SHA as new, fold the rest",
+    )
+    parser.add_argument(
+        "--post",
+        action="store_true",
+        help="post the github-review to the PR with the token, once per head (the only write)",
     )
     parser.add_argument(
         "--all-rules",
@@ -170,6 +191,16 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             raise UsageError("--pr-number is required unless --git or --files-from is given")
         if args.pr_number is not None and args.pr_number <= 0:
             raise UsageError(f"--pr-number {args.pr_number}: not a pull request number")
+        if args.post:
+            if args.format not in (None, "github-review"):
+                raise UsageError(
+                    f"--post posts the github-review format, not --format {args.format}"
+                )
+            if args.pr_number is None or source_class.option is not None:
+                raise UsageError("--post needs --pr-number and GitHub as the source")
+            args.format = "github-review"
+        if args.since is not None:
+            check_sha(args.since)
         args.format = args.format or default_format(args.export, sys.stdout)
         if FORMATS[args.format].binary and not args.export:
             raise UsageError(f"--format {args.format} writes a binary file: give --export FILE")
@@ -197,12 +228,17 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             repository = repository_data_for(
                 pr, checkout, GitHubRepositoryData(client) if client else None
             )
+            delta = _delta(args.since, pr, client, checkout) if args.since else None
         finally:
             getattr(source, "close", lambda: None)()
+        if args.format == "github-review" and not pr.head_sha:
+            # GitHub takes a review only at a commit of the PR (commit_id).
+            raise UsageError("--format github-review needs a head commit: use a PR or --git")
         review = analyse(pr, catalog, repository)
+        since = split_since(pr, review.findings, review.items, delta) if delta is not None else None
         output = FORMATS[args.format]
         options = _render_options(
-            args, review, settings, use_color(sys.stdout, env) and not args.export
+            args, review, settings, use_color(sys.stdout, env) and not args.export, env, since
         )
         report = output.render(review, catalog, options)
         if args.export:
@@ -213,6 +249,10 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
             sys.stdout.flush()
             sys.stdout.buffer.write(report.encode("utf-8", "backslashreplace"))
             sys.stdout.buffer.flush()
+        if args.post:
+            _post(review, catalog, options, settings)
+    except PostRefused as exc:
+        return _fail(EXIT_REFUSED, exc)
     except PullRequestNotFound as exc:
         return _fail(EXIT_NOT_FOUND, exc)
     except NetworkError as exc:
@@ -224,18 +264,58 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
     return EXIT_OK.status
 
 
-def _render_options(args, review, settings: Settings, color: bool) -> RenderOptions:
-    from .site.links import SiteLinks  # MkDocs' URL helpers, for links that match the site
+# Formats that build their own absolute links from the site URL, without
+# MkDocs' URL helpers (whose import would slow every run of the tool).
+_OWN_LINKS = {"github-review", "sarif", "json"}
 
-    number = review.pr.number or 0
-    links = SiteLinks(page_uri(number), base_url=args.site_url) if args.site_url else None
-    if args.format == "pdf":
-        links = SiteLinks(page_uri(number), base_url=args.site_url)
+
+def _render_options(
+    args, review, settings: Settings, color: bool, env, since: Since | None = None
+) -> RenderOptions:
+    site_url = args.site_url or env.get("SITE_URL", "")
+    links = None
+    if args.format not in _OWN_LINKS and (args.site_url or args.format == "pdf"):
+        from .site.links import SiteLinks  # MkDocs' URL helpers, for links that match the site
+
+        links = SiteLinks(page_uri(review.pr.number or 0), base_url=args.site_url)
     return RenderOptions(
         links=links,
-        site_url=args.site_url,
+        site_url=site_url,
         printed_on=build_date(settings.source_date_epoch),
         color=color,
+        since=since,
+    )
+
+
+def _delta(old: str, pr: PullRequest, client: GitHubClient | None, checkout: str | None) -> Delta:
+    """What changed since ``old``: GitHub's compare, or ``git diff`` in the checkout."""
+    if not pr.head_sha:
+        raise UsageError("--since: the source names no head commit to compare with")
+    if client is not None and pr.source in ("api", "cache"):
+        files = compare_on_github(client, pr.repo, old, pr.head_sha)
+    elif checkout is not None:
+        files = compare_in_checkout(checkout, old, pr.head_sha)
+    else:
+        raise UsageError("--since needs GitHub or a git checkout to compare the two heads")
+    return delta_of(old, pr.head_sha, files)
+
+
+def _post(review: Review, catalog: Catalog, options: RenderOptions, settings: Settings) -> None:
+    """Post the review just printed; refuse on a moved head or a second review of it."""
+    from .output.github_review import github_review, marker
+
+    pr = review.pr
+    payload = github_review(review, catalog, options.site_url, options.since)
+    poster = ReviewPoster(settings.github)
+    try:
+        created = poster.post(pr.repo, pr.number, payload, pr.head_sha, marker(pr.head_sha))
+    finally:
+        poster.close()
+    where = created.get("html_url") if isinstance(created.get("html_url"), str) else ""
+    print(
+        f"{PROG}: posted a review of PR #{pr.number} at {pr.head_sha[:7]} with "
+        f"{len(payload['comments'])} inline comment(s){': ' + where if where else ''}",
+        file=sys.stderr,
     )
 
 

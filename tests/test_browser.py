@@ -214,7 +214,7 @@ def test_pr_page_reached_by_clicking_keeps_its_data(page, site_url):
     page.locator("button.rk-copy").click()
     page.wait_for_selector(".rk-status >> text=Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR})" in copied
+    assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR}/files#diff-" in copied
 
     # An anchor jump on the swapped page, then away and back by the same route.
     page.locator("a.rk-why").first.click()
@@ -440,18 +440,24 @@ def test_copy_and_download_review(page, site_url):
     page.wait_for_selector(".rk-status >> text=Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
 
-    assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR})" in copied
-    assert "vllm-project/vllm-omni\\#19" in copied
     # Plain text, never task boxes that GitHub would make clickable.
     assert not re.search(r"^- \[[ x]\]", copied, re.MULTILINE)
-    assert f"2 of {total} items done, 1 with a problem, 1 not applicable" in copied
-    # Problems, then the checks that need attention, then the note, then the checklist.
+    # The note first, then findings, problems, hygiene and the folded checklist;
+    # no "0 of N" line, no empty "(§)".
+    assert copied.startswith(note + "\n\nReviewed with the vLLM-Omni review kit at `eb006f6`")
+    assert "(§)" not in copied and f"of {total}" not in copied
     lead, folded = copied.split("\n<details>\n", 1)
-    assert "### Problems\n\n- **Scheduling:** Every path that finishes" in lead
+    order = [
+        lead.index("### Findings"),
+        lead.index("### Problems\n\n- **Scheduling:** Every path that finishes"),
+        lead.index("**Hygiene:**"),
+    ]
+    assert order == sorted(order)
+    assert f"](https://github.com/vllm-project/vllm-omni/pull/{PR}/files#diff-" in lead
     # A quoted line whose "<" cannot open a comment that hides the rest.
-    assert "\n  > abort leaks blocks &lt;!-- see free()\n" in lead
-    assert lead.index("### Problems") < lead.index("### Needs attention") < lead.index("### Note")
-    assert lead.rstrip().endswith(note)
+    assert "\n  > abort leaks blocks &lt;\\!\\-\\- see free\\(\\)\n" in lead
+    assert folded.startswith("<summary>Checklist: ")
+    assert ": 2 done, 1 problem, 1 n/a</summary>" in folded
     assert "- ✓ done: The token and request budgets per step are respected" in folded
     assert "- ✗ problem: Every path that finishes, aborts or preempts a request" in folded
     assert "- · open: New fields on the scheduler output are filled" in folded
@@ -466,6 +472,99 @@ def test_copy_and_download_review(page, site_url):
     download = info.value
     assert download.suggested_filename == f"review-pr-{PR}.md"
     assert Path(download.path()).read_text(encoding="utf-8") == copied
+
+
+def test_github_review_json_with_a_line_note(page, site_url):
+    """The export panel offers the GitHub review too: the build's JSON with its body
+    filled, and a note tied to a line the diff shows as one more inline comment."""
+    open_page(page, site_url + f"prs/{PR}/")
+    page.locator("textarea.rk-note").fill("Thanks @alice, nearly there.")
+    panel = page.locator(".rk-line-notes")
+    panel.locator("select.rk-line-where").select_option(index=0)  # the scheduler finding
+    panel.locator("input.rk-line-text").fill("narrow this to `ValueError` #12")
+    panel.locator("button.rk-line-add").click()
+    assert "comment on that line" in panel.locator(".rk-line-feedback").inner_text()
+    panel.locator("select.rk-line-where").select_option("")
+    panel.locator("input.rk-line-place").fill("vllm_omni/core/sched/output.py:999")
+    panel.locator("input.rk-line-text").fill("not a line of the diff")
+    panel.locator("button.rk-line-add").click()
+    assert "goes in the review's body" in panel.locator(".rk-line-feedback").inner_text()
+    assert panel.locator("li.rk-line-note").count() == 2
+    page.locator("select.rk-format").select_option("json")
+    hint = page.locator(".rk-post-hint code").inner_text()
+    assert hint == (
+        f"gh api repos/vllm-project/vllm-omni/pulls/{PR}/reviews --input review-pr-{PR}.json"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".rk-review").screenshot(
+        path=str(ARTIFACTS / "review-out-export-panel.png"), animations="disabled"
+    )
+    with page.expect_download() as info:
+        page.locator("button.rk-download").click()
+    assert info.value.suggested_filename == f"review-pr-{PR}.json"
+    review = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert review["commit_id"].startswith("eb006f6") and review["event"] == "COMMENT"
+    assert review["body"].startswith("Thanks @alice, nearly there.\n")  # the reviewer's own words
+    assert "\u0000" not in review["body"]
+    assert "- `vllm_omni/core/sched/output.py:999`: not a line of the diff" in review["body"]
+    assert [(c["path"], c["line"]) for c in review["comments"]] == [
+        ("vllm_omni/core/sched/scheduler.py", 44),
+        ("vllm_omni/core/sched/scheduler.py", 44),
+    ]
+    assert review["comments"][1]["body"].endswith("narrow this to \\`ValueError\\` `#12`")
+    (ARTIFACTS / "review-out").mkdir(exist_ok=True)
+    (ARTIFACTS / "review-out" / "pr19-browser-github-review.json").write_text(
+        json.dumps(review, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    page.locator("select.rk-format").select_option("md")
+    with page.expect_download() as info:
+        page.locator("button.rk-download").click()
+    markdown = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "### Notes on lines" in markdown and "`#12`" in markdown
+    (ARTIFACTS / "review-out" / "pr19-browser-review-export.md").write_text(
+        markdown, encoding="utf-8"
+    )
+
+
+def test_planted_storage_neither_breaks_the_page_nor_leaks_into_the_export(page, site_url):
+    """Storage is anyone's on this origin: wrong types and markup are dropped, never rendered."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_page(page, site_url + f"prs/{PR}/")
+    head = page.locator(".rk-pr").get_attribute("data-head-sha")
+    planted = {
+        "head_sha": head,
+        "ticked": ["sched-budget", None],
+        "problems": {"sched-free-on-finish": {"x": 1}},
+        "na": [None],
+        "reopened": {
+            "sched-output-fields": {
+                "since": "eb006f6",
+                "files": [
+                    None,
+                    {
+                        "file": "a.py",
+                        "how": "</details>\n\n@org/team LGTM ![t](https://t.example/p.gif)",
+                    },
+                ],
+            },
+            "sched-budget": {"since": "<b>", "files": [None]},
+        },
+        "note": ["not", "text"],
+        "lineNotes": [None, {"at": 3, "text": "x"}],
+        "files": [None],
+    }
+    page.evaluate("([k, v]) => localStorage.setItem(k, JSON.stringify(v))", [PR_KEY, planted])
+    page.reload()
+    page.wait_for_selector(".rk-review")
+    assert box(page, "sched-budget").is_checked()
+    assert page.locator(".rk-reopened").count() == 0
+    with page.expect_download() as info:
+        page.locator("button.rk-download").click()
+    markdown = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "@org/team" not in markdown and "LGTM" not in markdown and "t.example" not in markdown
+    assert markdown.count("<details>") == markdown.count("</details>")
+    assert not errors, errors
 
 
 def test_copy_falls_back_without_clipboard_api(page, site_url):
@@ -519,7 +618,11 @@ def test_new_head_reopens_items_whose_files_changed(playwright_browser, tmp_path
         for item_id in REOPENED_ITEMS:
             assert not box(page, item_id).is_checked(), item_id
             note = page.locator(f'li.rk-item[data-item-id="{item_id}"] .rk-reopened')
-            assert note.inner_text() == expected
+            assert note.inner_text() == expected + " compare the changes"
+            # The same compare view of the two heads as the review tool's --since.
+            assert note.locator("a.rk-compare").get_attribute("href") == (
+                f"https://github.com/vllm-project/vllm-omni/pull/{PR}/files/{old_head}..{new_head}"
+            )
         for item_id in KEPT_ITEMS:
             assert box(page, item_id).is_checked(), item_id
             assert page.locator(f'li.rk-item[data-item-id="{item_id}"] .rk-reopened').count() == 0

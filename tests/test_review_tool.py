@@ -71,7 +71,10 @@ def test_markdown_export(stub, tmp_path):
     result = run("--pr-number", "19", "--export", str(out), api_url=stub.url, cache=tmp_path)
     assert result.returncode == 0
     report = out.read_text()
-    assert report.startswith("# Review of vllm-project/vllm-omni\\#19: \\[Core\\]Add scheduling")
+    assert report.startswith(
+        "# Review of [vllm-project/vllm-omni\\#19](https://github.com/vllm-project/vllm-omni/pull/19): "
+        "\\[Core\\]Add scheduling"
+    )
     assert "## Automated checks" in report and "## Key questions" in report
     assert "vllm\\_omni/core/sched/output\\.py" in report
 

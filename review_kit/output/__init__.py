@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis import Review
+from ..analysis.since import Since
 from ..catalog.loading import Catalog
 from .json_report import render_pr_json
 from .links import Links
@@ -27,6 +28,8 @@ class RenderOptions:
     site_url: str = ""
     printed_on: str = ""
     color: bool = False
+    # A re-review: what changed since a reviewed head (--since).
+    since: Since | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,18 @@ def _pdf(review: Review, catalog: Catalog, options: RenderOptions) -> bytes:
     from .pdf import render_pr_pdf  # WeasyPrint is slow to import; only PDFs need it
 
     return render_pr_pdf(review, catalog, options.links, options.printed_on, options.site_url)
+
+
+def _github_review(review: Review, catalog: Catalog, options: RenderOptions) -> str:
+    from .github_review import render_github_review
+
+    return render_github_review(review, catalog, options.site_url, options.since)
+
+
+def _sarif(review: Review, catalog: Catalog, options: RenderOptions) -> str:
+    from .sarif import render_sarif
+
+    return render_sarif(review, catalog, options.site_url)
 
 
 FORMATS: dict[str, OutputFormat] = {
@@ -70,5 +85,14 @@ FORMATS: dict[str, OutputFormat] = {
             "the start of the review as a short GitHub job summary",
         ),
         OutputFormat("pdf", ".pdf", True, _pdf, "a printable checklist (needs Pango)"),
+        OutputFormat(
+            "github-review",
+            ".json",
+            False,
+            _github_review,
+            "the JSON body of one GitHub review with inline comments"
+            " (`gh api --input`, or `--post`)",
+        ),
+        OutputFormat("sarif", ".sarif", False, _sarif, "SARIF 2.1.0 for GitHub code scanning"),
     )
 }

@@ -21,8 +21,8 @@ from ..analysis.priorities import files_by_priority, read_first
 from ..catalog.focus_map import RISK_ORDER
 from ..catalog.loading import Catalog, item_anchor
 from .escape import short_sha, visible
+from .github_review import browser_export
 from .links import Links, diff_url, page_uri, pull_request_url, rule_source_url
-from .markdown import render_review_export
 from .templating import make_environment
 
 
@@ -98,7 +98,9 @@ def review_context(review: Review, catalog: Catalog) -> dict:
     }
 
 
-def render_pr_html(review: Review, catalog: Catalog, links: Links, interactive: bool = True) -> str:
+def render_pr_html(
+    review: Review, catalog: Catalog, links: Links, interactive: bool = True, site_url: str = ""
+) -> str:
     """The body of a per-PR page, every PR-controlled string escaped.
 
     ``interactive=False`` leaves out the data only the browser script reads
@@ -111,7 +113,8 @@ def render_pr_html(review: Review, catalog: Catalog, links: Links, interactive: 
         .render(
             links=links,
             interactive=interactive,
-            review_export=render_review_export(review, catalog, links) if interactive else "",
+            # Guide links in a posted review are absolute: they leave the site.
+            review_export=browser_export(review, catalog, site_url) if interactive else {},
             **review_context(review, catalog),
         )
     )

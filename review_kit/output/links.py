@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from ..analysis.contracts import RepositoryReview
 from ..catalog.framework import RuleSource
@@ -57,6 +58,41 @@ def diff_url(pr: PullRequest, path: str, line: int | None = None) -> str:
         return ""
     digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
     return f"{pull_request_url(pr)}/files#diff-{digest}" + (f"R{line}" if line else "")
+
+
+def site_page_url(site_url: str, src_uri: str, anchor: str = "") -> str:
+    """The absolute URL of a page of the kit's site built with directory URLs, or "".
+
+    For output that leaves the site (a posted review, SARIF), where MkDocs is
+    not loaded: ``x/index.md`` is ``x/``, ``x/y.md`` is ``x/y/``, as MkDocs'
+    ``use_directory_urls`` has it (``tests/test_github_review.py`` compares
+    the two for every guide page).
+    """
+    if not site_url:
+        return ""
+    path = src_uri.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return f"{base}{path}" + (f"#{anchor}" if anchor else "")
+
+
+def compare_url(pr: PullRequest, old_sha: str) -> str:
+    """The PR's "Files changed" view limited to the commits after ``old_sha``, or ""."""
+    if pr.number is None or not pr.head_sha:
+        return ""
+    return f"{pull_request_url(pr)}/files/{old_sha}..{pr.head_sha}"
+
+
+def public_site_url(site_url: str) -> str:
+    """``site_url`` when it is somewhere a reader of a posted review can reach, else "".
+
+    A local build's default (``http://127.0.0.1:8000/``) would send every
+    guide link of a posted review to the reader's own machine.
+    """
+    host = (urlsplit(site_url).hostname or "") if site_url else ""
+    if not host or host == "localhost" or host.startswith("127.") or host == "::1":
+        return ""
+    return site_url
 
 
 def rule_source_url(source: RuleSource, repository: RepositoryReview | None = None) -> str:

@@ -22,5 +22,10 @@ def render_pr_summary(review: Review, catalog: Catalog, links: Links | None = No
         catalog,
         links,
         read_first=read_first(review.files, catalog.focus_map),
-        attention=[c for c in review.checks if c.status == "attention"],
+        # A content rule's verdict repeats its findings, listed just above.
+        attention=[
+            c
+            for c in review.checks
+            if c.status == "attention" and catalog.focus_map.rule(c.id) is None
+        ],
     )

@@ -7,6 +7,12 @@ strong ETags answered with 304 (which do not count against the rate limit),
 rate-limit headers, and ``Retry-After``. Faults are scripted per request so
 tests can stage 401s, 404s, rate limits, 502s, slow answers and bad JSON.
 
+It also takes reviews (``POST /pulls/{n}/reviews``) as GitHub does: it checks
+every comment's anchor against the PR's patches with a hunk reader of its own
+(not the kit's, so a test proves the kit's check) and answers 422 for one
+outside the diff, records what was posted, and lists reviews back, paginated.
+The compare endpoint serves what a test registers with ``add_compare``.
+
 It can also misbehave the way a hostile or broken server would: pagination
 that cycles, links to itself or never ends (``pagination``), 404 messages that
 echo the caller's credentials (``echo_credentials``), gzip bombs and bodies
@@ -78,6 +84,16 @@ class GitHubStub:
         self.pagination = "github"
         # 404 answers quote the Authorization header back, as a careless proxy might.
         self.echo_credentials = False
+        # (repo, number) -> reviews on the PR, as GitHub lists them; POSTs append.
+        self.reviews: dict[tuple[str, int], list[dict]] = {}
+        # Every review POST's parsed body and the status it was answered with.
+        self.posted: list[tuple[dict, int]] = []
+        # (repo, number) -> (n, sha): from the n-th read of the pull on, its head is sha
+        # (a push between the analysis and --post).
+        self.move_head_on_read: dict[tuple[str, int], tuple[int, str]] = {}
+        self.pull_reads: dict[tuple[str, int], int] = {}
+        # (repo, "old...head") -> the compare answer's files.
+        self.compares: dict[tuple[str, str], list[dict]] = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -120,6 +136,13 @@ class GitHubStub:
     def add_repository(self, repo: str, commit: str) -> None:
         """The kit's bundled contracts and CI file, served as the repository at ``commit``."""
         self.add_tree(repo, commit, bundled_repository_files())
+
+    def add_compare(self, repo: str, old: str, head: str, files: list[dict]) -> None:
+        self.compares[(repo, f"{old}...{head}")] = files
+
+    def move_head(self, repo: str, number: int, sha: str) -> None:
+        """A push to the PR: its head is another commit from now on."""
+        self.prs[(repo, number)]["pull"]["head"]["sha"] = sha
 
     def fail_next(self, *faults: Fault) -> None:
         self.faults.extend(faults)
@@ -229,6 +252,18 @@ class GitHubStub:
         git = self._git_answer(path, query)
         if git is not None:
             return git
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/compare/([0-9a-f]+\.\.\.[0-9a-f]+)", path)
+        if m:
+            files = self.compares.get((m[1], m[2]))
+            if files is None:
+                return 404, {"message": "Not Found"}, {}
+            return 200, {"status": "ahead", "files": files, "commits": []}, {}
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/reviews", path)
+        if m:
+            if (m[1], int(m[2])) not in self.prs:
+                return 404, {"message": "Not Found"}, {}
+            rows = self.reviews.get((m[1], int(m[2])), [])
+            return self._page(rows, query, f"{self.url}/repos/{m[1]}/pulls/{m[2]}/reviews")
         m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)(/files)?", path)
         if not m:
             return 404, {"message": "Not Found"}, {}
@@ -245,6 +280,11 @@ class GitHubStub:
                 {},
             )
         if not m[3]:
+            key = (m[1], int(m[2]))
+            self.pull_reads[key] = self.pull_reads.get(key, 0) + 1
+            move = self.move_head_on_read.get(key)
+            if move and self.pull_reads[key] >= move[0]:
+                entry["pull"]["head"]["sha"] = move[1]
             return 200, entry["pull"], {}
         per_page = min(int(query.get("per_page", [DEFAULT_PER_PAGE])[0]), MAX_PER_PAGE)
         page = max(int(query.get("page", ["1"])[0]), 1)
@@ -266,6 +306,50 @@ class GitHubStub:
             links.append(f'<{base}&page={page - 1}>; rel="prev"')
             links.append(f'<{base}&page=1>; rel="first"')
         return 200, chunk, {"Link": ", ".join(links)} if links else {}
+
+    def _page(self, rows: list, query: dict, base: str) -> tuple[int, object, dict]:
+        """One page of a list, linked to the next as GitHub does."""
+        per_page = min(int(query.get("per_page", [DEFAULT_PER_PAGE])[0]), MAX_PER_PAGE)
+        page = max(int(query.get("page", ["1"])[0]), 1)
+        last = max(1, -(-len(rows) // per_page))
+        links = {}
+        if page < last:
+            links["Link"] = f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"'
+        return 200, rows[(page - 1) * per_page : page * per_page], links
+
+    def _post_review(self, path: str, body: bytes, headers) -> tuple[int, object]:
+        """``POST /repos/{repo}/pulls/{n}/reviews``, checked as GitHub checks it."""
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)/reviews", path)
+        entry = self.prs.get((m[1], int(m[2]))) if m else None
+        if entry is None:
+            return 404, {"message": "Not Found"}
+        if not (headers.get("Authorization") or "").startswith(("Bearer ", "token ")):
+            return 401, {"message": "Requires authentication"}
+        try:
+            review = json.loads(body)
+        except ValueError:
+            return 400, {"message": "Problems parsing JSON"}
+        problem = review_problem(review, entry)
+        if problem:
+            return 422, {
+                "message": "Unprocessable Entity",
+                "errors": [problem],
+                "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
+                "status": "422",
+            }
+        rows = self.reviews.setdefault((m[1], int(m[2])), [])
+        created = {
+            "id": 1000 + len(rows),
+            "user": {"login": "review-kit-tester"},
+            "body": review.get("body", ""),
+            "state": "COMMENTED" if review.get("event") == "COMMENT" else "PENDING",
+            "html_url": f"https://github.com/{m[1]}/pull/{m[2]}#pullrequestreview-{1000 + len(rows)}",
+            "commit_id": review.get("commit_id") or entry["pull"]["head"]["sha"],
+            "submitted_at": "2026-12-06T10:00:00Z",
+            "comments": review.get("comments", []),
+        }
+        rows.append(created)
+        return 200, {k: v for k, v in created.items() if k != "comments"}
 
     def _handler(self):
         stub = self
@@ -325,6 +409,22 @@ class GitHubStub:
                         return
                 self._send(status, body, headers, path)
 
+            def do_POST(self):
+                self.started = time.perf_counter()
+                path = urlsplit(self.path).path
+                if stub.prefix and path.startswith(stub.prefix):
+                    path = path[len(stub.prefix) :]
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                with stub.lock:
+                    status, payload = stub._post_review(path, raw, self.headers)
+                    try:
+                        stub.posted.append((json.loads(raw), status))
+                    except ValueError:
+                        stub.posted.append(({}, status))
+                body = json.dumps(payload).encode()
+                self._send(status, body, {"Content-Type": "application/json"}, path)
+
             def _send(
                 self, status: int, body: bytes, headers: dict, path: str, trickle: float = 0.0
             ):
@@ -363,6 +463,63 @@ class GitHubStub:
     def _record(self, path: str, headers, status: int, seconds: float) -> None:
         with self.lock:
             self.requests.append(Seen(path, dict(headers), status, seconds))
+
+
+_HUNK_HEADER = re.compile(r"@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+# GitHub's limit on a review body, in characters.
+BODY_LIMIT = 65536
+
+
+def right_side_hunks(patch: str) -> list[set[int]]:
+    """The new-side line numbers each hunk of a patch shows (added and context lines).
+
+    Written from the unified-diff format, independently of the kit's own
+    reader, so that the stand-in checks the kit rather than agreeing with it.
+    """
+    hunks: list[set[int]] = []
+    line = remaining = 0
+    for text in patch.split("\n"):
+        header = _HUNK_HEADER.match(text)
+        if header:
+            line = int(header[1])
+            remaining = int(header[2]) if header[2] is not None else 1
+            hunks.append(set())
+        elif hunks and remaining > 0 and text[:1] in (" ", "+"):
+            hunks[-1].add(line)
+            line += 1
+            remaining -= 1
+    return hunks
+
+
+def review_problem(review: object, entry: dict) -> str:
+    """Why GitHub would refuse this review (its 422 error), or "" when it takes it."""
+    if not isinstance(review, dict):
+        return "Invalid request: the body is not an object"
+    head = entry["pull"]["head"]["sha"]
+    if review.get("commit_id") not in (None, head):
+        return "commit_id is not part of the pull request"
+    if review.get("event") not in (None, "COMMENT", "APPROVE", "REQUEST_CHANGES"):
+        return f"Invalid event {review.get('event')!r}"
+    if len(review.get("body") or "") > BODY_LIMIT:
+        return f"Body is too long (maximum is {BODY_LIMIT} characters)"
+    patches = {f["filename"]: f.get("patch") for f in entry["files"]}
+    for comment in review.get("comments") or []:
+        path, line = comment.get("path"), comment.get("line")
+        start = comment.get("start_line")
+        if path not in patches or not patches[path]:
+            return "Path could not be resolved"
+        if comment.get("side", "RIGHT") != "RIGHT" or not isinstance(line, int):
+            return "Line could not be resolved"
+        hunk = next((h for h in right_side_hunks(patches[path]) if line in h), None)
+        if hunk is None:
+            return "Pull request review thread line must be part of the diff"
+        if start is not None and not (
+            isinstance(start, int) and start < line and all(n in hunk for n in range(start, line))
+        ):
+            return "Pull request review thread start line must be part of the same hunk as the line"
+        if not comment.get("body"):
+            return "Body can't be blank"
+    return ""
 
 
 def bundled_repository_files() -> dict[str, str]:

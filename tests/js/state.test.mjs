@@ -92,8 +92,36 @@ test("prState starts empty and saves ticks and the note under the PR's key", () 
     na: [],
     reopened: {},
     note: "note",
+    lineNotes: [],
     updated: clock(),
   });
+});
+
+test("a stored record is checked by type: nothing from storage breaks the page or the export", () => {
+  const planted = {
+    head_sha: "new",
+    ...trace(PR),
+    ticked: ["x", null, 3],
+    problems: { y: { not: "text" } },
+    na: [null],
+    reopened: {
+      a: { since: "eb006f6", files: [null, { file: "a.py", how: "</details>\n\n@org/team LGTM ![t](https://t.example/p.gif)" }] },
+      b: { since: "<img src=x>", files: [{ file: "b.py", how: "changed" }] },
+      c: "not an object",
+    },
+    note: { not: "text" },
+    lineNotes: [null, { at: "a.py:3", text: 7 }, { at: "a.py:4", text: "real" }],
+  };
+  const storage = new MemoryStorage({ "rk:v1:pr:o/r#19": JSON.stringify(planted) });
+  const state = prState(openStore(() => storage), PR, clock);
+  assert.equal(state.stateOf("x"), "done");
+  assert.equal(state.problemNote("y"), "");
+  assert.equal(state.reopenedEntry("a"), null); // its only file had an unknown `how`
+  assert.deepEqual(state.reopenedEntry("b"), { since: "", files: [{ file: "b.py", how: "changed" }] });
+  assert.equal(state.reopened("b"), "reopened: b.py changed");
+  assert.equal(state.reopenedEntry("c"), null);
+  assert.equal(state.note(), "");
+  assert.deepEqual(state.lineNotes(), [{ at: "a.py:4", text: "real" }]);
 });
 
 test("a refused save is reported, and the work stays for the page", () => {

@@ -23,4 +23,8 @@ test("postCommand is the gh command that posts the downloaded review", () => {
     postCommand({ number: "19", repo: "o/r" }, "review-pr-19.md"),
     "gh pr review 19 --repo o/r --comment --body-file review-pr-19.md"
   );
+  assert.equal(
+    postCommand({ number: "19", repo: "o/r" }, "review-pr-19.json", "json"),
+    "gh api repos/o/r/pulls/19/reviews --input review-pr-19.json"
+  );
 });

@@ -132,6 +132,8 @@ export function changedFiles(id, old, cur) {
 
 // Changed files first: they are the reason to look again; then new ones.
 const ORDER = ["changed", "may have changed", "added", "removed", "no longer in the change"];
+// Every `how` a reopen note may hold: the reasons above and the count of the rest.
+const REASONS = [...ORDER, "changed or added"];
 
 function capped(found) {
   const out = [...found].sort((a, b) => ORDER.indexOf(a.how) - ORDER.indexOf(b.how));
@@ -140,18 +142,48 @@ function capped(found) {
   return [...out.slice(0, NAMED_FILES), { file: `${rest} more files`, how: "changed or added" }];
 }
 
+const SHA = /^[0-9a-f]{7,40}$/;
+// What a stored `since` may be to be shown at all: letters and digits, which
+// no Markdown or HTML reads as syntax (a real one is a SHA).
+const PLAIN_ID = /^[0-9A-Za-z]{1,64}$/;
+
+/* A stored reopen note, checked by type: storage is anyone's on this origin,
+   so `since` must be a commit SHA, each file a string and each `how` one of
+   the reasons this module writes; anything else is dropped (null when
+   nothing is left). */
+export function validReopen(entry) {
+  if (!entry || typeof entry !== "object" || !Array.isArray(entry.files)) return null;
+  const files = entry.files.filter(
+    (f) => f && typeof f === "object" && typeof f.file === "string" && REASONS.includes(f.how)
+  );
+  if (!files.length) return null;
+  return { since: typeof entry.since === "string" && PLAIN_ID.test(entry.since) ? entry.since : "", files };
+}
+
+/* The PR's "Files changed" view limited to the commits after `since`: the
+   same compare view the review tool's --since links. "" without a SHA. */
+export function compareUrl(pr, since) {
+  const url = String((pr && pr.url) || "");
+  const head = String((pr && pr.head) || "");
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[\w.-]+\/[\w.-]+\/pull\/\d+$/.test(url)) return "";
+  if (!SHA.test(String(since || "")) || !SHA.test(head)) return "";
+  return url + "/files/" + since + ".." + head;
+}
+
 /* "reopened: a.py changed since eb006f6; b.py added since eb006f6". `name`
    formats each file name and the SHA: plain text for the page, code spans
-   for Markdown. */
-export function describeReopen(entry, name) {
+   for Markdown. Only what validReopen keeps is described. */
+export function describeReopen(stored, name) {
+  const entry = validReopen(stored);
+  if (!entry) return "";
   const groups = new Map();
   for (const f of entry.files) {
     if (!groups.has(f.how)) groups.set(f.how, []);
     groups.get(f.how).push(name(String(f.file)));
   }
-  const since = name(String(entry.since || "").slice(0, SHORT));
+  const since = entry.since ? " since " + name(entry.since.slice(0, SHORT)) : "";
   const parts = [];
-  for (const [how, files] of groups) parts.push(files.join(", ") + " " + how + " since " + since);
+  for (const [how, files] of groups) parts.push(files.join(", ") + " " + how + since);
   return "reopened: " + parts.join("; ");
 }
 
@@ -177,10 +209,12 @@ export function carryOver(record, pr) {
   const old = trace(record.trace === TRACE_VERSION ? record : { files: record.files, items: record.items, hunks: record.hunks, hunk_files: record.hunk_files });
   const { problems, na: oldNa } = outcomes(record);
   const oldReopened = objectOr(record.reopened);
-  const settled = [...record.ticked, ...oldNa];
+  const ticks = Array.isArray(record.ticked) ? record.ticked.filter((id) => typeof id === "string") : [];
+  const settled = [...ticks, ...oldNa];
   const reopened = {};
   for (const id of Object.keys(oldReopened)) {
-    if (!settled.includes(id) && !own(problems, id)) reopened[id] = oldReopened[id];
+    const entry = validReopen(oldReopened[id]);
+    if (entry && !settled.includes(id) && !own(problems, id)) reopened[id] = entry;
   }
   let count = 0;
   const keep = (ids) =>
@@ -191,7 +225,7 @@ export function carryOver(record, pr) {
       count += 1;
       return false;
     });
-  const ticked = keep(record.ticked);
+  const ticked = keep(ticks);
   const na = keep(oldNa);
   const migration = settled.length
     ? { from: record.head_sha, reopened: count, carried: ticked.length + na.length }

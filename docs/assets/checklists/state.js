@@ -2,7 +2,7 @@
    refuses), the ticks of an ordinary page, and the record of a PR review that
    follows the PR's head. Keys (rk:v1:...) must never change: they hold reviews. */
 
-import { carryOver, describeReopen, objectOr, outcomes, own, trace } from "./pr-data.js";
+import { carryOver, describeReopen, objectOr, outcomes, own, trace, validReopen } from "./pr-data.js";
 
 export const PREFIX = "rk:v1:";
 
@@ -134,14 +134,39 @@ function isRecord(r) {
 }
 
 function emptyRecord(pr) {
-  return { head_sha: pr.head, ...trace(pr), ticked: [], problems: {}, na: [], reopened: {}, note: "" };
+  return { head_sha: pr.head, ...trace(pr), ticked: [], problems: {}, na: [], reopened: {}, note: "", lineNotes: [] };
+}
+
+// A line note says where (`path:line`, or `finding:N` for the page's N-th
+// finding) and what; both are kept short, as the form allows.
+const NOTE_AT = 1000;
+const NOTE_TEXT = 2000;
+
+/* The reviewer's notes tied to a line, checked by type: storage is untrusted. */
+export function validLineNotes(value) {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((n) => n && typeof n === "object" && typeof n.at === "string" && typeof n.text === "string")
+    .map((n) => ({ at: n.at.slice(0, NOTE_AT), text: n.text.slice(0, NOTE_TEXT) }))
+    .filter((n) => n.at.trim() && n.text.trim());
 }
 
 export const STATES = ["done", "problem", "na", "open"];
 
-/* The record's outcome maps made whole: old records have only ticks. */
+/* The record made whole and checked by type, field by field: old records have
+   only ticks, and anything on this origin can write to storage, so a wrong
+   type is dropped, never rendered (a reopen note must not carry markup into
+   the export, nor a null break the page). */
 function normalise(record) {
-  record.reopened = objectOr(record.reopened);
+  record.ticked = record.ticked.filter((id) => typeof id === "string");
+  const reopened = {};
+  for (const [id, entry] of Object.entries(objectOr(record.reopened))) {
+    const valid = validReopen(entry);
+    if (valid) reopened[id] = valid;
+  }
+  record.reopened = reopened;
+  record.note = typeof record.note === "string" ? record.note : "";
+  record.lineNotes = validLineNotes(record.lineNotes);
   Object.assign(record, outcomes(record));
   return record;
 }
@@ -205,8 +230,20 @@ export function prState(store, pr, now = () => new Date().toISOString()) {
       return entry ? describeReopen(entry, String) : null;
     },
     reopenedEntry(id) {
-      const entry = own(record.reopened, id) ? record.reopened[id] : null;
-      return entry && Array.isArray(entry.files) && entry.files.length ? entry : null;
+      return own(record.reopened, id) ? validReopen(record.reopened[id]) : null;
+    },
+    lineNotes: () => record.lineNotes.slice(),
+    addLineNote(at, text) {
+      const [note] = validLineNotes([{ at: String(at), text: String(text) }]);
+      if (!note) return false;
+      record.lineNotes.push(note);
+      save();
+      return true;
+    },
+    removeLineNote(index) {
+      if (!Number.isInteger(index) || index < 0 || index >= record.lineNotes.length) return;
+      record.lineNotes.splice(index, 1);
+      save();
     },
     reload() {
       // Another tab saved this PR: adopt its record when it is for this head.
@@ -217,9 +254,9 @@ export function prState(store, pr, now = () => new Date().toISOString()) {
         record = emptyRecord(pr);
       }
     },
-    note: () => record.note || "",
+    note: () => (typeof record.note === "string" ? record.note : ""),
     setNote(text) {
-      record.note = text;
+      record.note = String(text);
       save();
     },
     reset() {

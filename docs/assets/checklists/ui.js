@@ -2,8 +2,8 @@
    and per page, the toolbar (reset, carry-over note), the review panel of a PR
    page (note, copy, download) and the events that keep them in step. */
 
-import { SHORT, readPrData } from "./pr-data.js";
-import { fillReview, readReviewTemplate, reviewFilename } from "./review-export.js";
+import { SHORT, compareUrl, readPrData } from "./pr-data.js";
+import { fillGithubReview, fillReview, noteAnchor, readReviewExport, reviewFilename } from "./review-export.js";
 import { pagePath, pageState, prState } from "./state.js";
 
 /* -- text ------------------------------------------------------------------- */
@@ -32,9 +32,20 @@ export function carryText(migration) {
   );
 }
 
-export function postCommand(pr, filename) {
+/* The command that posts a download: the Markdown as a review body, or the
+   JSON as one review with inline comments. */
+export function postCommand(pr, filename, format = "md") {
+  if (format === "json") {
+    return "gh api repos/" + pr.repo + "/pulls/" + pr.number + "/reviews --input " + filename;
+  }
   return "gh pr review " + pr.number + " --repo " + pr.repo + " --comment --body-file " + filename;
 }
+
+// The two renderings "Copy review" and "Download" offer.
+export const FORMATS = {
+  md: { label: "Markdown (gh pr review)", done: "Copied the review as Markdown.", type: "text/markdown" },
+  json: { label: "GitHub review with line comments (gh api)", done: "Copied the review as GitHub JSON.", type: "application/json" },
+};
 
 /* -- DOM helpers ------------------------------------------------------------ */
 
@@ -84,8 +95,8 @@ function copyText(text) {
   return fallback();
 }
 
-function download(name, text) {
-  const blob = new Blob([text], { type: "text/markdown;charset=utf-8" });
+function download(name, text, type = "text/markdown") {
+  const blob = new Blob([text], { type: type + ";charset=utf-8" });
   const href = URL.createObjectURL(blob);
   const link = el("a", { href, download: name, class: "rk-offscreen" });
   document.body.appendChild(link);
@@ -275,6 +286,14 @@ function showReopened(ctx) {
       else li.appendChild(note);
     }
     note.textContent = text; // file names come from the PR: text, never markup
+    // The same compare view the review tool's --since links, built from the
+    // page's own PR URL and a checked SHA, never from stored text.
+    const entry = ctx.state.reopenedEntry(itemId(box));
+    const url = entry ? compareUrl(ctx.state.pr, entry.since) : "";
+    if (url) {
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(el("a", { href: url, class: "rk-compare" }, "compare the changes"));
+    }
   }
 }
 
@@ -372,12 +391,12 @@ function returnToAnchor(ctx) {
 
 function buildReviewPanel(ctx, prRoot) {
   const pr = ctx.state.pr;
-  const template = readReviewTemplate(prRoot);
+  const data = readReviewExport(prRoot);
   const panel = el("section", { class: "rk-review", "aria-labelledby": "rk-review-title" });
   panel.appendChild(el("h2", { id: "rk-review-title" }, "Your review"));
   const noteId = "rk-review-note";
   panel.appendChild(
-    el("label", { for: noteId, class: "rk-review-label" }, "Note for the author (Markdown, included in the review)")
+    el("label", { for: noteId, class: "rk-review-label" }, "Note for the author (Markdown, first in the review)")
   );
   const area = el("textarea", { id: noteId, class: "rk-note", rows: "5" });
   area.value = ctx.state.note();
@@ -387,10 +406,18 @@ function buildReviewPanel(ctx, prRoot) {
   });
   ctx.noteArea = area;
   panel.appendChild(area);
+  if (data) panel.appendChild(buildLineNotes(ctx, data));
 
   const actions = el("div", { class: "rk-actions" });
+  const formatId = "rk-review-format";
+  const formatLabel = el("label", { for: formatId, class: "rk-review-label" }, "Format");
+  const chooser = el("select", { id: formatId, class: "rk-format" });
+  for (const [value, format] of Object.entries(FORMATS)) {
+    if (value === "json" && !(data && data.github)) continue;
+    chooser.appendChild(el("option", { value }, format.label));
+  }
   const copy = el("button", { type: "button", class: "rk-btn rk-copy" }, "Copy review");
-  const save = el("button", { type: "button", class: "rk-btn rk-download" }, "Download .md");
+  const save = el("button", { type: "button", class: "rk-btn rk-download" }, "Download");
   const status = el("p", { class: "rk-status", role: "status" });
   // The toolbar stays on screen while the reviewer scrolls (CSS sticky), so
   // the review can be copied from anywhere on a long page, not only from here.
@@ -404,30 +431,37 @@ function buildReviewPanel(ctx, prRoot) {
       barStatus.textContent = text;
     }, 50);
   };
-  // A page built before the review template existed has nothing to fill.
-  const review = () => (template ? fillReview(template, ctx.state) : null);
+  const format = () => (chooser.value === "json" ? "json" : "md");
+  // A page built before the export existed has nothing to fill.
+  const review = () => {
+    if (!data) return null;
+    if (format() === "json") return JSON.stringify(fillGithubReview(data, ctx.state, pr), null, 2) + "\n";
+    return fillReview(data.template, ctx.state, { data, pr });
+  };
   const missing = "This page has no review to export: rebuild the site.";
   copy.addEventListener("click", () => {
     const text = review();
     if (text === null) return say(missing);
     copyText(text).then(
-      () => say("Copied the review as Markdown."),
-      () => say("Could not copy: use Download .md instead.")
+      () => say(FORMATS[format()].done),
+      () => say("Could not copy: use Download instead.")
     );
   });
-  const filename = reviewFilename(pr.number);
   save.addEventListener("click", () => {
     const text = review();
     if (text === null) return say(missing);
-    download(filename, text);
+    const filename = reviewFilename(pr.number, format());
+    download(filename, text, FORMATS[format()].type);
     say("Saved " + filename + ".");
   });
+  actions.appendChild(formatLabel);
+  actions.appendChild(chooser);
   actions.appendChild(copy);
   actions.appendChild(save);
   actions.appendChild(status);
   if (ctx.bar) {
     const copyTop = el("button", { type: "button", class: "rk-btn rk-copy-top" }, "Copy review");
-    const saveTop = el("button", { type: "button", class: "rk-btn rk-download-top" }, "Download .md");
+    const saveTop = el("button", { type: "button", class: "rk-btn rk-download-top" }, "Download");
     copyTop.addEventListener("click", () => copy.click());
     saveTop.addEventListener("click", () => save.click());
     ctx.bar.appendChild(copyTop);
@@ -435,9 +469,82 @@ function buildReviewPanel(ctx, prRoot) {
     ctx.bar.appendChild(barStatus);
   }
   panel.appendChild(actions);
-  const hint = el("p", { class: "rk-hint" });
-  hint.appendChild(document.createTextNode("Post it with "));
-  hint.appendChild(el("code", {}, postCommand(pr, filename)));
+  const hint = el("p", { class: "rk-hint rk-post-hint" });
+  const showHint = () => {
+    hint.textContent = "";
+    hint.appendChild(document.createTextNode("Post it with "));
+    hint.appendChild(el("code", {}, postCommand(pr, reviewFilename(pr.number, format()), format())));
+  };
+  chooser.addEventListener("change", showHint);
+  showHint();
   panel.appendChild(hint);
   prRoot.appendChild(panel);
+}
+
+/* Notes tied to a finding or to `path:line`: posted as inline comments in the
+   GitHub review when the diff shows that line, listed in the body otherwise. */
+function buildLineNotes(ctx, data) {
+  const box = el("fieldset", { class: "rk-line-notes" });
+  box.appendChild(el("legend", {}, "Notes on lines"));
+  const list = el("ul", { class: "rk-line-note-list" });
+  const whereId = "rk-line-where";
+  const placeId = "rk-line-place";
+  const textId = "rk-line-text";
+  const where = el("select", { id: whereId, class: "rk-line-where" });
+  data.findings.forEach((f, i) => where.appendChild(el("option", { value: "finding:" + i }, f.label)));
+  where.appendChild(el("option", { value: "" }, "Another line (path:line)"));
+  const place = el("input", { id: placeId, type: "text", class: "rk-line-place", placeholder: "path/to/file.py:42", maxlength: "1000" });
+  const text = el("input", { id: textId, type: "text", class: "rk-line-text", maxlength: "2000", placeholder: "What is wrong here?" });
+  const add = el("button", { type: "button", class: "rk-btn rk-line-add" }, "Add note");
+  const feedback = el("p", { class: "rk-hint rk-line-feedback", role: "status" });
+  const syncPlace = () => {
+    place.hidden = where.value !== "";
+  };
+  where.addEventListener("change", syncPlace);
+  const render = () => {
+    list.textContent = "";
+    ctx.state.lineNotes().forEach((n, i) => {
+      const item = el("li", { class: "rk-line-note" });
+      const label = n.at.startsWith("finding:") && data.findings[Number(n.at.slice(8))]
+        ? data.findings[Number(n.at.slice(8))].label
+        : n.at;
+      const inline = noteAnchor(n.at, data) ? "on the line" : "in the body";
+      item.appendChild(el("span", {}, label + " (" + inline + "): " + n.text)); // text, never markup
+      const remove = el("button", { type: "button", class: "rk-btn rk-line-remove", "aria-label": "Remove the note on " + label }, "Remove");
+      remove.addEventListener("click", () => {
+        ctx.state.removeLineNote(i);
+        render();
+      });
+      item.appendChild(remove);
+      list.appendChild(item);
+    });
+  };
+  add.addEventListener("click", () => {
+    const at = where.value || place.value.trim();
+    if (!/^finding:\d+$/.test(at) && !/^.+:\d+$/.test(at)) {
+      feedback.textContent = "Name the line as path:line.";
+      return;
+    }
+    if (!ctx.state.addLineNote(at, text.value)) {
+      feedback.textContent = "Write the note first.";
+      return;
+    }
+    feedback.textContent = noteAnchor(at, data)
+      ? "Added: it becomes a comment on that line."
+      : "Added: the diff does not show that line, so the note goes in the review's body.";
+    text.value = "";
+    render();
+  });
+  box.appendChild(el("label", { for: whereId, class: "rk-review-label" }, "Where"));
+  box.appendChild(where);
+  box.appendChild(el("label", { for: placeId, class: "rk-offscreen" }, "File and line"));
+  box.appendChild(place);
+  box.appendChild(el("label", { for: textId, class: "rk-review-label" }, "Note"));
+  box.appendChild(text);
+  box.appendChild(add);
+  box.appendChild(feedback);
+  box.appendChild(list);
+  syncPlace();
+  render();
+  return box;
 }
