@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .bounded_yaml import BoundedLoader
+from .bounded_yaml import load as bounded_load
 from .errors import ReviewKitError
 from .pr.model import check_repo_name
 from .pr.sources.github import DEFAULT_NOTICE_LEVEL, NOTICE_LEVELS
@@ -101,7 +103,7 @@ class Settings:
         return cls.load(read_kit_config(REPO_ROOT / "mkdocs.yml"), REPO_ROOT, None, environ)
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(BoundedLoader):
     """mkdocs.yml without MkDocs: tags such as ``!ENV`` read as null, not as errors."""
 
 
@@ -111,7 +113,7 @@ _TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 def read_kit_config(path: Path) -> Mapping[str, Any] | None:
     """``extra.review_kit`` of a mkdocs.yml, read without loading MkDocs."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        data = bounded_load(path.read_text(encoding="utf-8"), _TolerantLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise ReviewKitError(f"{path.name}: cannot read ({exc})") from None
     extra = (data or {}).get("extra") or {}

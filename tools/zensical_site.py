@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from review_kit.bounded_yaml import BoundedLoader
+from review_kit.bounded_yaml import load as bounded_load
 from review_kit.site.build import site_build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,8 +36,8 @@ class EnvTag:
         self.node = node
 
 
-def _env_loader() -> type[yaml.SafeLoader]:
-    class Loader(yaml.SafeLoader):
+def _env_loader() -> type[BoundedLoader]:
+    class Loader(BoundedLoader):
         pass
 
     Loader.add_constructor("!ENV", lambda loader, node: EnvTag(node))
@@ -71,8 +73,7 @@ def stage(project: Path, stage_dir: Path) -> Path:
             project / name, stage_dir / name, ignore=shutil.ignore_patterns("__pycache__")
         )
     config_file = stage_dir / "mkdocs.yml"
-    with open(project / "mkdocs.yml", encoding="utf-8") as source:
-        config = yaml.load(source, Loader=_env_loader())  # noqa: S506 - SafeLoader subclass
+    config = bounded_load((project / "mkdocs.yml").read_text(encoding="utf-8"), _env_loader())
     hook = _focus_area_hook(project)
     # The hook's own functions, on a plain dict: the same nav entries and sources.
     hook_config = {**config, "config_file_path": str(config_file)}

@@ -17,7 +17,7 @@ from .commands import without_covered
 from .contract_checks import run_contract_checks
 from .contracts import review_repository
 from .effort import estimate_effort
-from .findings import collapse
+from .findings import collapse, ranked
 from .model import (
     AreaReview,
     CheckResult,
@@ -31,6 +31,10 @@ from .model import (
 from .rules import Scan, scan
 from .skill_rules import cite_skill_rules, run_skill_checks
 from .triggers import review_items, review_questions
+
+# Findings listed on one page or report; GitHub caps a review body at 65,536
+# characters, and a finding's line takes about a hundred.
+MAX_FINDINGS = 300
 
 
 def analyse(
@@ -51,7 +55,15 @@ def analyse(
     file_reviews, areas = classify_files(pr, catalog.focus_map)
     if found is None:
         found = scan(pr, catalog)
-    items = review_items(areas, pr, found.findings)
+    # The checks count every finding; the page, reports and items list the first
+    # MAX_FINDINGS, so 100k hostile lines cannot make a 77 MB page.
+    # The most severe first, as every output orders them.
+    listed = (
+        ranked(found.findings)[:MAX_FINDINGS]
+        if len(found.findings) > MAX_FINDINGS
+        else found.findings
+    )
+    items = review_items(areas, pr, listed)
     repo_review = review_repository(pr, repository, today) if repository is not None else None
     checks = run_checks(pr, catalog, found) + run_contract_checks(pr, repo_review)
     if repository is not None:
@@ -63,6 +75,11 @@ def analyse(
         commands += [c for c in r.area.commands if c not in commands]
         reading += [s for s in r.area.guide_sections if s not in reading]
     notices = list(pr.notices) + (repo_review.notices if repo_review else [])
+    if len(found.findings) > len(listed):
+        notices.append(
+            f"The content rules made {len(found.findings):,} findings; the {len(listed)} most "
+            "severe are listed, and each rule's check counts all of its own."
+        )
     if pr.changed_files > len(pr.files):
         notices.append(
             f"GitHub lists at most {GITHUB_FILES_CAP} files; this PR changed {pr.changed_files} "
@@ -79,9 +96,9 @@ def analyse(
         reading=reading,
         notices=notices,
         repository=repo_review,
-        findings=collapse(found.findings),
+        findings=collapse(listed),
         unread=found.not_read(),
-        questions=review_questions(catalog.focus_map, pr, areas, found.findings),
+        questions=review_questions(catalog.focus_map, pr, areas, listed),
     )
 
 
@@ -89,6 +106,7 @@ __all__ = [
     "AreaReview",
     "CheckResult",
     "Effort",
+    "MAX_FINDINGS",
     "FileReview",
     "Finding",
     "ItemReview",

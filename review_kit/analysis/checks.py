@@ -83,11 +83,23 @@ def rule_checks(found: Scan, catalog: Catalog) -> list[CheckResult]:
     results = []
     for rule in catalog.focus_map.rule_set.rules:
         hits = [f for f in found.findings if f.rule == rule.id]
-        read = found.read_by.get(rule.id, [])
+        applied = found.read_by.get(rule.id, [])
+        # A file the rule applies to but could not read is never "nothing found".
+        skipped = found.unread_by.get(rule.id, [])
+        read = [name for name in applied if name not in skipped]
         if hits:
             where = sample([f"{h.file}:{h.line}" for h in hits])
             status, reason = "attention", f"{len(hits)} finding(s): {where}. {rule.message}"
             files = sorted({h.file for h in hits})
+            if skipped:
+                reason += f" Not read, so look by hand: {sample(skipped)}."
+        elif skipped:
+            shown = sample([f"{name} ({found.unread[name]})" for name in skipped])
+            status, files = "attention", skipped
+            reason = (
+                f"{len(skipped)} file(s) it applies to were not read: {shown}. "
+                f"Read them by hand; {len(read)} other file(s) read, nothing found."
+            )
         elif read:
             status, reason, files = "pass", f"Read {len(read)} file(s); nothing found.", read
         else:

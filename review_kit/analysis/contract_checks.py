@@ -43,6 +43,16 @@ def validation_tests_changed(pr: PullRequest, repo: RepositoryReview) -> list[Ch
                 *check, "not-applicable", "Does not apply: no contract's primary code changed.", []
             )
         ]
+    if not any(t.contract.validation_paths for t in primary):
+        names = ", ".join(t.contract.title for t in primary)
+        return [
+            _result(
+                *check,
+                "not-applicable",
+                f"Does not apply: {names} name no validation paths to look for a test in.",
+                [],
+            )
+        ]
     missing = [t for t in primary if t.contract.validation_paths and not t.validation_files]
     if not missing:
         covered = [f for t in primary for f in t.validation_files]

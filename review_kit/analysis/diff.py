@@ -4,20 +4,33 @@ GitHub's ``patch`` (and the git source's) is unified-diff hunks from the first
 ``@@``; unidiff parses them, so line numbers follow the hunk headers exactly
 and "\\ No newline at end of file" markers are handled. Only added lines are
 ever judged; context lines are kept to read added code in its statement.
+
+Lines end at ``\\n`` only, as they do for git: a CR, form feed, NEL or U+2028
+is text inside a line. Each hunk's body is counted against its header before
+unidiff sees it, so a header that under-counts (which would silently drop the
+lines after it) or a stray line makes the patch unread, with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 # unidiff reads whole diffs; one file's hunks need a file header in front.
-_HEADER = "--- a/file\n+++ b/file\n"
+_HEADER = ["--- a/file\n", "+++ b/file\n"]
+# Counts past nine digits are no line count; int() of thousands refuses anyway.
+_HUNK_HEADER = re.compile(r"@@ -[0-9]{1,9}(?:,([0-9]{1,9}))? \+[0-9]{1,9}(?:,([0-9]{1,9}))? @@")
+# The most of one file's patch the rules read: 20,000 lines or 2 MB. GitHub
+# itself gives no patch for much less; a bigger one (a file list or a git
+# range) is unread, with the sizes, rather than a page of tens of megabytes.
+MAX_PATCH_LINES = 20_000
+MAX_PATCH_CHARS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -60,9 +73,20 @@ class FileDiff:
     complete: bool
     # The patch could not be parsed; nothing in it was read.
     unreadable: bool = False
+    # Why, in a few words for the page ("hunk 3 has more lines than its header counts").
+    why: str = ""
+
+    @cached_property
+    def _firsts(self) -> list[int]:
+        return [h.first for h in self.hunks]
 
     def hunk_of(self, line: int) -> Hunk | None:
-        return next((h for h in self.hunks if h.first <= line <= h.last), None)
+        """The hunk showing new-file ``line``: a binary search (hunks are in line order)."""
+        at = bisect_right(self._firsts, line) - 1
+        if at < 0:
+            return None
+        hunk = self.hunks[at]
+        return hunk if hunk.first <= line <= hunk.last else None
 
     def only_moved(self, lines: list[int]) -> bool:
         """The added lines' text, whitespace aside, was removed in the same hunk.
@@ -96,6 +120,53 @@ class FileDiff:
 EMPTY = FileDiff((), {}, False)
 
 
+def patch_lines(patch: str) -> list[str]:
+    """The patch's lines with their ``\\n``; only ``\\n`` ends a line, as for git."""
+    lines = patch.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line + "\n" for line in lines]
+
+
+_HEADER_LINE = re.compile(r"^@@[^\n]*\n", re.MULTILINE)
+_EMPTY_LINE = re.compile(r"\n(?=\n)")
+
+
+def hunk_shape_problem(text: str) -> str | None:
+    """Why ``text`` (ending in ``\\n``) is not hunks whose bodies match their headers' counts.
+
+    What unidiff would read outside a hunk, it tries its file-header and
+    "Binary files" patterns on, some of them quadratic in a long line: such a
+    line is refused here. Each body is counted with ``str.count`` (each line
+    by its first character), so the check costs a few scans per hunk.
+    """
+    headers = list(_HEADER_LINE.finditer(text))
+    if not headers or headers[0].start() != 0:
+        return "patch line 1 is not a hunk header"
+    for index, header in enumerate(headers, 1):
+        counts = _HUNK_HEADER.match(header[0])
+        if counts is None:
+            line = text.count("\n", 0, header.start()) + 1
+            return f"patch line {line} is not a hunk header"
+        old = int(counts[1]) if counts[1] is not None else 1
+        new = int(counts[2]) if counts[2] is not None else 1
+        end = headers[index].start() if index < len(headers) else len(text)
+        body = "\n" + text[header.end() : end]  # each line now follows a "\n"
+        lines = body.count("\n") - 1
+        added, removed, context = body.count("\n+"), body.count("\n-"), body.count("\n ")
+        # A bare newline (or CRLF) is a context line whose space was trimmed.
+        empty = len(_EMPTY_LINE.findall(body)) + body.count("\n\r\n")
+        markers = body.count("\n\\")  # "\\ No newline at end of file"
+        if added + removed + context + empty + markers != lines:
+            return f"hunk {index} holds a line that is not a diff line"
+        if (removed + context + empty, added + context + empty) != (old, new):
+            shown = removed + added + context + empty
+            fewer = removed + context + empty < old or added + context + empty < new
+            side = "fewer" if fewer else "more"
+            return f"hunk {index} has {side} lines ({shown}) than its header counts"
+    return None
+
+
 _WHITESPACE = re.compile(r"\s+")
 # A formatter adds or drops the trailing comma when it wraps or joins a call.
 _TRAILING_COMMA = re.compile(r",(?=[)\]}])")
@@ -117,9 +188,8 @@ def hunk_digests(patch: str | None) -> tuple[str, ...]:
     """
     if not patch:
         return ()
-    text = patch if patch.endswith("\n") else patch + "\n"
     bodies: list[list[str]] = []
-    for line in text.splitlines(keepends=True):
+    for line in patch_lines(patch):
         if line.startswith("@@"):
             bodies.append([])
         elif bodies:
@@ -130,18 +200,31 @@ def hunk_digests(patch: str | None) -> tuple[str, ...]:
     )
 
 
+def _unread(why: str) -> FileDiff:
+    return FileDiff((), {}, False, unreadable=True, why=why)
+
+
 @lru_cache(maxsize=8192)
 def parse_patch(patch: str | None) -> FileDiff:
     """Hunks and added lines of one file's patch (cached: pages and checks ask twice)."""
     if not patch:
         return EMPTY
+    count = patch.count("\n") + (not patch.endswith("\n"))
+    if count > MAX_PATCH_LINES:
+        return _unread(f"its patch is {count:,} lines, over the {MAX_PATCH_LINES:,} read")
+    if len(patch) > MAX_PATCH_CHARS:
+        return _unread(f"its patch is {len(patch):,} characters, over the {MAX_PATCH_CHARS:,} read")
+    problem = hunk_shape_problem(patch if patch.endswith("\n") else patch + "\n")
+    if problem is not None:
+        return _unread(problem)
+    lines = patch_lines(patch)
     try:
-        patched = PatchSet(_HEADER + patch + ("" if patch.endswith("\n") else "\n"))[0]
+        patched = PatchSet(_HEADER + lines)[0]
     except (UnidiffParseError, IndexError):
-        return FileDiff((), {}, False, unreadable=True)
+        return _unread("its patch could not be parsed")
     digests = hunk_digests(patch)
     if len(digests) != len(patched):
-        return FileDiff((), {}, False, unreadable=True)
+        return _unread("its patch could not be parsed")
     hunks = []
     added: dict[int, str] = {}
     for hunk, digest in zip(patched, digests, strict=True):

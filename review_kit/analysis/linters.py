@@ -114,6 +114,21 @@ def _scratch() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _git_lines(text: str) -> list[int] | None:
+    """Python's line k -> git's (None when they agree): a lone CR ends a line for
+    Python and ruff, not for git, so without this every later hit lands a line
+    too low and is dropped as not added."""
+    if not _LONE_CR.search(text):
+        return None
+    rows: list[int] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        rows += [number] * (1 + len(_LONE_CR.findall(line)))
+    return rows
+
+
 def run_ruff(texts: dict[str, str], codes: Iterable[str]) -> list[LinterHit]:
     """ruff's diagnostics of the given codes on the given texts, one process for all.
 
@@ -171,7 +186,10 @@ def run_ruff(texts: dict[str, str], codes: Iterable[str]) -> list[LinterHit]:
         code = d.get("code")
         if path is None or code not in selected:
             continue  # syntax errors ("invalid-syntax") are not findings
-        hits.append(LinterHit(path, int(d["location"]["row"]), code, str(d.get("message", ""))))
+        row = int(d["location"]["row"])
+        rows = _git_lines(texts[path])
+        line = rows[row - 1] if rows and 0 < row <= len(rows) else row
+        hits.append(LinterHit(path, line, code, str(d.get("message", ""))))
     return hits
 
 

@@ -182,7 +182,8 @@ class PythonView:
 
     fragments: list[ParsedFragment] = field(default_factory=list)
     added: dict[int, str] = field(default_factory=dict)
-    # New-file line -> (fragment, parsed line) where it was read.
+    # New-file line -> (fragment, parsed line) where it was read (its first piece,
+    # if a CR splits it for Python).
     where: dict[int, tuple[ParsedFragment, int]] = field(default_factory=dict)
     unread: set[int] = field(default_factory=set)
 
@@ -191,15 +192,25 @@ class PythonView:
         if line not in self.where:
             return None
         fragment, parsed = self.where[line]
-        return fragment.code[parsed - 1]
+        return "\r".join(fragment.code[parsed - 1 : _last_piece(fragment, parsed)])
 
     def statement_code(self, line: int) -> str:
         """The code of the whole statement the line belongs to."""
         if line not in self.where:
             return ""
         fragment, parsed = self.where[line]
-        first, last = fragment.statements.get(parsed, (parsed, parsed))
+        end = _last_piece(fragment, parsed)
+        first = fragment.statements.get(parsed, (parsed, parsed))[0]
+        last = fragment.statements.get(end, (end, end))[1]
         return "\n".join(fragment.code[first - 1 : last])
+
+
+def _last_piece(fragment: ParsedFragment, parsed: int) -> int:
+    """The last parsed line of the diff line at ``parsed`` (more than one if it holds a CR)."""
+    number, last = fragment.numbers[parsed - 1], parsed
+    while last < len(fragment.numbers) and fragment.numbers[last] == number:
+        last += 1
+    return last
 
 
 def _spans(sorted_lines: list[int], first: int, end: int) -> bool:
@@ -217,8 +228,11 @@ def _significant(text: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-# String literals and comments, to step over when counting brackets.
-_NOT_CODE = re.compile(r"""'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*"|#.*""")
+# String literals and comments, to step over when counting brackets. A string
+# left open runs to the end of the line, and nothing is given back: with a
+# required closing quote, a line of escaped quotes was rescanned from each
+# quote (a 100 KB line took 40 s).
+_NOT_CODE = re.compile(r"""'[^'\\]*+(?:\\.[^'\\]*+)*+'?|"[^"\\]*+(?:\\.[^"\\]*+)*+"?|#.*""")
 _OPENER = {")": "_(", "]": "[", "}": "{"}
 _CLOSER = {"(": ")", "[": "]", "{": "}"}
 
@@ -279,16 +293,21 @@ def _try_parse(lines: list[DiffLine], before: str = "", after: str = "") -> Pars
     header = [" " * (level - base) + "if True:" for level in levels]
     if before:
         header.append(" " * (first - base) + before)
-    body = [
-        line.text[min(base, _indent(line.text)) :] if line.text.strip() else "" for line in lines
-    ]
+    # Python ends a line at a lone CR too, git does not: each piece is a
+    # parsed line of its own that maps back to the one diff line, so the
+    # lines after it keep their numbers and what follows the CR is read.
+    pieces = [(line.number, piece) for line in lines for piece in line.text.split("\r")]
+    body = [piece[min(base, _indent(piece)) :] if piece.strip() else "" for _, piece in pieces]
+    body_numbers = [number for number, _ in pieces]
     footer = [after[base:] if after.startswith(" " * base) else after] if after else []
     source = "\n".join(header + body + footer) + "\n"
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # RecursionError, MemoryError: deeply nested code (``a+a+...``, ``not not ...``)
+        # is past what the parser holds; it is reported unread like any other.
         return None
-    numbers = [0] * len(header) + [line.number for line in lines] + [0] * len(footer)
+    numbers = [0] * len(header) + body_numbers + [0] * len(footer)
     return ParsedFragment(tree, numbers, header + body + footer)
 
 
@@ -405,8 +424,8 @@ def read_python(diff: FileDiff, worth_reading: Prefilter | None = None) -> Pytho
             fragment.worth_reading = worth_reading
             view.fragments.append(fragment)
             for k, number in enumerate(fragment.numbers, 1):
-                if number:
-                    view.where[number] = (fragment, k)
+                if number and view.where.get(number, (None,))[0] is not fragment:
+                    view.where[number] = (fragment, k)  # a line's first parsed piece
     # Added lines that are blank or comments hold nothing to read.
     view.unread = {n for n in view.unread if _significant(diff.added.get(n, ""))}
     return view

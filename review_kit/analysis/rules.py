@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .. import bounded_yaml
 from ..catalog.loading import Catalog
 from ..catalog.rules import ContentRule, Prefilter, PythonMatch, RuleSet, compiled
 from ..pr.model import ChangedFile, PullRequest
@@ -38,10 +39,12 @@ if TYPE_CHECKING:
 class Scan:
     findings: list[Finding]
     unread: dict[str, str]  # file -> why its changes were not read
-    # rule id -> files the rule read (it applied to them and their patch was there)
+    # rule id -> files the rule applies to (those in ``unread_by`` it could not read)
     read_by: dict[str, list[str]]
     # file -> why ruff did not read it (no full text) although a ruff rule applies
     unlinted: dict[str, str] = field(default_factory=dict)
+    # rule id -> files it applies to, could have fired on, and could not read
+    unread_by: dict[str, list[str]] = field(default_factory=dict)
 
     def not_read(self) -> dict[str, str]:
         """Every file some rule could not read, and why: hunks unparsed, no linter pass."""
@@ -371,6 +374,8 @@ class FileContext:
     # could match, so they are not parsed (None: parse every hunk).
     worth_reading: Prefilter | None = None
     _python: PythonView | None = None
+    # Why an engine refused to read the file (a YAML bound), for ``FileScan.unread``.
+    refused: str | None = None
 
     @property
     def is_python(self) -> bool:
@@ -475,7 +480,9 @@ def _compose_prefix(text: str) -> yaml.Node | None:
     lines = text.splitlines()
     for cut in range(6):
         try:
-            return yaml.compose("\n".join(lines) + "\n", Loader=yaml.SafeLoader)
+            return bounded_yaml.compose("\n".join(lines) + "\n")
+        except bounded_yaml.Refused:
+            raise  # past a bound: a shorter prefix is no answer
         except yaml.YAMLError:
             # Drop back to the previous top-level line or list item: the tail
             # of a partly shown file is where it breaks.
@@ -580,8 +587,14 @@ def stage_memory_budget(rule: ContentRule, ctx: FileContext) -> list[Finding]:
         if prefix is None:
             return []
         text = prefix[0]
+    try:
+        root = _compose_prefix(text)
+    except bounded_yaml.Refused as exc:
+        line, cause = bounded_yaml.problem(exc)
+        ctx.refused = f"its YAML was not read: {cause}" + (f" (line {line})" if line else "")
+        return []
     found = []
-    for platform, stages in _placements(_mapping(_compose_prefix(text))):
+    for platform, stages in _placements(_mapping(root)):
         per_device: dict[str, list[_StageShare]] = {}
         for share in _shares(stages):
             for device in share.devices:
@@ -637,12 +650,14 @@ def scan_file(file: ChangedFile, rule_set: RuleSet) -> FileScan:
         return result
     diff = parse_patch(file.patch)
     if diff.unreadable:
-        result.unread = "its patch could not be parsed"
+        result.unread = diff.why or "its patch could not be parsed"
         return result
     ctx = FileContext(file, diff, worth_reading)
     for rule in rules:
         result.findings += engine_of(rule)(rule, ctx)
-    if ctx._python is not None and ctx.python.unread:
+    if ctx.refused:
+        result.unread = ctx.refused
+    elif ctx._python is not None and ctx.python.unread:
         lines = sorted(ctx.python.unread)
         shown = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
         result.unread = f"added line(s) {shown} could not be parsed as Python and were not read"
@@ -658,6 +673,7 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
     findings: list[Finding] = []
     unread: dict[str, str] = {}
     read_by: dict[str, list[str]] = {}
+    unread_by: dict[str, list[str]] = {}
     for f in pr.files:
         mine = rule_set.for_path(f.filename)
         if not mine or f.status == "removed":
@@ -671,15 +687,20 @@ def scan(pr: PullRequest, catalog: Catalog, memo: FindingsMemo | None = None) ->
                 result = scan_file(f, mine)
                 memo.put(key, result)
         findings += result.findings
+        # Every file a rule applies to; the checks set apart those left unread.
+        for rule in mine.rules:
+            read_by.setdefault(rule.id, []).append(f.filename)
         if result.unread:
             unread[f.filename] = result.unread
-        if f.patch:
-            for rule in mine.rules:
-                read_by.setdefault(rule.id, []).append(f.filename)
+            # A rule whose words the raw patch lacks could not fire there: for
+            # it the file was read. Without a patch, every rule missed it.
+            could_fire = mine.firing(f.patch)[0] if f.patch else mine.rules
+            for rule in could_fire:
+                unread_by.setdefault(rule.id, []).append(f.filename)
     linted = lint(pr, rule_set, memo)
     # A ruff rule read only the files ruff had whole.
     for rule in rule_set.rules:
         if rule.ruff and rule.id in read_by:
             read_by[rule.id] = [p for p in read_by[rule.id] if p not in linted.unlinted]
     findings += linted.findings
-    return Scan(findings, unread, read_by, linted.unlinted)
+    return Scan(findings, unread, read_by, linted.unlinted, unread_by)

@@ -75,7 +75,10 @@ MAX_ENTRY_CHARS = 300
 def _changed_lines(patch: str | None) -> tuple[list[str], list[str]]:
     """The patch's added and removed lines, without their markers (bounded)."""
     added, removed = [], []
-    for line in (patch or "").splitlines()[:MAX_PATCH_LINES]:
+    # Only "\n" ends a patch line, as for git: a CR or U+2028 inside an added
+    # line must not make a line of its own that looks like a budget.
+    for line in (patch or "").split("\n")[:MAX_PATCH_LINES]:
+        line = line.removesuffix("\r")
         if line.startswith("+") and not line.startswith("+++"):
             added.append(line[1:])
         elif line.startswith("-") and not line.startswith("---"):

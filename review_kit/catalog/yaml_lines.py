@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ..bounded_yaml import NoAliasLoader, compose_and_load
 from ..errors import DataError
 
 
@@ -87,22 +88,6 @@ def _reject_duplicate_keys(doc_path: str, node: yaml.Node | None, loc: tuple = (
             _reject_duplicate_keys(doc_path, value, (*loc, index))
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A loader whose composer refuses aliases: a review map has no use for them, and
-    expanding them is how a few lines become a billion (or an endless) document."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"alias *{event.anchor} is not allowed; write the value out",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
 def load_yaml(path: str | Path, display_path: str | None = None) -> YamlDocument:
     """Parse ``path``; a syntax error or duplicate key becomes a one-line ``DataError``."""
     shown = display_path or str(path)
@@ -113,12 +98,8 @@ def load_yaml(path: str | Path, display_path: str | None = None) -> YamlDocument
     try:
         # Compose once and build the data from that same node tree: parsing
         # the text a second time with safe_load doubled the cost of loading.
-        loader = _NoAliasLoader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        # A review map has no use for aliases: they are refused outright.
+        root, data = compose_and_load(text, NoAliasLoader)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct opened (the line a
         # person has to fix); the problem mark is where the parser gave up.

@@ -15,7 +15,9 @@ from urllib.parse import quote
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .. import bounded_yaml
 from ..errors import ReviewKitError
+from .patterns import login_problem, pattern_problem
 
 CONTRACTS_DIR = "docs/design/module"
 # Archived contracts describe code that is gone; they own nothing any more.
@@ -37,6 +39,13 @@ def login(handle: str) -> str:
     return handle.strip().lstrip("@")
 
 
+def _checked(values: tuple[str, ...], problem) -> tuple[str, ...]:
+    for value in values:
+        if (why := problem(value)) is not None:
+            raise ValueError(why)
+    return values
+
+
 class PathOwners(BaseModel):
     """``primary_code_path_owners``: owners of a part of the contract's primary code."""
 
@@ -44,13 +53,28 @@ class PathOwners(BaseModel):
     paths: tuple[str, ...]
     owners: tuple[str, ...]
 
+    @field_validator("paths")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _checked(value, pattern_problem)
+
+    @field_validator("owners")
+    @classmethod
+    def _logins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _checked(value, login_problem)
+
 
 class PathException(BaseModel):
     """``primary_path_exceptions``: a primary path another document owns."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     path: str
-    owner: str = ""
+    owner: str = ""  # the document that owns it, not a login
+
+    @field_validator("path")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        return _checked((value,), pattern_problem)[0]
 
 
 class ModuleContract(BaseModel):
@@ -97,6 +121,17 @@ class ModuleContract(BaseModel):
             raise ValueError("should be a list of non-empty text")
         return value
 
+    @field_validator("primary_code_paths", "related_code_paths", "validation_paths")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _checked(value, pattern_problem)
+
+    @field_validator("owners", "required_reviewers", "document_stewards")
+    @classmethod
+    def _logins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # "a b @c" would otherwise become a suggested reviewer.
+        return _checked(value, login_problem)
+
     @property
     def name(self) -> str:
         """The document's path below docs/design/module/, as contracts cite each other."""
@@ -128,11 +163,11 @@ def front_matter(text: str, path: str) -> dict | None:
     if match is None:
         return None
     try:
-        data = yaml.safe_load(match[1])
+        data = bounded_yaml.load(match[1])
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise ReviewKitError(f"{path}: front matter is not valid YAML{where}") from None
+        line, cause = bounded_yaml.problem(exc)
+        where = f" (line {line + 1})" if line is not None else ""
+        raise ReviewKitError(f"{path}: front matter is not valid YAML{where}: {cause}") from None
     return data if data is not None else {}
 
 

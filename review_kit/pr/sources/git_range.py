@@ -24,6 +24,9 @@ RANGE = re.compile(r"(?!-)[^\s.][^\s]*?\.\.\.(?!-)[^\s.][^\s]*")
 # Ends git's options in every call, so no revision is ever read as one (git 2.24+).
 END_OF_OPTIONS = "--end-of-options"
 
+# Two paths of PATH_MAX (4096) and the words around them.
+_LONGEST_BINARY_LINE = 2 * 4096 + 64
+
 # git's one-letter statuses -> GitHub's words.
 _STATUS = {
     "A": "added",
@@ -92,8 +95,21 @@ def from_git(
 
 def parse_patches(diff: bytes) -> dict[str, str]:
     """Target path -> its hunks as GitHub's ``patch`` gives them (from the first ``@@``)."""
+    # Only "\n" ends a line, as for git: str.splitlines would also split at a
+    # CR, form feed or NEL inside a changed line and fail the whole range.
+    text = diff.decode("utf-8", "surrogateescape")
+    lines = [line + "\n" for line in text.split("\n")]
+    if lines[-1] == "\n":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        # unidiff's "Binary files A and B differ" pattern is quadratic in the
+        # line; git writes one with two paths, each at most PATH_MAX long.
+        if line.startswith("Binary files ") and len(line) > _LONGEST_BINARY_LINE:
+            raise ReviewKitError(
+                f"git diff: line {number} is a {len(line):,}-character 'Binary files' line"
+            )
     try:
-        patch_set = PatchSet(diff.decode("utf-8", "surrogateescape").splitlines(keepends=True))
+        patch_set = PatchSet(lines)
     except UnidiffParseError as exc:
         raise ReviewKitError(f"git diff: cannot parse its output ({exc})") from None
     patches: dict[str, str] = {}

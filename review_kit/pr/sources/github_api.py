@@ -47,7 +47,9 @@ MAX_JSON_DEPTH = 32
 # The longest wait a rate-limit header can ask for before it is read as nonsense.
 _SECONDS = re.compile(r"[0-9]{1,12}")
 _BLOB_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A string left open runs to the end and nothing is given back: with a required
+# closing quote, 200 KB of escaped quotes was rescanned from each one (over 60 s).
+_JSON_TOKENS = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{}]', re.DOTALL)
 
 
 class PullRequestNotFound(ReviewKitError):
@@ -127,6 +129,9 @@ class _BoundedAdapter(HTTPAdapter):
 
     def send(self, request, stream=False, timeout=None, **kwargs):
         started = time.monotonic()
+        # A caller with a deadline of its own asks for a shorter timeout: the
+        # whole answer must then be in by that, not by the usual deadline.
+        budget = min(self.deadline, timeout) if isinstance(timeout, int | float) else self.deadline
         response = super().send(request, stream=True, timeout=timeout, **kwargs)
         declared = response.headers.get("Content-Length", "")
         if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
@@ -138,7 +143,7 @@ class _BoundedAdapter(HTTPAdapter):
             expired.set()
             _shutdown(response)
 
-        timer = threading.Timer(max(0.0, self.deadline - (time.monotonic() - started)), cut)
+        timer = threading.Timer(max(0.0, budget - (time.monotonic() - started)), cut)
         timer.daemon = True
         timer.start()
         chunks, size = [], 0
@@ -286,11 +291,18 @@ class GitHubClient:
             return None
         return max(0.0, wait)
 
-    def _get(self, url: str, what: str) -> requests.Response:
+    def _get(self, url: str, what: str, until: float | None = None) -> requests.Response:
+        """``until``: a ``time.monotonic()`` by which the answer must be in (a whole
+        fetch's deadline); the request's own timeout shrinks to fit it."""
         waits_left = 2  # rate-limit waits per request, each within max_wait
         while True:
+            timeout = self.settings.timeout
+            if until is not None:
+                timeout = min(timeout, until - time.monotonic())
+                if timeout <= 0:
+                    raise NetworkError(f"{what}: not asked, the fetch's deadline had passed")
             try:
-                response = self.session.get(url, timeout=self.settings.timeout)
+                response = self.session.get(url, timeout=timeout)
             except requests.exceptions.RequestException as exc:
                 # After urllib3's retries a read timeout surfaces as a
                 # ConnectionError; the user needs to know it was slowness.
@@ -298,7 +310,7 @@ class GitHubClient:
                     raise NetworkError(f"{what}: GitHub sent an answer {exc}") from None
                 if isinstance(exc, requests.exceptions.Timeout) or "Read timed out" in str(exc):
                     raise NetworkError(
-                        f"{what}: GitHub did not answer within {self.settings.timeout:g}s"
+                        f"{what}: GitHub did not answer within {timeout:.3g}s"
                     ) from None
                 raise NetworkError(f"{what}: cannot reach {self._host()} ({_cause(exc)})") from None
             # Responses are stored expired, so a cached one is returned only
@@ -310,6 +322,8 @@ class GitHubClient:
             if revalidated:
                 self.log.not_modified += 1
             wait = self._wait_for_rate_limit(response)
+            if wait is not None and until is not None and time.monotonic() + wait > until:
+                wait = None  # no time left to wait out a rate limit
             if wait is None or waits_left == 0:
                 return self._checked(response, what)
             waits_left -= 1
@@ -351,9 +365,12 @@ class GitHubClient:
         except ValueError:
             raise NetworkError(f"{what}: GitHub sent malformed JSON") from None
 
-    def get_json(self, url: str, what: str):
-        """One GET on the API's host through the cache (ETag revalidation), as parsed JSON."""
-        return self._json(self._get(url, what), what)
+    def get_json(self, url: str, what: str, until: float | None = None):
+        """One GET on the API's host through the cache (ETag revalidation), as parsed JSON.
+
+        ``until`` (``time.monotonic()``) bounds it as part of a larger fetch.
+        """
+        return self._json(self._get(url, what, until), what)
 
     def blob_texts(
         self, repo: str, shas: dict[str, str], workers: int = 8

@@ -14,19 +14,27 @@ from ...errors import ReviewKitError
 from ..model import PullRequest, changed_file_from_api, pull_request_from_api
 from ..texts import texts_from_git, texts_from_patches, wanted
 from .base import SourceContext
+from .github_api import parse_json
 
 
 def from_file(path: str | Path, repo: str, number: int | None) -> PullRequest:
     """Read and validate one file; errors name the file (and line, for bad JSON)."""
     shown = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = Path(path).read_bytes()
+        raw.decode("utf-8")
+        # GitHub's answers and this file go through one guard: nesting past
+        # what json recurses into, or a number past int()'s digit limit, is a
+        # line, not a RecursionError or ValueError traceback.
+        data = parse_json(raw)
     except OSError as exc:
         raise ReviewKitError(f"{shown}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise ReviewKitError(f"{shown}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise ReviewKitError(f"{shown}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except ValueError as exc:
+        raise ReviewKitError(f"{shown}: not valid JSON ({exc})") from None
     if isinstance(data, dict) and "files" in data:
         pull = data.get("pull") or {"number": number}
         if number is not None:

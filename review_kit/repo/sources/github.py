@@ -11,9 +11,12 @@ with a notice.
 from __future__ import annotations
 
 import base64
+import binascii
+import re
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import quote
@@ -38,13 +41,28 @@ from .snapshot import from_snapshot
 # the repository we know, and reading it all would spend the rate limit.
 MAX_DOCUMENTS = 60
 MAX_CONCURRENT = 8
+# One deadline for reading every tree and document a call asks for: sixty
+# answers trickled in one after another at the 20 s request timeout took
+# 160 s. Past it, the bundled snapshot stands in, with a notice.
+FETCH_DEADLINE = 30.0
+# What a tree entry must look like to be asked for: a git object name, and a
+# plain relative path (no "..", "." or empty part that would walk the
+# token-bearing request to another API path, no control character).
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_PATH_PART = re.compile(r"[^\x00-\x1f\x7f\\]+")
+
+
+def _plain_path(path: str) -> bool:
+    parts = path.split("/")
+    return all(p not in ("", ".", "..") and _PATH_PART.fullmatch(p) for p in parts)
 
 
 class GitHubRepositoryData:
     """Reads repository data at a commit; one instance per build shares its memos."""
 
-    def __init__(self, client: GitHubClient) -> None:
+    def __init__(self, client: GitHubClient, deadline: float = FETCH_DEADLINE) -> None:
         self.client = client
+        self.deadline = deadline
         self._lock = threading.Lock()
         self._at: dict[tuple[str, str], RepositoryData] = {}
         # blob SHA -> parsed document (None: no front matter), or the error line.
@@ -56,18 +74,27 @@ class GitHubRepositoryData:
         # (repo, commit) -> its tree: whoever asks first reads it, the rest wait.
         self._trees: dict[tuple[str, str], Future[dict[str, str] | ReviewKitError]] = {}
 
-    def prefetch_tree(self, repo: str, commit: str) -> None:
+    def prefetch_tree(self, repo: str, commit: str, until: float | None = None) -> None:
         """Read the tree at ``commit`` now (once, whoever asks first), for ``at_many`` later.
 
         A tree's URL depends on the commit alone, so reading it as soon as a
         PR names its base changes no URL, only when it is asked.
         """
+        future, mine = self._tree_future(repo, commit)
+        if mine:
+            self._fill_tree(future, repo, commit, until)
+
+    def _tree_future(self, repo: str, commit: str) -> tuple[Future, bool]:
+        """The tree's future, and whether the caller is the one to read it."""
         with self._lock:
             if (repo, commit) in self._trees:
-                return
+                return self._trees[(repo, commit)], False
             self._trees[(repo, commit)] = future = Future()
+            return future, True
+
+    def _fill_tree(self, future: Future, repo: str, commit: str, until: float | None) -> None:
         try:
-            future.set_result(self._tree(repo, commit))
+            future.set_result(self._tree(repo, commit, until))
         except BaseException as exc:  # waiters must not wait forever
             future.set_exception(exc)
             raise
@@ -88,11 +115,30 @@ class GitHubRepositoryData:
         wanted = sorted(set(commits))
         with self._lock:
             todo = [c for c in wanted if (repo, c) not in self._at]
-        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            list(pool.map(lambda c: self.prefetch_tree(repo, c), todo))
-        with self._lock:
-            pending = {c: self._trees[(repo, c)] for c in todo}
-        trees = {c: future.result() for c, future in pending.items()}
+        until = time.monotonic() + self.deadline
+        # Not a ``with`` block: leaving one waits for every thread, deadline or not.
+        pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT)
+        try:
+            return self._read(repo, wanted, todo, until, pool)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _late(self) -> ReviewKitError:
+        return ReviewKitError(f"not read within the fetch's {self.deadline:g} s deadline")
+
+    def _read(
+        self, repo: str, wanted: list[str], todo: list[str], until: float, pool: ThreadPoolExecutor
+    ) -> dict[str, RepositoryData]:
+        pending: dict[str, Future] = {}
+        for commit in todo:
+            # A tree another thread is already reading is waited for, within the deadline.
+            pending[commit], mine = self._tree_future(repo, commit)
+            if mine:
+                pool.submit(self._fill_tree, pending[commit], repo, commit, until)
+        wait(pending.values(), timeout=max(0.0, until - time.monotonic()))
+        trees: dict[str, dict[str, str] | ReviewKitError] = {
+            c: f.result() if f.done() else self._late() for c, f in pending.items()
+        }
         # blob SHA -> (commit, path) it is read at: the first commit that lists it.
         reads: dict[str, tuple[str, str]] = {}
         # (blob SHA, path) -> commit, for the review rules: what the kit reads of
@@ -116,21 +162,30 @@ class GitHubRepositoryData:
                     known = (sha, path) in self._skill_blobs
                 if sha and not known:
                     rule_reads.setdefault((sha, path), commit)
-        jobs = [*reads.values(), *((commit, path) for (_, path), commit in rule_reads.items())]
-        with ThreadPoolExecutor(max_workers=MAX_CONCURRENT) as pool:
-            fetched = list(pool.map(lambda at: self._text(repo, *at), jobs))
-        texts = dict(zip(reads, fetched[: len(reads)], strict=True))
+        asked = {sha: pool.submit(self._text, repo, *at, until) for sha, at in reads.items()}
+        asked_rules = {
+            key: pool.submit(self._text, repo, commit, key[1], until)
+            for key, commit in rule_reads.items()
+        }
+        wait([*asked.values(), *asked_rules.values()], timeout=max(0.0, until - time.monotonic()))
+        late = {sha for sha, future in asked.items() if not future.done()}
+        late |= {key[0] for key, future in asked_rules.items() if not future.done()}
         with self._lock:
-            for sha, text in texts.items():
+            for sha, future in asked.items():
+                if sha in late:
+                    continue  # not remembered: a later call may read it in time
                 path = reads[sha][1]
                 if path == CI_DEPENDENCIES_PATH:
-                    self._ci_blobs[sha] = _parsed_ci(text)
+                    self._ci_blobs[sha] = _parsed_ci(future.result())
                 else:
-                    self._blobs[sha] = _parsed_contract(text, path)
-            for key, text in zip(rule_reads, fetched[len(reads) :], strict=True):
-                self._skill_blobs[key] = _parsed_skill(text, key[1])
+                    self._blobs[sha] = _parsed_contract(future.result(), path)
+            for key, future in asked_rules.items():
+                if future.done():
+                    self._skill_blobs[key] = _parsed_skill(future.result(), key[1])
         for commit in todo:
             tree = trees[commit]
+            if not isinstance(tree, ReviewKitError) and late & set(tree.values()):
+                tree = self._late()
             if isinstance(tree, ReviewKitError):
                 data = from_snapshot()
                 data.notices.append(
@@ -147,30 +202,46 @@ class GitHubRepositoryData:
     def _url(self, repo: str, tail: str) -> str:
         return f"{self.client.settings.api_url}/repos/{repo}/{tail}"
 
-    def _tree(self, repo: str, commit: str) -> dict[str, str] | ReviewKitError:
+    def _tree(
+        self, repo: str, commit: str, until: float | None = None
+    ) -> dict[str, str] | ReviewKitError:
         """path -> blob SHA at ``commit`` (with ``TRUNCATED`` set if GitHub cut the list)."""
         what = f"tree of {repo} at {commit[:10]}"
         try:
             tree = self.client.get_json(
-                self._url(repo, f"git/trees/{quote(commit)}?recursive=1"), what
+                self._url(repo, f"git/trees/{quote(commit)}?recursive=1"), what, until
             )
         except ReviewKitError as exc:
             return exc
         entries = tree.get("tree") if isinstance(tree, dict) else None
         if not isinstance(entries, list):
             return ReviewKitError(f"{what}: GitHub sent no tree")
-        blobs = {
-            e["path"]: e.get("sha") or ""
-            for e in entries
-            if isinstance(e, dict) and e.get("type") == "blob" and isinstance(e.get("path"), str)
-        }
+        blobs: dict[str, str] = {}
+        odd = 0
+        for e in entries:
+            if not isinstance(e, dict) or e.get("type") != "blob":
+                continue
+            path, sha = e.get("path"), e.get("sha")
+            if (
+                isinstance(path, str)
+                and _plain_path(path)
+                and isinstance(sha, str)
+                and _SHA.fullmatch(sha)
+            ):
+                blobs[path] = sha
+            else:
+                odd += 1
         if tree.get("truncated"):
             blobs[TRUNCATED] = ""
+        if odd:
+            blobs[ODD_ENTRIES] = str(odd)
         return blobs
 
-    def _text(self, repo: str, commit: str, path: str) -> str | ReviewKitError:
+    def _text(
+        self, repo: str, commit: str, path: str, until: float | None = None
+    ) -> str | ReviewKitError:
         try:
-            return self._contents(repo, path, commit)
+            return self._contents(repo, path, commit, until)
         except ReviewKitError as exc:
             return exc
 
@@ -179,6 +250,11 @@ class GitHubRepositoryData:
         if TRUNCATED in tree:
             notices.append(
                 f"GitHub listed only part of the tree at {commit[:10]}; contracts may be missing."
+            )
+        if ODD_ENTRIES in tree:
+            notices.append(
+                f"{tree[ODD_ENTRIES]} tree entries at {commit[:10]} had a path or SHA that is "
+                "not a plain repository path or object name; they were not read."
             )
         documents, listed = _documents(tree)
         if listed > MAX_DOCUMENTS:
@@ -230,15 +306,26 @@ class GitHubRepositoryData:
             return None
         return CiDependencies(known.jobs, known.fallback, known.path, commit)
 
-    def _contents(self, repo: str, path: str, commit: str) -> str:
+    def _contents(self, repo: str, path: str, commit: str, until: float | None = None) -> str:
         what = f"{path} at {commit[:10]}"
         url = self._url(repo, f"contents/{quote(path)}?ref={quote(commit)}")
-        body = self.client.get_json(url, what)
-        if not isinstance(body, dict) or body.get("encoding") != "base64":
+        body = self.client.get_json(url, what, until)
+        content = body.get("content") if isinstance(body, dict) else None
+        if (
+            not isinstance(body, dict)
+            or body.get("encoding") != "base64"
+            or not isinstance(content, str)
+        ):
             raise ReviewKitError(f"{path}: GitHub sent no base64 content")
         try:
-            return base64.b64decode(body.get("content") or "").decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
+            # GitHub wraps the base64 at 60 columns; anything else outside the
+            # alphabet is garbage, not to be skipped silently.
+            raw = base64.b64decode("".join(content.split("\n")), validate=True)
+        except (ValueError, binascii.Error):
+            raise ReviewKitError(f"{path}: content is not base64") from None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
             raise ReviewKitError(f"{path}: content is not base64-encoded UTF-8") from None
 
 
@@ -247,8 +334,9 @@ T = TypeVar("T")
 # The review rules the kit reads beside the contracts, one contents request each.
 SKILL_PATHS = (*SKILL_FILES, PRE_COMMIT_CONFIG)
 
-# A key no path can be: marks a tree GitHub listed only in part.
+# Keys no path can be: a tree GitHub listed only in part; how many entries were odd.
 TRUNCATED = "\0truncated"
+ODD_ENTRIES = "\0odd"
 
 
 def _documents(tree: dict[str, str]) -> tuple[list[str], int]:
