@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="wrap the text report to COLUMNS (default: the terminal's width)",
     )
+    parser.add_argument(
+        "--all-rules",
+        action="store_true",
+        help="also run the content rules that are off by default, whose findings were mostly "
+        "not worth a comment on real PRs (default: REVIEW_ALL_RULES or mkdocs.yml)",
+    )
     return parser
 
 
@@ -213,7 +219,11 @@ def run(argv: list[str] | None = None, environ: dict | None = None) -> int:
 
     try:
         catalog = load_catalog(
-            settings.docs_dir, settings.framework, settings.focus_map, settings.root
+            settings.docs_dir,
+            settings.framework,
+            settings.focus_map,
+            settings.root,
+            all_rules=args.all_rules or settings.all_rules,
         )
         context = SourceContext(repo, settings.github, Path(args.repo_dir or "."))
         source = source_class(context, argument)

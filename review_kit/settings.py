@@ -35,6 +35,7 @@ from .pr.sources.snapshot import DEFAULT_REPO
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_KEY = "extra.review_kit"
 PDF_ENV = "REVIEW_PDF"
+ALL_RULES_ENV = "REVIEW_ALL_RULES"
 
 
 class KitConfig(BaseModel):
@@ -48,6 +49,8 @@ class KitConfig(BaseModel):
     repo: str = DEFAULT_REPO
     prs: list[int] | str = []
     offline: bool = False
+    # Run the content rules that are off by default too (REVIEW_ALL_RULES, --all-rules).
+    all_rules: bool = False
     # Written by hooks/pdf_export.py for the PDF cover; not for users to set.
     version: str | None = None
     build_date: str | None = None
@@ -65,6 +68,8 @@ class Settings:
     github: GitHubSettings
     pdf: bool
     source_date_epoch: str | None
+    # Every content rule runs, those off by default included.
+    all_rules: bool = False
 
     @classmethod
     def load(
@@ -91,6 +96,7 @@ class Settings:
             github=github_settings(root / ".cache", env),
             pdf=env.get(PDF_ENV) == "1",
             source_date_epoch=env.get("SOURCE_DATE_EPOCH"),
+            all_rules=_switch(env, ALL_RULES_ENV, config.all_rules),
         )
 
     @classmethod
@@ -126,6 +132,20 @@ def _kit_config(extra: Mapping[str, Any] | None) -> KitConfig:
         key = ".".join(str(part) for part in error["loc"])
         cause = "missing" if error["type"] == "missing" else error["msg"]
         raise ReviewKitError(f"mkdocs.yml: {CONFIG_KEY}.{key}: {cause}") from None
+
+
+_SWITCHES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off environment variable (1/0, true/false, yes/no), else the configured value."""
+    text = env.get(name)
+    if text is None or not text.strip():
+        return default
+    value = _SWITCHES.get(text.strip().lower())
+    if value is None:
+        raise ReviewKitError(f"{name}: {text[:20]!r} is not 1 or 0")
+    return value
 
 
 # ASCII digits only (str.isdigit also accepts "²" and Arabic-Indic digits), and

@@ -26,7 +26,8 @@ PATCH = (
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    # Every rule, those off by default included: their behaviour is tested too.
+    return load_catalog(all_rules=True)
 
 
 class Reads(list):

@@ -22,7 +22,8 @@ STAGE = "vllm_omni/entrypoints/omni_stage.py"
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    # Every rule, those off by default included: their behaviour is tested too.
+    return load_catalog(all_rules=True)
 
 
 def added(path: str, code: str) -> ChangedFile:

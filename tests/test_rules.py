@@ -28,7 +28,8 @@ REPO = "vllm-project/vllm-omni"
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog()
+    # Every rule, those off by default included: their behaviour is tested too.
+    return load_catalog(all_rules=True)
 
 
 def patch_of(lines: list[tuple[str, str]]) -> str:

@@ -2,8 +2,11 @@
 
 For labelling ("would a senior reviewer post this comment on this line?")
 and for measuring a rule's precision: PR, file, lines, rule, severity, the
-added line and the finding's own reason. Reads the corpus file only; no
-network. Usage: ``python tools/corpus_findings.py [--hunks-as-text] [CORPUS.jsonl]``.
+added line and the finding's own reason. Every rule runs, those off by
+default included, since their labels keep them measured. ``--unlabelled``
+prints only the findings ``tests/fixtures/finding-labels.jsonl`` has no
+label for. Reads the corpus file only; no network.
+Usage: ``python tools/corpus_findings.py [--unlabelled] [--hunks-as-text] [CORPUS.jsonl]``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import ast
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,13 +23,15 @@ sys.path.insert(0, str(ROOT))
 
 from review_kit.analysis import load_catalog  # noqa: E402
 from review_kit.analysis.diff import parse_patch  # noqa: E402
-from review_kit.analysis.findings import collapse  # noqa: E402
-from review_kit.analysis.rules import scan  # noqa: E402
-from review_kit.pr.model import pull_request_from_api  # noqa: E402
-from review_kit.pr.texts import texts_from_patches  # noqa: E402
-
-CORPUS = Path("/work/shared/corpus/vllm-omni-prs.jsonl")
-REPO = "vllm-project/vllm-omni"
+from review_kit.analysis.precision import (  # noqa: E402
+    CORPUS,
+    LABELS,
+    corpus_findings,
+    corpus_prs,
+    load_labels,
+    match_labels,
+)
+from review_kit.pr.model import PullRequest  # noqa: E402
 
 
 def hunks_as_text(patch: str) -> str | None:
@@ -70,28 +76,15 @@ def hunks_as_text(patch: str) -> str | None:
     return text
 
 
-def corpus_findings(corpus: Path, hunks: bool = False):
-    """(PR number, folded finding) for every PR of the corpus, in the corpus's order."""
-    catalog = load_catalog()
-    for number, line in enumerate(corpus.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        pr = pull_request_from_api(
-            record, record.get("files", []), REPO, f"{corpus}:{number}", "file"
-        )
-        # The corpus has blob SHAs but no contents: files the PR adds are whole
-        # in their patch; for the others, with --hunks-as-text, a stand-in
-        # made of the hunks alone (see hunks_as_text), else no linter pass.
-        pr.texts.update(texts_from_patches(pr.files))
-        if hunks:
-            for f in pr.files:
-                if f.filename.endswith(".py") and f.patch and f.filename not in pr.texts:
-                    text = hunks_as_text(f.patch)
-                    if text is not None:
-                        pr.texts[f.filename] = text
-        for finding in collapse(scan(pr, catalog).findings):
-            yield pr.number, finding
+def with_hunk_texts(prs: Iterable[PullRequest]) -> Iterator[PullRequest]:
+    """The PRs, their modified Python files given a stand-in text made of their hunks."""
+    for pr in prs:
+        for f in pr.files:
+            if f.filename.endswith(".py") and f.patch and f.filename not in pr.texts:
+                text = hunks_as_text(f.patch)
+                if text is not None:
+                    pr.texts[f.filename] = text
+        yield pr
 
 
 def main() -> int:
@@ -102,10 +95,20 @@ def main() -> int:
         action="store_true",
         help="lint modified files on a stand-in made of their hunks (the corpus has no contents)",
     )
+    parser.add_argument(
+        "--unlabelled", action="store_true", help=f"only findings without a label in {LABELS.name}"
+    )
     args = parser.parse_args()
-    for number, f in corpus_findings(args.corpus, args.hunks_as_text):
+    prs = corpus_prs(args.corpus)
+    if args.hunks_as_text:
+        prs = with_hunk_texts(prs)
+    found = corpus_findings(load_catalog(all_rules=True), prs)
+    if args.unlabelled:
+        found = list(match_labels(found, load_labels(LABELS)).unlabelled)
+    for item in found:
+        f = item.finding
         row = {
-            "pr": number,
+            "pr": item.pr,
             "file": f.file,
             "lines": list(f.lines),
             "rule": f.rule,

@@ -45,9 +45,15 @@ def load_catalog(
     framework_path: str | Path = loading.DEFAULT_FRAMEWORK,
     focus_map_path: str | Path = loading.DEFAULT_FOCUS_MAP,
     root: str | Path = loading.REPO_ROOT,
+    all_rules: bool = False,
 ) -> Catalog:
-    """The catalog, its rules checked against the engines that will apply them."""
-    return loading.load_catalog(docs_dir, framework_path, focus_map_path, root, engines=ENGINES)
+    """The catalog, its rules checked against the engines that will apply them.
+
+    ``all_rules`` runs the content rules that are off by default as well.
+    """
+    return loading.load_catalog(
+        docs_dir, framework_path, focus_map_path, root, engines=ENGINES, all_rules=all_rules
+    )
 
 
 def analyse(

@@ -109,7 +109,9 @@ def check_specs(catalog: Catalog) -> list[CheckSpec]:
     if made is None:
         made = _MAP_SPECS[focus_map] = (
             *(path_check_spec(c) for c in focus_map.checks),
-            *(rule_check_spec(r) for r in focus_map.rules),
+            # A rule that is off by default did not run: no verdict, since
+            # "not applicable" would claim it looked.
+            *(rule_check_spec(r) for r in focus_map.running_rules),
         )
     return [*made, *CHECKS]
 

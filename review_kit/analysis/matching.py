@@ -113,5 +113,5 @@ def rules_of(focus_map: FocusMap) -> RuleSet:
     file cache and the findings memo key on."""
     compiled = _COMPILED.get(focus_map)
     if compiled is None:
-        compiled = _COMPILED[focus_map] = RuleSet(focus_map.rules)
+        compiled = _COMPILED[focus_map] = RuleSet(focus_map.running_rules)
     return compiled

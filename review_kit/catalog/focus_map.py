@@ -131,6 +131,8 @@ class FocusMap:
     checks: list[AutomatedCheck] = field(default_factory=list)
     key_questions: list[KeyQuestions] = field(default_factory=list)
     rules: list[ContentRule] = field(default_factory=list)
+    # Run the rules that are off by default too (``--all-rules``).
+    all_rules: bool = False
     _matcher: PrefixMatcher = field(init=False, repr=False)
     _area_ids: tuple[str, ...] = field(default=(), repr=False)
     _memo: dict[str, Classification] = field(default_factory=dict, repr=False)
@@ -140,6 +142,11 @@ class FocusMap:
         self._matcher = PrefixMatcher(
             [(IGNORE, self.ignore)] + [(a.id, a.paths) for a in self.areas]
         )
+
+    @property
+    def running_rules(self) -> list[ContentRule]:
+        """The rules a review runs: those on by default, or all with ``all_rules``."""
+        return [r for r in self.rules if self.all_rules or r.on_by_default]
 
     def rule(self, rule_id: str) -> ContentRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -285,9 +292,12 @@ def _check_unique_ids(doc: YamlDocument, model: FocusMapModel) -> None:
 
 
 def load_focus_map(
-    path: str | Path, display_path: str | None = None
+    path: str | Path, display_path: str | None = None, all_rules: bool = False
 ) -> tuple[FocusMap, YamlDocument]:
-    """Parse and validate the map's own shape; cross-references are checked by the catalog."""
+    """Parse and validate the map's own shape; cross-references are checked by the catalog.
+
+    ``all_rules`` runs the content rules that are off by default as well.
+    """
     doc = load_yaml(path, display_path)
     model: FocusMapModel = parse_as(doc, FocusMapModel)
     _check_unique_ids(doc, model)
@@ -298,6 +308,7 @@ def load_focus_map(
         list(model.checks),
         list(model.key_questions),
         list(model.rules),
+        all_rules=all_rules,
     )
     return focus_map, doc
 

@@ -192,18 +192,22 @@ def load_catalog(
     root: str | Path = REPO_ROOT,
     *,
     engines: Collection[str],
+    all_rules: bool = False,
 ) -> Catalog:
     """Load the guide, framework and focus map, and check every id they share.
 
     ``engines`` are the names rules may give their engine: the analysis layer's
     registry, which loads the catalog through ``analysis.load_catalog``.
     Errors name files relative to ``root`` (the folder of mkdocs.yml), as a user types them.
+    ``all_rules`` runs the content rules that are off by default as well.
     """
     sections = load_guide_sections(docs_dir)
     if not sections:
         raise DataError(str(docs_dir), None, "", "no numbered expert-guide sections found")
     framework, framework_doc = load_framework(framework_path, shown_path(framework_path, root))
-    focus_map, focus_doc = load_focus_map(focus_map_path, shown_path(focus_map_path, root))
+    focus_map, focus_doc = load_focus_map(
+        focus_map_path, shown_path(focus_map_path, root), all_rules
+    )
     item_ids: dict[str, str] = {}
     _check_framework(sections, framework, framework_doc, item_ids)
     _check_focus_map(sections, framework, focus_map, focus_doc, item_ids, engines)

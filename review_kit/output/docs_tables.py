@@ -11,6 +11,15 @@ from collections.abc import Iterable
 
 from ..analysis import analyse, checks, engines
 from ..analysis.check_spec import CheckSpec
+from ..analysis.precision import (
+    DEFAULT_ON_PRECISION,
+    LABELS,
+    MISSES,
+    load_labels,
+    load_misses,
+    overall_precision,
+    rule_precision,
+)
 from ..catalog.loading import Catalog
 from ..pr.sources.snapshot import from_snapshot
 from ..repo.model import RepositoryData
@@ -27,11 +36,18 @@ def render_checks_table(catalog: Catalog, from_uri: str) -> str:
 
 
 def render_rules_table(catalog: Catalog, from_uri: str) -> str:
-    """The content rules, each with what its engine (``analysis.engines``) reads."""
+    """The content rules, each with what its engine reads, whether it runs by default,
+    and its figures on the labelled corpus."""
+    labels = load_labels(LABELS)
+    rules = catalog.focus_map.rules
     return render_template(
         "docs_rules.md.j2",
-        rules=catalog.focus_map.rules,
+        rules=rules,
         engines=engines.ENGINES,
+        figures=rule_precision(labels, load_misses(MISSES)),
+        on_by_default=overall_precision(labels, [r.id for r in rules if r.on_by_default]),
+        every_rule=overall_precision(labels, [r.id for r in rules]),
+        threshold=DEFAULT_ON_PRECISION,
         **common_context(catalog, from_uri),
     )
 

@@ -54,7 +54,11 @@ def site_build(config: MkDocsConfig) -> SiteBuild:
                 config["extra"].get("review_kit"), root, root / config.get("docs_dir", "docs")
             )
             catalog = load_catalog(
-                settings.docs_dir, settings.framework, settings.focus_map, settings.root
+                settings.docs_dir,
+                settings.framework,
+                settings.focus_map,
+                settings.root,
+                all_rules=settings.all_rules,
             )
         except ReviewKitError as exc:
             raise PluginError(str(exc)) from None
