@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 import math
 import re
@@ -20,7 +19,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -29,6 +27,7 @@ from urllib3.util.retry import Retry
 
 from ... import __version__
 from ...errors import ReviewKitError, strip_terminal_sequences
+from ..json_guard import parse_json
 from ..model import GITHUB_FILES_CAP, PullRequest, check_file, check_pull, pull_request_from_api
 from ..provenance import CACHED, LIVE, Provenance
 from .github_settings import (
@@ -45,14 +44,9 @@ log = logging.getLogger("review_kit.github")
 API_VERSION = "2022-11-28"
 PER_PAGE = 100  # GitHub's maximum for the files endpoint
 MAX_PAGES = GITHUB_FILES_CAP // PER_PAGE  # 30 pages of 100: all GitHub ever lists
-# GitHub's answers nest a few levels deep; json's C parser recurses per level.
-MAX_JSON_DEPTH = 32
 # The longest wait a rate-limit header can ask for before it is read as nonsense.
 _SECONDS = re.compile(r"[0-9]{1,12}")
 _BLOB_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-# A string left open runs to the end and nothing is given back: with a required
-# closing quote, 200 KB of escaped quotes was rescanned from each one (over 60 s).
-_JSON_TOKENS = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"?|[\[\]{}]', re.DOTALL)
 
 
 @dataclass
@@ -138,24 +132,6 @@ def _shutdown(response: requests.Response) -> None:
         connection.sock.shutdown(socket.SHUT_RDWR)
     except (AttributeError, OSError):
         response.raw.close()
-
-
-def parse_json(content: bytes) -> Any:
-    """JSON no deeper than ``MAX_JSON_DEPTH``; ``ValueError`` for anything else."""
-    depth = 0
-    # Strings are skipped whole by the regex, so only real brackets count; the
-    # scan runs in C and stops a 200,000-deep answer before json recurses into it.
-    for token in _JSON_TOKENS.finditer(content):
-        if token[0] in (b"[", b"{"):
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH}")
-        elif token[0] in (b"]", b"}"):
-            depth -= 1
-    try:
-        return json.loads(content)
-    except RecursionError:
-        raise ValueError("nested too deeply") from None
 
 
 def valid_answer(url: str, content: bytes) -> bool:

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import ClassVar
 
 from ...errors import ReviewKitError
+from ..json_guard import parse_json
 from ..model import PullRequest, changed_file_from_api, pull_request_from_api
 from ..provenance import Provenance
 from ..texts import texts_from_git, texts_from_patches, wanted
 from .base import SourceContext
-from .github_api import parse_json
 
 FILE_LIST = Provenance("file", lambda fetched_at: "from a file list", numberless=True)
 
